@@ -1,0 +1,461 @@
+"""The archive: every member of an export, classified, parsed lazily, written back losslessly."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import jsonio
+from .errors import DestinationError, DocumentError, FlowzipError, NotFoundError
+from .folders import classify, find_root, is_json_name
+from .package.limits import DEFAULT_LIMITS, Limits
+from .package.sink import atomic_write, write_bytes_atomic, write_new_tree
+from .package.source import (
+    FileSource,
+    Part,
+    Source,
+    TreeSource,
+    ZipSource,
+    looks_like_zip,
+    read_file_bytes,
+)
+from .package.zipformat import ZipWriter, dos_timestamp
+
+__all__ = ["Archive", "Member", "Problem", "open_archive", "new_archive"]
+
+_UNSET: Any = object()
+
+
+class Member:
+    """One file of the archive.
+
+    ``type`` is the asset folder (``data_intg_flow``, ``job``, ...) for assets, a
+    root-file role (``manifest``, ``encrypted_marker``, ...), ``directory`` or
+    ``other``.  Content is read on first use; JSON is parsed on first use.
+    """
+
+    __slots__ = ("archive", "name", "type", "asset_name", "part", "_data", "_orig", "_doc", "_changed")
+
+    def __init__(self, archive: Archive, name: str, part: Part | None, data: bytes | None = None) -> None:
+        self.archive = archive
+        self.name = name
+        self.type, self.asset_name = classify(name, archive.root)
+        self.part = part
+        self._data = data  # the current bytes, when known
+        self._orig: bytes | None = None  # the stored bytes, once read
+        self._doc: Any = _UNSET  # the parsed document, when parsed
+        self._changed = part is None
+
+    def __repr__(self) -> str:
+        return f"<Member {self.name!r} type={self.type}>"
+
+    # -- what the container says
+    @property
+    def size(self) -> int:
+        if self._changed and self._data is not None:
+            return len(self._data)
+        return self.part.size if self.part else len(self._data or b"")
+
+    @property
+    def compressed_size(self) -> int | None:
+        return None if self._changed or not self.part else self.part.compressed_size
+
+    @property
+    def compression(self) -> str:
+        return "new" if self.part is None else self.part.compression
+
+    @property
+    def is_json(self) -> bool:
+        return is_json_name(self.name)
+
+    @property
+    def changed(self) -> bool:
+        """True when the member will be written with new content."""
+        return self._changed
+
+    # -- content
+    def read(self) -> bytes:
+        """The member's bytes (the new bytes once it was changed)."""
+        if self._changed and self._doc is not _UNSET and self._data is None:
+            self._data = jsonio.dumps_like(self._doc, self._original())
+        if self._data is None:
+            self._data = self._original()
+        assert self._data is not None
+        return self._data
+
+    def _original(self) -> bytes | None:
+        if self.part is None:
+            return None
+        if self._orig is None:
+            self._orig = self.archive._source.read(self.part)  # type: ignore[union-attr]
+        return self._orig
+
+    def json(self) -> Any:
+        """The parsed JSON document (cached).  Edits to it count only after :meth:`set_json`."""
+        if self._doc is _UNSET:
+            self._doc = jsonio.loads(self.read(), member=self.name)
+        return self._doc
+
+    def set_json(self, doc: Any) -> None:
+        """Store *doc* as the member's content; it is written in the file's own style."""
+        self._doc = doc
+        self._data = None
+        self._changed = True
+
+    def set_bytes(self, data: bytes) -> None:
+        self._data = bytes(data)
+        self._doc = _UNSET
+        self._changed = True
+
+    def payload(self) -> bytes:
+        """What :meth:`Archive.save` writes for this member."""
+        if self._changed and self._doc is not _UNSET:
+            self._data = jsonio.dumps_like(self._doc, self._original())
+        return self.read()
+
+    def unchanged_in_output(self) -> bool:
+        """True when the member can be copied as stored (never changed, or changed back)."""
+        if not self._changed or self.part is None:
+            return not self._changed
+        return self.payload() == self._original()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something found while reading: ``severity`` is ``error`` or ``warning``."""
+
+    severity: str
+    member: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.message}" if self.member else self.message
+
+
+class Archive:
+    """A DataStage export: a ZIP, an extracted folder tree or a single flow file.
+
+    Use :func:`flowzip.open` or :func:`flowzip.new` to get one.
+    """
+
+    def __init__(self, source: Source | None, *, path: str | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+        self._source = source
+        self.path = path if path is not None else (source.path if source else None)
+        self.kind = source.kind if source else "new"
+        self.limits = limits
+        parts = source.parts if source else []
+        self.root = find_root([p.name for p in parts])
+        self._members: dict[str, Member] = {p.name: Member(self, p.name, p) for p in parts}
+        self._removed: dict[str, Member] = {}
+        self._views: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<Archive {self.path or '(new)'} kind={self.kind} members={len(self._members)}>"
+
+    # ------------------------------------------------------------------ members
+    @property
+    def members(self) -> list[Member]:
+        """Every member, in archive order."""
+        return list(self._members.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._members
+
+    def __iter__(self) -> Iterator[Member]:
+        return iter(list(self._members.values()))
+
+    def member(self, name: str) -> Member:
+        """The member called *name* (also found relative to the archive's root folder)."""
+        found = self._members.get(name) or self._members.get(self.root + name)
+        if found is None:
+            raise NotFoundError("no such member in the archive", archive=self.path, member=name,
+                                hint="'flowzip ls --members' lists them")
+        return found
+
+    def members_of_type(self, type_: str) -> list[Member]:
+        return [m for m in self._members.values() if m.type == type_]
+
+    def read_bytes(self, name: str) -> bytes:
+        return self.member(name).read()
+
+    def read_json(self, name: str) -> Any:
+        return self.member(name).json()
+
+    def write_bytes(self, name: str, data: bytes) -> Member:
+        """Set a member's bytes, adding the member if it does not exist."""
+        member = self._member_for_write(name)
+        member.set_bytes(data)
+        self._views.clear()
+        return member
+
+    def write_json(self, name: str, doc: Any) -> Member:
+        """Set a member's JSON document (written in the file's style), adding it if needed."""
+        member = self._member_for_write(name)
+        member.set_json(doc)
+        self._views.clear()
+        return member
+
+    def remove(self, name: str) -> None:
+        """Remove a member from the archive."""
+        member = self.member(name)
+        del self._members[member.name]
+        self._removed[member.name] = member
+        self._views.clear()
+
+    def _member_for_write(self, name: str) -> Member:
+        if name in self._members:
+            return self._members[name]
+        from .package.names import check_member_name
+
+        check_member_name(name, archive=self.path)
+        member = Member(self, name, None, b"")
+        self._members[name] = member
+        return member
+
+    # ------------------------------------------------------------------ typed views
+    def _view(self, key: str, build: Callable[[], Any]) -> Any:
+        if key not in self._views:
+            self._views[key] = build()
+        return self._views[key]
+
+    @property
+    def flows(self):  # -> FlowList
+        """The batch flows (``data_intg_flow/``)."""
+        from .assets import Flow, FlowList
+
+        return self._view("flows", lambda: FlowList(Flow(self, m) for m in self.members_of_type("data_intg_flow")))
+
+    @property
+    def subflows(self):
+        from .assets import AssetList, Subflow
+
+        return self._view(
+            "subflows", lambda: AssetList(Subflow(self, m) for m in self.members_of_type("data_intg_subflow"))
+        )
+
+    @property
+    def parameter_sets(self):
+        from .assets import AssetList, ParameterSet
+
+        return self._view(
+            "parameter_sets", lambda: AssetList(ParameterSet(self, m) for m in self.members_of_type("parameter_set"))
+        )
+
+    @property
+    def connections(self):
+        from .assets import AssetList, Connection
+
+        return self._view(
+            "connections", lambda: AssetList(Connection(self, m) for m in self.members_of_type("connection"))
+        )
+
+    @property
+    def jobs(self):
+        from .assets import AssetList, Job
+
+        return self._view("jobs", lambda: AssetList(Job(self, m) for m in self.members_of_type("job")))
+
+    @property
+    def manifest(self):
+        """The ``DataStage-README.json`` manifest, or ``None`` when the archive has none."""
+        from .assets import Manifest
+
+        def build():
+            found = self.members_of_type("manifest")
+            return Manifest(self, found[0]) if found else None
+
+        return self._view("manifest", build)
+
+    def assets(self) -> dict[str, list[Member]]:
+        """Asset members grouped by type (folder name), in archive order."""
+        groups: dict[str, list[Member]] = {}
+        for member in self._members.values():
+            groups.setdefault(member.type, []).append(member)
+        return groups
+
+    # ------------------------------------------------------------------ reading everything
+    def check(self, progress: Callable[[Member], None] | None = None) -> list[Problem]:
+        """Read every member (inflating, checking CRCs and limits) and parse every JSON member.
+
+        Returns the problems found, errors first within each member; never raises
+        for a member-level problem.
+        """
+        from .assets import document_kind_error
+
+        problems: list[Problem] = []
+        for member in self.members:
+            if progress:
+                progress(member)
+            if member.type == "directory":
+                continue
+            try:
+                data = member.read()
+                if member.is_json or member.type in ("manifest",):
+                    doc = member.json()
+                    wrong = document_kind_error(member, doc)
+                    if wrong:
+                        problems.append(Problem("error", member.name, wrong))
+                    elif member.is_json:
+                        for message in _json_warnings(data):
+                            problems.append(Problem("warning", member.name, message))
+            except FlowzipError as exc:
+                problems.append(Problem("error", member.name, exc.message))
+        return problems
+
+    # ------------------------------------------------------------------ writing
+    def save(self, path: str | os.PathLike[str], *, in_place: bool = False) -> str:
+        """Write the archive to *path*: a ZIP when it ends in ``.zip``, else a folder tree.
+
+        A single-file archive saved to a ``.json`` path is written as that one file.
+        The input is never overwritten unless ``in_place=True``.  Unchanged
+        members are copied byte for byte.  Returns the path written.
+        """
+        dest = os.fspath(path)
+        is_input = self._is_input(dest)
+        if is_input and not in_place:
+            raise DestinationError(
+                "refusing to overwrite the input",
+                archive=dest,
+                hint="write to another path, or pass in_place=True (--in-place)",
+            )
+        # Serialise every changed member first: an error here must leave the disk untouched.
+        for member in self._members.values():
+            if member.changed:
+                member.payload()
+        if dest.lower().endswith(".zip"):
+            atomic_write(dest, self._write_zip)
+        elif self.kind == "file" and dest.lower().endswith(".json") and len(self._members) == 1:
+            write_bytes_atomic(dest, next(iter(self._members.values())).payload())
+        elif is_input and self.kind == "tree":
+            self._update_tree_in_place(dest)
+        else:
+            write_new_tree(dest, self._tree_files())
+        return dest
+
+    def _is_input(self, dest: str) -> bool:
+        if self.path is None or not os.path.exists(dest):
+            return False
+        try:
+            return os.path.samefile(dest, self.path)
+        except OSError:
+            return os.path.abspath(dest) == os.path.abspath(self.path)
+
+    def _write_zip(self, handle) -> None:
+        writer = ZipWriter(handle)
+        source = self._source
+        dos_time, dos_date = dos_timestamp(_source_date_epoch())
+        for member in self._members.values():
+            entry = member.part.entry if member.part else None
+            if entry is not None and isinstance(source, ZipSource) and member.unchanged_in_output():
+                writer.copy(source.data, entry)
+            elif member.type == "directory":
+                writer.add(member.name, b"", dos_time=dos_time, dos_date=dos_date, template=entry, compress=False)
+            else:
+                writer.add(member.name, member.payload(), dos_time=dos_time, dos_date=dos_date, template=entry)
+        comment = source.directory.comment if isinstance(source, ZipSource) else b""
+        writer.close(comment)
+
+    def _tree_files(self) -> Iterator[tuple[str, Callable[[], bytes] | None]]:
+        for member in self._members.values():
+            if member.type == "directory":
+                yield member.name, None
+            else:
+                yield member.name, member.payload
+
+    def _update_tree_in_place(self, dest: str) -> None:
+        root = os.path.abspath(dest)
+        for member in self._members.values():
+            if member.type == "directory" or member.unchanged_in_output():
+                continue
+            target = os.path.join(root, *member.name.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            write_bytes_atomic(target, member.payload())
+        for name in self._removed:
+            target = os.path.join(root, *name.rstrip("/").split("/"))
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise DestinationError(f"cannot remove: {exc.strerror}", archive=dest, member=name) from None
+
+
+def _source_date_epoch() -> float | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _json_warnings(data: bytes) -> list[str]:
+    """Lossless-editing hazards in a JSON member that parses: duplicate keys."""
+    if b'"' not in data:
+        return []
+    duplicates: list[str] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen and len(duplicates) < 3:
+                duplicates.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    import json
+
+    try:
+        json.loads(data.decode("utf-8"), object_pairs_hook=hook)
+    except ValueError:
+        return []
+    if duplicates:
+        keys = ", ".join(repr(k) for k in duplicates)
+        return [f"an object repeats the key {keys}; only the last value is kept when the member is edited"]
+    return []
+
+
+# ---------------------------------------------------------------------- opening
+
+
+def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Archive:
+    """Open an export ZIP, an extracted folder tree or a single flow JSON file."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        return Archive(TreeSource(path, limits), limits=limits)
+    data = read_file_bytes(path, limits)
+    if looks_like_zip(data) or path.lower().endswith(".zip"):
+        return Archive(ZipSource(path, data, limits), limits=limits)
+    return _open_single_file(path, data, limits)
+
+
+def _open_single_file(path: str, data: bytes, limits: Limits) -> Archive:
+    from .assets import unwrap_flow_document
+
+    label = os.path.basename(path)
+    stripped = data.lstrip(b" \t\r\n")
+    if not stripped.startswith((b"{", b"[", jsonio.BOM)):
+        raise DocumentError(
+            "is neither a ZIP archive, a folder nor a JSON flow file", member=label,
+            hint="pass an export .zip, an extracted export folder or a flow .json",
+        )
+    doc = jsonio.loads(data, member=label)
+    flow_doc = unwrap_flow_document(doc)
+    stem = label[:-5] if label.lower().endswith(".json") else label
+    if flow_doc is None:
+        from .errors import WrongDocumentError
+
+        raise WrongDocumentError("is JSON but not a flow document (no 'pipelines' list)", member=label)
+    folder = "data_intg_subflow" if flow_doc.get("doc_type") == "subpipeline" else "data_intg_flow"
+    archive = Archive(FileSource(path, data, f"{folder}/{stem}.json", limits), limits=limits)
+    member = archive.members[0]
+    member._doc = doc
+    return archive
+
+
+def new_archive() -> Archive:
+    """An empty archive to build from scratch (saved with ``save``)."""
+    return Archive(None)

@@ -1,0 +1,109 @@
+"""Where things live in an export: asset folders, root files, and how a member is classified.
+
+The folder names and their meaning come from format.md §1.2 and real-exports.md
+("Layout"); member names may sit under a prefix folder (``datastage/`` in
+Git-integration repositories), which :func:`find_root` detects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+#: Asset folders whose files are JSON documents (format.md §1.2).
+JSON_ASSET_FOLDERS = frozenset(
+    {
+        "data_intg_flow",
+        "data_intg_subflow",
+        "parameter_set",
+        "connection",
+        "data_definition",
+        "job",
+        "data_intg_message_handler",
+        "data_intg_java_library",
+        "data_intg_parallel_function",
+        "data_intg_build_stage",
+        "data_intg_wrapped_stage",
+        "data_intg_custom_stage",
+        "orchestration_flow",
+        "data_intg_project_settings",
+        "environment",
+    }
+)
+
+#: Asset folders whose files are binary, mostly nested ZIPs (format.md §1.2).
+BINARY_ASSET_FOLDERS = frozenset(
+    {
+        "px_executables",
+        "function_library",
+        "custom_stage_library",
+        "ds_match_specification",
+        "ds_xml_schema_library",
+        "data_intg_test_case",
+        "data_intg_data_set",
+        "standardization_rule",
+    }
+)
+
+ASSET_FOLDERS = JSON_ASSET_FOLDERS | BINARY_ASSET_FOLDERS
+
+#: Files at the root of an export, by name (real-exports.md "Layout").
+ROOT_FILES = {
+    "DataStage-README.json": "manifest",
+    "ENCRYPTED": "encrypted_marker",
+    "project.json": "git_project",
+    "dependencies.json": "git_dependencies",
+    "DataStage-DirectoryAsset.json": "git_directory_assets",
+}
+
+MANIFEST_NAME = "DataStage-README.json"
+
+
+def find_root(names: list[str]) -> str:
+    """The prefix (``""`` or ``"folder/"``) under which the export's asset folders sit.
+
+    The prefix holding the most distinct asset folders wins (a manifest counts as
+    one more); ties go to the shallowest.  ``overlays/qa/parameter_set/...`` beside
+    ``datastage/`` therefore does not steal the root.
+    """
+    folders: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        parts = name.split("/")
+        for depth, part in enumerate(parts[:-1]):
+            if part in ASSET_FOLDERS:
+                folders["/".join(parts[:depth])].add(part)
+                break
+        if parts[-1] == MANIFEST_NAME:
+            folders["/".join(parts[:-1])].add(MANIFEST_NAME)
+    if not folders:
+        return ""
+    best = max(folders, key=lambda prefix: (len(folders[prefix]), -prefix.count("/") - bool(prefix)))
+    return best + "/" if best else ""
+
+
+def classify(name: str, root: str) -> tuple[str, str | None]:
+    """``(type, asset name)`` of member *name* in an export rooted at *root*.
+
+    The type is the asset folder name for assets (as the manifest spells it),
+    a role from :data:`ROOT_FILES` for root files, ``"directory"`` for folder
+    entries and ``"other"`` for everything else (passed through untouched).
+    """
+    if name.endswith("/"):
+        return "directory", None
+    if not name.startswith(root):
+        return "other", None
+    parts = name[len(root):].split("/")
+    if len(parts) == 1:
+        return ROOT_FILES.get(parts[0], "other"), None
+    folder, filename = parts[0], parts[-1]
+    if folder not in ASSET_FOLDERS:
+        return "other", None
+    if folder in JSON_ASSET_FOLDERS:
+        if len(parts) != 2 or not filename.lower().endswith(".json"):
+            return "other", None  # .DS_Store and the like: stray files
+        return folder, filename[: -len(".json")]
+    stem = filename.rsplit(".", 1)[0] if "." in filename[1:] else filename
+    return folder, stem
+
+
+def is_json_name(name: str) -> bool:
+    return name.lower().endswith(".json")

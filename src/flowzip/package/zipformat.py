@@ -1,0 +1,508 @@
+"""A ZIP reader and writer that can copy members without touching their bytes.
+
+The standard library's :mod:`zipfile` always re-compresses what it writes.  To
+keep unchanged members byte-identical (compressed bytes, CRC, method,
+timestamps, flags and order) this module parses the central directory itself,
+copies each local record verbatim and patches only the offset in the copied
+central-directory record.  Its reader is strict: it refuses the structural
+tricks of hostile archives (overlapping records, names that differ between the
+local and central headers, data running into the central directory) and checks
+sizes against :class:`~flowzip.package.limits.Limits` before and while inflating.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from ..errors import ArchiveError, LimitExceededError, MemberError, UnsafeArchiveError
+from .limits import Limits
+from .names import check_member_name
+
+LOCAL_SIG = b"PK\x03\x04"
+CENTRAL_SIG = b"PK\x01\x02"
+EOCD_SIG = b"PK\x05\x06"
+ZIP64_LOCATOR_SIG = b"PK\x06\x07"
+ZIP64_EOCD_SIG = b"PK\x06\x06"
+DESCRIPTOR_SIG = b"PK\x07\x08"
+
+_LOCAL = struct.Struct("<4s5H3L2H")  # 30 bytes
+_CENTRAL = struct.Struct("<4s6H3L5H2L")  # 46 bytes
+_EOCD = struct.Struct("<4s4H2LH")  # 22 bytes
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")  # 20 bytes
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")  # 56 bytes
+
+FLAG_ENCRYPTED = 0x0001
+FLAG_DESCRIPTOR = 0x0008
+FLAG_STRONG_ENCRYPTION = 0x0040
+FLAG_UTF8 = 0x0800
+STORED = 0
+DEFLATED = 8
+_U32 = 0xFFFFFFFF
+_U16 = 0xFFFF
+_S_IFLNK = 0o120000
+
+
+@dataclass
+class ZipEntry:
+    """One member as the central directory describes it, with where its bytes are."""
+
+    name: str
+    index: int
+    flags: int
+    method: int
+    dos_time: int
+    dos_date: int
+    crc: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+    data_offset: int
+    record_end: int
+    external_attr: int
+    central: bytes = field(repr=False)
+
+    @property
+    def is_dir(self) -> bool:
+        return self.name.endswith("/")
+
+    @property
+    def date_time(self) -> tuple[int, int, int, int, int, int]:
+        d, t = self.dos_date, self.dos_time
+        return ((d >> 9) + 1980, (d >> 5) & 0xF, d & 0x1F, t >> 11, (t >> 5) & 0x3F, (t & 0x1F) * 2)
+
+    @property
+    def compression(self) -> str:
+        return {STORED: "stored", DEFLATED: "deflate"}.get(self.method, f"method {self.method}")
+
+
+@dataclass
+class ZipDirectory:
+    """The parsed archive: entries in central-directory order, plus the archive comment."""
+
+    entries: list[ZipEntry]
+    comment: bytes
+    cd_offset: int
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decode_name(raw: bytes, flags: int, label: str) -> str:
+    if flags & FLAG_UTF8:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnsafeArchiveError(
+                f"a member name is not valid UTF-8 although flagged so: {raw!r}", archive=label
+            ) from None
+    try:
+        # Many tools write UTF-8 names without setting the flag; fall back to the spec's cp437.
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp437")
+
+
+def _zip64_extra(extra: bytes, need: list[str]) -> dict[str, int]:
+    """Read the ZIP64 extended-information fields named in *need* (in their fixed order)."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4 : pos + 4 + size]
+        if tag == 0x0001:
+            values: dict[str, int] = {}
+            off = 0
+            for name in need:
+                width = 4 if name == "disk" else 8
+                if off + width > len(body):
+                    break
+                values[name] = int.from_bytes(body[off : off + width], "little")
+                off += width
+            return values
+        pos += 4 + size
+    return {}
+
+
+def _find_eocd(data: bytes, label: str) -> int:
+    size = len(data)
+    if size == 0:
+        raise ArchiveError("the file is empty, not a ZIP archive", archive=label)
+    if size < _EOCD.size:
+        raise ArchiveError("not a ZIP archive (too short)", archive=label)
+    start = max(0, size - _EOCD.size - _U16)
+    pos = data.rfind(EOCD_SIG, start)
+    while pos >= 0:
+        if pos + _EOCD.size <= size:
+            comment_len = struct.unpack_from("<H", data, pos + 20)[0]
+            if pos + _EOCD.size + comment_len == size:
+                return pos
+        pos = data.rfind(EOCD_SIG, start, pos)
+    if data.startswith(LOCAL_SIG):
+        raise ArchiveError(
+            "truncated ZIP archive: the end-of-central-directory record is missing",
+            archive=label,
+            hint="the download or copy was probably cut short; export it again",
+        )
+    raise ArchiveError("not a ZIP archive", archive=label)
+
+
+def read_directory(data: bytes, label: str, limits: Limits) -> ZipDirectory:
+    """Parse and validate the central directory of the ZIP held in *data*."""
+    eocd = _find_eocd(data, label)
+    _, disk, cd_disk, n_disk, n_total, cd_size, cd_offset, comment_len = _EOCD.unpack_from(data, eocd)
+    comment = data[eocd + _EOCD.size : eocd + _EOCD.size + comment_len]
+    cd_end = eocd
+    locator = eocd - _ZIP64_LOCATOR.size
+    if locator >= 0 and data[locator : locator + 4] == ZIP64_LOCATOR_SIG:
+        _, _, z64_offset, _ = _ZIP64_LOCATOR.unpack_from(data, locator)
+        if z64_offset + _ZIP64_EOCD.size > locator or data[z64_offset : z64_offset + 4] != ZIP64_EOCD_SIG:
+            raise ArchiveError("corrupt ZIP64 end-of-central-directory record", archive=label)
+        (_, _, _, _, disk, cd_disk, n_disk, n_total, cd_size, cd_offset) = _ZIP64_EOCD.unpack_from(
+            data, z64_offset
+        )
+        cd_end = z64_offset
+    if disk != 0 or cd_disk != 0 or n_disk != n_total:
+        raise ArchiveError("multi-volume ZIP archives are not supported", archive=label)
+    if n_total > limits.max_members:
+        raise LimitExceededError(
+            f"has {n_total} members, over the limit of {limits.max_members}",
+            archive=label,
+            hint="raise the member limit if this archive is trusted",
+        )
+    if cd_offset + cd_size != cd_end:
+        raise ArchiveError(
+            "the central directory is not where the end record says "
+            "(truncated, or data was prepended to the archive)",
+            archive=label,
+        )
+
+    entries: list[ZipEntry] = []
+    seen: dict[str, int] = {}
+    pos = cd_offset
+    declared_total = 0
+    for index in range(n_total):
+        if pos + _CENTRAL.size > cd_end or data[pos : pos + 4] != CENTRAL_SIG:
+            raise ArchiveError(f"central directory entry {index} is corrupt", archive=label)
+        (_, _, _, flags, method, dos_time, dos_date, crc, csize, usize, nlen, elen, clen, _,
+         _, external_attr, offset) = _CENTRAL.unpack_from(data, pos)
+        end = pos + _CENTRAL.size + nlen + elen + clen
+        if end > cd_end:
+            raise ArchiveError(f"central directory entry {index} runs past the directory", archive=label)
+        raw_name = data[pos + _CENTRAL.size : pos + _CENTRAL.size + nlen]
+        extra = data[pos + _CENTRAL.size + nlen : pos + _CENTRAL.size + nlen + elen]
+        central = data[pos:end]
+        pos = end
+
+        need = [n for n, v in (("usize", usize), ("csize", csize), ("offset", offset)) if v == _U32]
+        if need:
+            z64 = _zip64_extra(extra, need)
+            if len(z64) != len(need):
+                raise ArchiveError(f"central directory entry {index} lacks its ZIP64 sizes", archive=label)
+            usize = z64.get("usize", usize)
+            csize = z64.get("csize", csize)
+            offset = z64.get("offset", offset)
+
+        name = _decode_name(raw_name, flags, label)
+        check_member_name(name, archive=label)
+        if name in seen:
+            raise UnsafeArchiveError(
+                "duplicate member name: the archive holds two entries with this name",
+                archive=label,
+                member=name,
+            )
+        seen[name] = index
+        if (external_attr >> 16) & 0o170000 == _S_IFLNK:
+            raise UnsafeArchiveError(
+                "the member is a symbolic link, which could point outside the archive",
+                archive=label,
+                member=name,
+            )
+
+        # The local header must agree with the central one and leave room for the data.
+        if offset + _LOCAL.size > cd_offset or data[offset : offset + 4] != LOCAL_SIG:
+            raise ArchiveError(
+                "the local header is missing or lies inside the central directory",
+                archive=label,
+                member=name,
+            )
+        (_, _, local_flags, _, _, _, _, _, _, lnlen, lelen) = _LOCAL.unpack_from(data, offset)
+        if data[offset + _LOCAL.size : offset + _LOCAL.size + lnlen] != raw_name:
+            raise UnsafeArchiveError(
+                "the local header names a different file than the central directory",
+                archive=label,
+                member=name,
+            )
+        data_offset = offset + _LOCAL.size + lnlen + lelen
+        data_end = data_offset + csize
+        record_end = data_end
+        if flags & FLAG_DESCRIPTOR:
+            local_extra = data[offset + _LOCAL.size + lnlen : data_offset]
+            wide = bool(_zip64_extra(local_extra, ["usize", "csize"])) or bool(need)
+            record_end += (20 if wide else 12) + (4 if data[data_end : data_end + 4] == DESCRIPTOR_SIG else 0)
+        if record_end > cd_offset:
+            raise UnsafeArchiveError(
+                "the member's data runs into the central directory",
+                archive=label,
+                member=name,
+            )
+        if flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION) or local_flags & FLAG_ENCRYPTED:
+            raise ArchiveError(
+                "the member is encrypted; flowzip reads unencrypted archives only",
+                archive=label,
+                member=name,
+                hint="export again without a ZIP password",
+            )
+        if usize > limits.max_member_bytes:
+            raise LimitExceededError(
+                f"declares {usize} bytes uncompressed, over the per-member limit of "
+                f"{limits.max_member_bytes}",
+                archive=label,
+                member=name,
+            )
+        if usize > limits.inflate_cap(csize):
+            raise LimitExceededError(
+                f"declares a compression ratio of {usize // max(csize, 1)}:1, over the limit of "
+                f"{limits.max_ratio}:1 (possible zip bomb)",
+                archive=label,
+                member=name,
+            )
+        if method == STORED and csize != usize:
+            raise ArchiveError("stored member's sizes disagree", archive=label, member=name)
+        declared_total += usize
+        if declared_total > limits.max_total_bytes:
+            raise LimitExceededError(
+                f"declares more than {limits.max_total_bytes} bytes in total, over the limit",
+                archive=label,
+                member=name,
+            )
+        entries.append(
+            ZipEntry(name, index, flags, method, dos_time, dos_date, crc, csize, usize, offset,
+                     data_offset, record_end, external_attr, central)
+        )
+    if pos != cd_end:
+        raise ArchiveError("the central directory has trailing bytes", archive=label)
+
+    _check_overlaps(entries, label)
+    _check_file_folder_clash(seen, label)
+    return ZipDirectory(entries, comment, cd_offset)
+
+
+def _check_overlaps(entries: list[ZipEntry], label: str) -> None:
+    ordered = sorted(entries, key=lambda e: e.header_offset)
+    for before, after in zip(ordered, ordered[1:]):
+        if after.header_offset < before.record_end:
+            raise UnsafeArchiveError(
+                f"the member's bytes overlap those of {before.name!r} (overlapping entries)",
+                archive=label,
+                member=after.name,
+            )
+
+
+def _check_file_folder_clash(names: dict[str, int], label: str) -> None:
+    for name in names:
+        if name.endswith("/"):
+            continue
+        if name + "/" in names:
+            raise UnsafeArchiveError("the name is used both as a file and as a folder", archive=label, member=name)
+    for name in names:
+        parts = name.rstrip("/").split("/")
+        for depth in range(1, len(parts)):
+            prefix = "/".join(parts[:depth])
+            if prefix in names:
+                raise UnsafeArchiveError(
+                    "the name is used both as a file and as a folder", archive=label, member=prefix
+                )
+
+
+def inflate(data: bytes, entry: ZipEntry, limits: Limits, label: str) -> bytes:
+    """Return the uncompressed bytes of *entry*, counting bytes as they come and checking the CRC."""
+    raw = data[entry.data_offset : entry.data_offset + entry.compress_size]
+    if entry.method == STORED:
+        out = raw
+    elif entry.method == DEFLATED:
+        cap = limits.inflate_cap(entry.compress_size)
+        inflater = zlib.decompressobj(-15)
+        try:
+            out = inflater.decompress(raw, cap + 1)
+        except zlib.error as exc:
+            raise MemberError(f"corrupt compressed data ({exc})", archive=label, member=entry.name) from None
+        if len(out) > cap:
+            if cap == limits.max_member_bytes:
+                message = f"inflates to more than {cap} bytes, over the per-member limit"
+            else:
+                message = (
+                    f"inflates to more than {cap} bytes from {entry.compress_size}: "
+                    f"compression ratio over {limits.max_ratio}:1 (zip bomb)"
+                )
+            raise LimitExceededError(message, archive=label, member=entry.name)
+        if not inflater.eof:
+            raise MemberError("compressed data is truncated", archive=label, member=entry.name)
+    else:
+        raise MemberError(
+            f"uses compression method {entry.method}; flowzip reads stored and deflate members",
+            archive=label,
+            member=entry.name,
+            hint="re-create the archive with standard deflate compression",
+        )
+    if len(out) != entry.file_size:
+        raise MemberError(
+            f"inflates to {len(out)} bytes but its header says {entry.file_size}",
+            archive=label,
+            member=entry.name,
+        )
+    if zlib.crc32(out) != entry.crc:
+        raise MemberError("CRC mismatch: the member's bytes are corrupt", archive=label, member=entry.name)
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dos_timestamp(epoch: float | None) -> tuple[int, int]:
+    """(dos_time, dos_date) for *epoch* seconds (UTC); ``None`` gives 1980-01-01 00:00."""
+    if epoch is None:
+        return 0, (1 << 5) | 1
+    tm = time.gmtime(max(epoch, 315532800))  # not before 1980
+    year = min(tm.tm_year, 2107)
+    dos_date = ((year - 1980) << 9) | (tm.tm_mon << 5) | tm.tm_mday
+    dos_time = (tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec // 2)
+    return dos_time, dos_date
+
+
+def _strip_zip64(extra: bytes) -> bytes:
+    out = bytearray()
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        if tag != 0x0001:
+            out += extra[pos : pos + 4 + size]
+        pos += 4 + size
+    return bytes(out)
+
+
+class ZipWriter:
+    """Writes a ZIP: verbatim copies of existing records and freshly deflated new members.
+
+    Owns order, timestamps and integrity, as wheel's ``WheelFile`` does: members
+    are written in the order they are given, new members get a deterministic
+    timestamp, and every central-directory record points at its local record.
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._offset = 0
+        self._central: list[bytes] = []
+
+    def _write(self, chunk: bytes | memoryview) -> None:
+        self._out.write(chunk)
+        self._offset += len(chunk)
+
+    def copy(self, source: bytes, entry: ZipEntry) -> None:
+        """Copy *entry*'s local record from *source* unchanged."""
+        offset = self._offset
+        self._write(memoryview(source)[entry.header_offset : entry.record_end])
+        self._central.append(_patch_offset(entry.central, offset))
+
+    def add(
+        self,
+        name: str,
+        payload: bytes,
+        *,
+        dos_time: int,
+        dos_date: int,
+        template: ZipEntry | None = None,
+        compress: bool = True,
+    ) -> None:
+        """Add a member with *payload* as its content.
+
+        With *template* (the member's previous entry) the new record keeps its
+        version fields, flags, method, timestamp, attributes and extra fields.
+        """
+        encoded = name.encode("utf-8")
+        flags = FLAG_UTF8 if not name.isascii() else 0
+        method = DEFLATED if compress else STORED
+        create_version, extract_version, internal_attr, external_attr = 20, 20, 0, 0
+        local_extra = central_extra = comment = b""
+        if template is not None:
+            tpl = _CENTRAL.unpack_from(template.central, 0)
+            create_version, extract_version = tpl[1], tpl[2]
+            flags = (template.flags | flags) & ~(FLAG_DESCRIPTOR | FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)
+            method = template.method if template.method in (STORED, DEFLATED) else DEFLATED
+            dos_time, dos_date = template.dos_time, template.dos_date
+            internal_attr, external_attr = tpl[14], tpl[15]
+            nlen, elen, clen = tpl[10], tpl[11], tpl[12]
+            central_extra = _strip_zip64(template.central[_CENTRAL.size + nlen : _CENTRAL.size + nlen + elen])
+            comment = template.central[_CENTRAL.size + nlen + elen : _CENTRAL.size + nlen + elen + clen]
+            local_extra = central_extra
+        if method == DEFLATED:
+            deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
+            body = deflater.compress(payload) + deflater.flush()
+        else:
+            body = payload
+        crc = zlib.crc32(payload)
+        if len(body) >= _U32 or len(payload) >= _U32:
+            raise ArchiveError(f"member {name!r} is too large to write", member=name)
+        offset = self._offset
+        if offset >= _U32:
+            raise ArchiveError("the archive would exceed 4 GiB; flowzip does not write ZIP64 offsets")
+        self._write(
+            _LOCAL.pack(LOCAL_SIG, extract_version, flags, method, dos_time, dos_date, crc, len(body),
+                        len(payload), len(encoded), len(local_extra))
+            + encoded
+            + local_extra
+        )
+        self._write(body)
+        self._central.append(
+            _CENTRAL.pack(CENTRAL_SIG, create_version, extract_version, flags, method, dos_time, dos_date,
+                          crc, len(body), len(payload), len(encoded), len(central_extra), len(comment), 0,
+                          internal_attr, external_attr, offset)
+            + encoded
+            + central_extra
+            + comment
+        )
+
+    def close(self, comment: bytes = b"") -> None:
+        """Write the central directory and the end records."""
+        cd_offset = self._offset
+        for record in self._central:
+            self._write(record)
+        cd_size = self._offset - cd_offset
+        count = len(self._central)
+        if count > _U16 or cd_offset >= _U32 or cd_size >= _U32:
+            z64_offset = self._offset
+            self._write(
+                _ZIP64_EOCD.pack(ZIP64_EOCD_SIG, _ZIP64_EOCD.size - 12, 45, 45, 0, 0, count, count,
+                                 cd_size, cd_offset)
+            )
+            self._write(_ZIP64_LOCATOR.pack(ZIP64_LOCATOR_SIG, 0, z64_offset, 1))
+            self._write(
+                _EOCD.pack(EOCD_SIG, 0, 0, min(count, _U16), min(count, _U16), min(cd_size, _U32),
+                           min(cd_offset, _U32), len(comment))
+                + comment
+            )
+        else:
+            self._write(_EOCD.pack(EOCD_SIG, 0, 0, count, count, cd_size, cd_offset, len(comment)) + comment)
+
+
+def _patch_offset(central: bytes, offset: int) -> bytes:
+    """*central* with its local-header offset set to *offset* (in the ZIP64 extra if it lives there)."""
+    current = struct.unpack_from("<L", central, 42)[0]
+    if current != _U32:
+        if offset >= _U32:
+            raise ArchiveError("the archive would exceed 4 GiB; flowzip does not write ZIP64 offsets")
+        return central[:42] + struct.pack("<L", offset) + central[46:]
+    csize, usize = struct.unpack_from("<LL", central, 20)
+    nlen, elen = struct.unpack_from("<HH", central, 28)
+    extra_start = _CENTRAL.size + nlen
+    pos = extra_start
+    while pos + 4 <= extra_start + elen:
+        tag, size = struct.unpack_from("<HH", central, pos)
+        if tag == 0x0001:
+            skip = 8 * ((usize == _U32) + (csize == _U32))
+            at = pos + 4 + skip
+            return central[:at] + struct.pack("<Q", offset) + central[at + 8 :]
+        pos += 4 + size
+    raise ArchiveError("a ZIP64 record lacks its offset field")
