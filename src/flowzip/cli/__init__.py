@@ -1,0 +1,268 @@
+"""The ``flowzip`` command: click parses options, a library call does the work.
+
+Exit codes: 0 clean, 1 findings, 2 usage error or unreadable input.  Errors
+are one line on stderr, never a traceback (set ``FLOWZIP_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..archive import Archive, open_archive
+from ..errors import FlowzipError
+from ..package.limits import DEFAULT_LIMITS, Limits
+from .render import REPORTERS, emit
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class FlowzipGroup(click.Group):
+    """A click group that turns flowzip's errors into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FlowzipError as exc:
+            _fail(str(exc))
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            _fail("interrupted")
+        except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
+            if os.environ.get("FLOWZIP_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set FLOWZIP_DEBUG=1 for details and report it)")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"flowzip: error: {' '.join(message.splitlines())}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _limits(ctx: click.Context) -> Limits:
+    return ctx.obj["limits"] if ctx.obj else DEFAULT_LIMITS
+
+
+def _open(ctx: click.Context, path: str) -> Archive:
+    return open_archive(path, limits=_limits(ctx))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")
+
+
+@click.group(cls=FlowzipGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="flowzip")
+@click.option("--max-members", type=click.IntRange(1), default=DEFAULT_LIMITS.max_members, show_default=True,
+              help="Refuse archives with more members.")
+@click.option("--max-total-bytes", type=click.IntRange(1), default=DEFAULT_LIMITS.max_total_bytes,
+              show_default=True, help="Refuse archives that inflate to more bytes in total.")
+@click.option("--max-member-bytes", type=click.IntRange(1), default=DEFAULT_LIMITS.max_member_bytes,
+              show_default=True, help="Refuse any member that inflates to more bytes.")
+@click.option("--max-ratio", type=click.IntRange(1), default=DEFAULT_LIMITS.max_ratio, show_default=True,
+              help="Refuse members over 1 MiB that inflate more than this many times their size.")
+@click.pass_context
+def cli(ctx: click.Context, max_members: int, max_total_bytes: int, max_member_bytes: int, max_ratio: int) -> None:
+    """Read, edit, lint and write DataStage flow export archives offline.
+
+    ARCHIVE arguments accept an export .zip, an extracted export folder (or a
+    Git-integration repository) and a single flow .json file.
+
+    \b
+    Examples:
+      flowzip ls export.zip
+      flowzip show export.zip my_flow
+      flowzip check export.zip
+      flowzip convert repo/datastage -o export.zip
+
+    Exit codes: 0 clean, 1 findings, 2 error (bad usage or unreadable input).
+    """
+    ctx.obj = {
+        "limits": Limits(
+            max_members=max_members,
+            max_total_bytes=max_total_bytes,
+            max_member_bytes=max_member_bytes,
+            max_ratio=max_ratio,
+        )
+    }
+
+
+@cli.command("ls")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=True))
+@click.option("--members", is_flag=True, help="List every member with its type, size and compression.")
+@json_option
+@click.pass_context
+def ls_command(ctx: click.Context, archive: str, members: bool, as_json: bool) -> None:
+    """List the assets of ARCHIVE by type, with counts.
+
+    \b
+    Examples:
+      flowzip ls export.zip
+      flowzip ls --members export.zip
+      flowzip ls --json repo/datastage | jq '.types[] | select(.type=="data_intg_flow")'
+    """
+    from ..inspect import member_rows, summarize
+
+    opened = _open(ctx, archive)
+    if members:
+        emit("members", member_rows(opened), as_json)
+    else:
+        emit("summary", summarize(opened), as_json)
+
+
+@cli.command("show")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=True))
+@click.argument("flow", required=False)
+@json_option
+@click.pass_context
+def show_command(ctx: click.Context, archive: str, flow: str | None, as_json: bool) -> None:
+    """Show a flow: its stages, links, parameter sets and comments.
+
+    FLOW is the flow's name (its file name without .json).  It may be left out
+    when ARCHIVE holds a single flow.
+
+    \b
+    Examples:
+      flowzip show export.zip rowgen_peek
+      flowzip show --json data_intg_flow/rowgen_peek.json
+    """
+    from ..inspect import describe_flow
+
+    opened = _open(ctx, archive)
+    flows = opened.flows or opened.subflows
+    if flow is None:
+        if len(flows) != 1:
+            names = ", ".join(flows.names()[:10]) or "none"
+            raise FlowzipError(f"holds {len(flows)} flows; name one (flows: {names})", archive=archive)
+        chosen = flows[0]
+    else:
+        chosen = _find_flow(opened, flow)
+    emit("flow", describe_flow(chosen), as_json)
+
+
+def _find_flow(archive: Archive, name: str):
+    for collection in (archive.flows, archive.subflows):
+        for item in collection:
+            if item.name == name:
+                return item
+    from ..errors import NotFoundError
+
+    names = ", ".join((archive.flows.names() + archive.subflows.names())[:10]) or "none"
+    raise NotFoundError(f"no flow named {name!r}", archive=archive.path, hint=f"flows: {names}")
+
+
+@cli.command("cat")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=True))
+@click.argument("member")
+@click.option("--raw", is_flag=True, help="Write the member's bytes exactly as stored (also for binary members).")
+@click.pass_context
+def cat_command(ctx: click.Context, archive: str, member: str, raw: bool) -> None:
+    """Print MEMBER of ARCHIVE as pretty JSON.
+
+    MEMBER is a path inside the archive, as 'flowzip ls --members' prints it
+    (the prefix folder of a Git repository may be left out).
+
+    \b
+    Examples:
+      flowzip cat export.zip data_intg_flow/rowgen_peek.json
+      flowzip cat --raw export.zip px_executables/rowgen_peek.zip > binaries.zip
+    """
+    from .. import jsonio
+
+    opened = _open(ctx, archive)
+    found = opened.member(member)
+    if raw:
+        sys.stdout.buffer.write(found.read())
+        return
+    if not found.is_json:
+        raise FlowzipError("is not a JSON member", member=found.name, hint="use --raw to write its bytes")
+    click.echo(jsonio.dumps(found.json(), jsonio.Style(layout="indent", key_sep=": ", floats="repr")).decode())
+
+
+@cli.command("check")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=True))
+@json_option
+@click.pass_context
+def check_command(ctx: click.Context, archive: str, as_json: bool) -> None:
+    """Read everything in ARCHIVE and report the problems found while reading.
+
+    Every member is inflated (checking sizes, compression ratios and CRCs) and
+    every JSON member parsed and matched against the document its folder holds.
+
+    Exit codes: 0 nothing found, 1 warnings only, 2 errors (flowzip, and most
+    likely the platform, would refuse the archive).
+
+    \b
+    Examples:
+      flowzip check export.zip
+      flowzip check --json repo/datastage > check.json
+    """
+    from ..inspect import check_archive, check_exit_code
+
+    opened = _open(ctx, archive)
+    with _progress(len(opened.members), "Reading") as advance:
+        report = check_archive(opened, progress=lambda _m: advance())
+    emit("check", report, as_json)
+    ctx.exit(check_exit_code(report))
+
+
+@cli.command("convert")
+@click.argument("source", type=click.Path(exists=True, dir_okay=True))
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="Where to write: a path ending in .zip gives a ZIP, any other path a new folder.")
+@json_option
+@click.pass_context
+def convert_command(ctx: click.Context, source: str, output: str, as_json: bool) -> None:
+    """Copy SOURCE to OUTPUT as a ZIP or a folder tree, changing no member.
+
+    Everything is read and checked first; if anything is broken nothing is
+    written.  ZIP members are copied with their compressed bytes untouched.
+
+    \b
+    Examples:
+      flowzip convert repo/datastage -o export.zip      # Git tree -> importable ZIP
+      flowzip convert export.zip -o extracted/          # ZIP -> folder tree
+    """
+    from ..inspect import check_archive
+
+    opened = _open(ctx, source)
+    with _progress(len(opened.members), "Checking") as advance:
+        report = check_archive(opened, progress=lambda _m: advance())
+    errors = [p for p in report["problems"] if p["severity"] == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more; run 'flowzip check')" if len(errors) > 1 else ""
+        raise FlowzipError(f"{first['message']}{more}", member=first["member"], hint="nothing was written")
+    written = opened.save(output)
+    emit("written", {"source": source, "output": written, "members": len(opened.members)}, as_json)
+
+
+class _progress:
+    """A progress bar on stderr for long runs, only when stderr is a terminal."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label = total, label
+        self.bar: Any = None
+
+    def __enter__(self):
+        if self.total >= 200 and sys.stderr.isatty() and not os.environ.get("CI"):
+            self.bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+            return lambda: self.bar.update(1)
+        return lambda: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="flowzip")
+
+
+__all__ = ["cli", "main", "REPORTERS"]
