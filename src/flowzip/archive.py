@@ -184,7 +184,11 @@ class Archive:
         return self.member(name).json()
 
     def write_bytes(self, name: str, data: bytes) -> Member:
-        """Set a member's bytes, adding the member if it does not exist."""
+        """Set a member's bytes, adding the member if it does not exist.
+
+        Names are relative to the export's root folder (``datastage/`` in a Git
+        repository); full member names work too.
+        """
         member = self._member_for_write(name)
         member.set_bytes(data)
         self._views.clear()
@@ -205,11 +209,14 @@ class Archive:
         self._views.clear()
 
     def _member_for_write(self, name: str) -> Member:
-        if name in self._members:
-            return self._members[name]
+        found = self._members.get(name) or self._members.get(self.root + name)
+        if found is not None:
+            return found
         from .package.names import check_member_name
 
         check_member_name(name, archive=self.path)
+        if not name.startswith(self.root):
+            name = self.root + name  # new members go under the export's root folder
         member = Member(self, name, None, b"")
         self._members[name] = member
         return member
@@ -292,10 +299,16 @@ class Archive:
                 continue
             try:
                 data = member.read()
-                if member.is_json or member.type in ("manifest",):
+                if member.is_json:
                     doc = member.json()
+                    levels = jsonio.depth(doc)
                     wrong = document_kind_error(member, doc)
-                    if wrong:
+                    if levels > jsonio.MAX_DEPTH:
+                        problems.append(Problem(
+                            "error", member.name,
+                            f"is not valid JSON for flowzip: nested {levels} levels deep (limit {jsonio.MAX_DEPTH})",
+                        ))
+                    elif wrong:
                         problems.append(Problem("error", member.name, wrong))
                     elif member.is_json:
                         for message in _json_warnings(data):

@@ -30,7 +30,10 @@ import orjson
 
 from .errors import DocumentError
 
-__all__ = ["Style", "JACKSON", "COMPACT", "loads", "dumps", "detect_style", "Spellings"]
+__all__ = ["Style", "JACKSON", "COMPACT", "loads", "dumps", "dumps_like", "detect_style", "Spellings", "depth"]
+
+#: Deepest nesting flowzip accepts in a document (platform flows nest about 20 levels).
+MAX_DEPTH = 512
 
 BOM = b"\xef\xbb\xbf"
 _LONG_DIGITS = re.compile(rb"\d{19,}")
@@ -109,6 +112,22 @@ def _loads_exact(raw: bytes, member: str | None) -> Any:
     except ValueError as exc:
         detail = str(exc).splitlines()[0]
         raise DocumentError(f"is not valid JSON: {detail}", member=member) from None
+
+
+def depth(doc: Any) -> int:
+    """How deeply *doc* nests (a scalar is 0, ``[]`` is 1); iterative, so any depth is safe."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        stack.extend((item, level) for item in value if isinstance(item, (dict, list)))
+    return deepest
 
 
 # --------------------------------------------------------------------------- style detection
@@ -345,12 +364,15 @@ def dumps(doc: Any, style: Style = JACKSON, spellings: Spellings | None = None) 
         else:
             emit(scalar(value))
 
-    if style.layout == "jackson":
-        jackson(doc, 0)
-    elif style.layout == "indent":
-        indented(doc, 0)
-    else:
-        compact(doc)
+    try:
+        if style.layout == "jackson":
+            jackson(doc, 0)
+        elif style.layout == "indent":
+            indented(doc, 0)
+        else:
+            compact(doc)
+    except RecursionError:
+        raise DocumentError(f"is nested too deeply to write (more than {MAX_DEPTH} levels)") from None
     emit(style.trailing)
     return "".join(out).encode("utf-8")
 

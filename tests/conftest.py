@@ -1,0 +1,59 @@
+"""Shared fixtures: where the real corpus is, and helpers that build archives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("FLOWZIP_SHARED", REPO.parent / "shared"))
+REAL = SHARED / "fixtures" / "real"
+
+#: Sources in the real corpus whose files the platform itself wrote (not SDK samples or Elyra files).
+NOT_PLATFORM = ("elyra", "elyra-canvas", "elyra-examples", "elyra-pipeline-schemas",
+                "datastage-python-sdk", "datastage-node-sdk")
+
+
+def require_shared() -> Path:
+    """The shared folder; in CI its absence is a failure, elsewhere a skip."""
+    if not REAL.is_dir():
+        message = f"the shared corpus is missing: {REAL}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    return require_shared()
+
+
+@pytest.fixture(scope="session")
+def real(shared: Path) -> Path:
+    return shared / "fixtures" / "real"
+
+
+def real_archives() -> list[Path]:
+    """Every export ZIP and every top-level folder tree of the real corpus."""
+    if not REAL.is_dir():
+        return []
+    found = sorted(p for p in REAL.iterdir() if p.is_dir())
+    found += sorted(REAL.rglob("*.zip"))
+    return found
+
+
+def real_params(paths: list[Path]) -> list:
+    """pytest params for *paths*; one failing-or-skipping param when the corpus is missing."""
+    if not paths:
+        return [pytest.param(None, id="shared-corpus-missing")]
+    return [pytest.param(p, id=str(p.relative_to(REAL))) for p in paths]
+
+
+def real_or_missing(path: Path | None) -> Path:
+    if path is None:
+        require_shared()
+        raise AssertionError("unreachable")
+    return path

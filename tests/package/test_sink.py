@@ -1,0 +1,96 @@
+"""File-system faults while saving: the destination and the input stay as they were."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from pyfakefs.fake_filesystem_unittest import Patcher
+
+import flowzip
+from flowzip.errors import DestinationError
+from tests.zipbuild import MINIMAL_FLOW, make_zip
+
+INPUT = make_zip({"data_intg_flow/f.json": MINIMAL_FLOW, "px_executables/f.zip": os.urandom(20_000)})
+OLD_OUTPUT = b"previous output"
+
+
+def _edited_archive() -> flowzip.Archive:
+    archive = flowzip.open("/work/in.zip")
+    doc = archive.read_json("data_intg_flow/f.json")
+    doc["pipelines"][0]["description"] = "edited"
+    archive.write_json("data_intg_flow/f.json", doc)
+    return archive
+
+
+def _setup(fs) -> None:  # noqa: ANN001 - pyfakefs' FakeFilesystem
+    fs.create_file("/work/in.zip", contents=INPUT)
+    fs.create_file("/work/out/result.zip", contents=OLD_OUTPUT)
+
+
+def _assert_untouched() -> None:
+    assert open("/work/in.zip", "rb").read() == INPUT
+    assert open("/work/out/result.zip", "rb").read() == OLD_OUTPUT
+    assert sorted(os.listdir("/work/out")) == ["result.zip"], "a temporary file was left behind"
+
+
+def test_disk_full_leaves_everything_unchanged(fs) -> None:  # noqa: ANN001
+    _setup(fs)
+    archive = _edited_archive()
+    fs.set_disk_usage(len(INPUT) + len(OLD_OUTPUT) + 5_000)
+    with pytest.raises(DestinationError, match="free some disk space"):
+        archive.save("/work/out/result.zip")
+    _assert_untouched()
+
+
+def test_disk_full_while_writing_a_tree_leaves_no_half_tree(fs) -> None:  # noqa: ANN001
+    _setup(fs)
+    archive = _edited_archive()
+    fs.set_disk_usage(len(INPUT) + len(OLD_OUTPUT) + 5_000)
+    with pytest.raises(DestinationError):
+        archive.save("/work/out/tree")
+    _assert_untouched()
+
+
+def test_permission_denied_leaves_everything_unchanged() -> None:
+    with Patcher(allow_root_user=False) as patcher:
+        _setup(patcher.fs)
+        os.chmod("/work/out", 0o555)
+        archive = _edited_archive()
+        with pytest.raises(DestinationError, match="check that you may write"):
+            archive.save("/work/out/result.zip")
+        os.chmod("/work/out", 0o755)
+        _assert_untouched()
+
+
+def test_failure_before_the_rename_removes_the_temporary_file(fs, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    _setup(fs)
+    archive = _edited_archive()
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(DestinationError, match="Input/output error"):
+        archive.save("/work/out/result.zip")
+    monkeypatch.undo()
+    _assert_untouched()
+
+
+def test_in_place_failure_keeps_the_input(fs, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    _setup(fs)
+    archive = _edited_archive()
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    with pytest.raises(DestinationError):
+        archive.save("/work/in.zip", in_place=True)
+    monkeypatch.undo()
+    _assert_untouched()
+    assert sorted(os.listdir("/work")) == ["in.zip", "out"]
+
+
+def test_successful_save_replaces_the_destination(fs) -> None:  # noqa: ANN001
+    _setup(fs)
+    _edited_archive().save("/work/out/result.zip")
+    assert open("/work/in.zip", "rb").read() == INPUT
+    assert flowzip.open("/work/out/result.zip").flows[0].description == "edited"
+    assert sorted(os.listdir("/work/out")) == ["result.zip"]

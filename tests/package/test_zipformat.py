@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from flowzip.package.limits import DEFAULT_LIMITS, Limits
+from flowzip.package.zipformat import ZipWriter, _patch_offset, dos_timestamp, inflate, read_directory
+from flowzip.errors import LimitExceededError
+from tests.conftest import real_or_missing, real_params, REAL
+from tests.zipbuild import make_zip
+
+
+def _real_zips() -> list[Path]:
+    return sorted(REAL.rglob("*.zip")) if REAL.is_dir() else []
+
+
+@pytest.mark.parametrize("path", real_params(_real_zips()))
+def test_reader_agrees_with_zipfile_on_real_archives(path: Path | None) -> None:
+    path = real_or_missing(path)
+    data = path.read_bytes()
+    directory = read_directory(data, str(path), DEFAULT_LIMITS)
+    with zipfile.ZipFile(path) as reference:
+        infos = reference.infolist()
+        assert [e.name for e in directory.entries] == [i.filename for i in infos]
+        for entry, info in zip(directory.entries, infos):
+            assert (entry.crc, entry.file_size, entry.compress_size, entry.method, entry.flags) == (
+                info.CRC, info.file_size, info.compress_size, info.compress_type, info.flag_bits)
+            assert entry.date_time == info.date_time or entry.dos_date == 0
+            assert inflate(data, entry, DEFAULT_LIMITS, str(path)) == reference.read(info)
+
+
+def test_writer_copies_records_and_adds_new_ones() -> None:
+    original = make_zip({"a.json": b'{"a":1}', "b/c.bin": b"\x00\x01" * 100})
+    directory = read_directory(original, "in", DEFAULT_LIMITS)
+    out = io.BytesIO()
+    writer = ZipWriter(out)
+    writer.copy(original, directory.entries[1])
+    time_, date = dos_timestamp(None)
+    writer.add("new é.json", b'{"n":2}', dos_time=time_, dos_date=date)
+    writer.add("a.json", b'{"a":2}', dos_time=time_, dos_date=date, template=directory.entries[0])
+    writer.close()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as written:
+        assert written.testzip() is None
+        assert written.namelist() == ["b/c.bin", "new é.json", "a.json"]
+        assert written.read("a.json") == b'{"a":2}'
+        info = written.getinfo("a.json")
+        assert info.date_time == (2024, 1, 2, 3, 4, 6)  # the changed member keeps its timestamp
+        assert written.getinfo("new é.json").flag_bits & 0x800
+
+
+def test_no_op_copy_reproduces_the_whole_file() -> None:
+    original = make_zip({"a.json": b"{}", "b.json": b"[]"})
+    directory = read_directory(original, "in", DEFAULT_LIMITS)
+    out = io.BytesIO()
+    writer = ZipWriter(out)
+    for entry in directory.entries:
+        writer.copy(original, entry)
+    writer.close(directory.comment)
+    assert out.getvalue() == original
+
+
+def test_zip64_offsets_are_patched_inside_the_extra_field() -> None:
+    name = b"a"
+    extra = struct.pack("<HHQ", 1, 8, 5)
+    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 45, 45, 0, 8, 0, 33, 0, 10, 10, len(name), len(extra), 0,
+                          0, 0, 0, 0xFFFFFFFF) + name + extra
+    patched = _patch_offset(central, 123)
+    assert struct.unpack_from("<Q", patched, 46 + 1 + 4)[0] == 123
+    assert struct.unpack_from("<L", patched, 42)[0] == 0xFFFFFFFF
+
+
+def test_many_members_get_a_zip64_end_record() -> None:
+    out = io.BytesIO()
+    writer = ZipWriter(out)
+    for i in range(70_000):
+        writer.add(f"{i}", b"", dos_time=0, dos_date=33, compress=False)
+    writer.close()
+    data = out.getvalue()
+    directory = read_directory(data, "big", Limits(max_members=100_000))
+    assert len(directory.entries) == 70_000
+    with zipfile.ZipFile(io.BytesIO(data)) as reference:
+        assert len(reference.infolist()) == 70_000
+
+
+def test_inflate_counts_bytes_instead_of_trusting_the_header() -> None:
+    payload = b"\0" * (3 << 20)
+    data = make_zip({"x.bin": payload})
+    directory = read_directory(data, "in", Limits(max_ratio=100_000))
+    assert inflate(data, directory.entries[0], Limits(max_ratio=100_000), "in") == payload
+    with pytest.raises(LimitExceededError, match="per-member limit"):
+        inflate(data, directory.entries[0], Limits(max_member_bytes=1 << 20, max_ratio=100_000), "in")
+
+
+@pytest.mark.parametrize(
+    ("epoch", "expected"),
+    [(None, (0, 33)), (0, (0, 33)), (1700000000, ((22 << 11) | (13 << 5) | 10, (43 << 9) | (11 << 5) | 14))],
+)
+def test_dos_timestamps(epoch: float | None, expected: tuple[int, int]) -> None:
+    assert dos_timestamp(epoch) == expected
