@@ -16,7 +16,7 @@ def test_views_of_a_real_export(real: Path) -> None:
     assert archive.flows.names() == ["rowgen_peek"]
     flow = archive.flows.get(name="rowgen_peek")
     assert flow.flow_id == archive.jobs[0].asset_ref
-    assert archive.flows.get(flow_id=flow.flow_id) is flow
+    assert archive.flows.get(flow_id=flow.flow_id) == flow
     assert archive.flows.get_all(flow_type="batch") == [flow]
     assert archive.flows.get_all(flow_type="orchestration") == []
     assert [p.name for p in archive.parameter_sets] == ["peek_paramset", "description_paramset",
@@ -61,3 +61,26 @@ def test_envelope_and_list_forms_are_read_like_the_sdk(tmp_path: Path) -> None:
     }))
     archive = flowzip.open(path)
     assert [f.primary_pipeline["id"] for f in archive.flows] == ["p", "p"]
+
+
+def test_views_share_a_document_and_release_it_when_dropped(real: Path) -> None:
+    import gc
+    import weakref
+
+    archive = flowzip.open(real / "CPD_ocaso")
+    first, second = archive.flows[0], archive.flows[0]
+    assert first.document is second.document
+    ref = weakref.ref(first.member.document())
+    del first, second
+    archive._recent.clear()
+    gc.collect()
+    assert ref() is None  # nothing holds the parsed flow any more: its memory is free
+    # A document stored for writing is held until saved, whoever else lets it go.
+    flow = archive.flows[1]
+    doc = flow.document
+    archive.write_json(flow.member.name, doc)
+    ref = weakref.ref(flow.member.document())
+    del flow, doc
+    archive._recent.clear()
+    gc.collect()
+    assert ref() is not None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import weakref
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +27,19 @@ from .package.zipformat import ZipWriter, dos_timestamp
 
 __all__ = ["Archive", "Member", "Problem", "open_archive", "new_archive"]
 
-_UNSET: Any = object()
+class Document:
+    """Holds one parsed JSON document.  Views keep it alive; the member refers to it weakly.
+
+    A member's document therefore stays the same object for as long as anything
+    (a view, the archive's small cache of recent documents, or a pending change)
+    holds it, and is freed when nothing does: iterating over thousands of flows
+    does not keep them all in memory.
+    """
+
+    __slots__ = ("value", "__weakref__")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
 
 class Member:
@@ -36,7 +50,8 @@ class Member:
     ``other``.  Content is read on first use; JSON is parsed on first use.
     """
 
-    __slots__ = ("archive", "name", "type", "asset_name", "part", "_data", "_orig", "_doc", "_changed")
+    __slots__ = ("archive", "name", "type", "asset_name", "part", "_data", "_orig", "_doc_ref", "_pinned",
+                 "_changed")
 
     def __init__(self, archive: Archive, name: str, part: Part | None, data: bytes | None = None) -> None:
         self.archive = archive
@@ -45,7 +60,8 @@ class Member:
         self.part = part
         self._data = data  # the current bytes, when known
         self._orig: bytes | None = None  # the stored bytes, once read
-        self._doc: Any = _UNSET  # the parsed document, when parsed
+        self._doc_ref: weakref.ref[Document] | None = None  # the parsed document, while anything holds it
+        self._pinned: Document | None = None  # a document stored with set_json, held until saved
         self._changed = part is None
 
     def __repr__(self) -> str:
@@ -78,8 +94,8 @@ class Member:
     # -- content
     def read(self) -> bytes:
         """The member's bytes (the new bytes once it was changed)."""
-        if self._changed and self._doc is not _UNSET and self._data is None:
-            self._data = jsonio.dumps_like(self._doc, self._original())
+        if self._data is None and self._pinned is not None:
+            self._data = jsonio.dumps_like(self._pinned.value, self._original())
         if self._data is None:
             self._data = self._original()
         assert self._data is not None
@@ -92,27 +108,40 @@ class Member:
             self._orig = self.archive._source.read(self.part)  # type: ignore[union-attr]
         return self._orig
 
+    def document(self) -> Document:
+        """The holder of the parsed document; keep it to keep the document's identity."""
+        held = self._pinned or (self._doc_ref() if self._doc_ref else None)
+        if held is None:
+            held = Document(jsonio.loads(self.read(), member=self.name))
+            self._doc_ref = weakref.ref(held)
+        self.archive._recent.append(held)
+        return held
+
     def json(self) -> Any:
-        """The parsed JSON document (cached).  Edits to it count only after :meth:`set_json`."""
-        if self._doc is _UNSET:
-            self._doc = jsonio.loads(self.read(), member=self.name)
-        return self._doc
+        """The parsed JSON document.  Edits to it count only after :meth:`set_json`."""
+        return self.document().value
 
     def set_json(self, doc: Any) -> None:
         """Store *doc* as the member's content; it is written in the file's own style."""
-        self._doc = doc
+        held = self._pinned if self._pinned is not None and self._pinned.value is doc else None
+        if held is None:
+            current = self._doc_ref() if self._doc_ref else None
+            held = current if current is not None and current.value is doc else Document(doc)
+        self._pinned = held
+        self._doc_ref = weakref.ref(held)
         self._data = None
         self._changed = True
 
     def set_bytes(self, data: bytes) -> None:
         self._data = bytes(data)
-        self._doc = _UNSET
+        self._pinned = None
+        self._doc_ref = None
         self._changed = True
 
     def payload(self) -> bytes:
         """What :meth:`Archive.save` writes for this member."""
-        if self._changed and self._doc is not _UNSET:
-            self._data = jsonio.dumps_like(self._doc, self._original())
+        if self._pinned is not None:
+            self._data = jsonio.dumps_like(self._pinned.value, self._original())
         return self.read()
 
     def unchanged_in_output(self) -> bool:
@@ -150,6 +179,8 @@ class Archive:
         self._members: dict[str, Member] = {p.name: Member(self, p.name, p) for p in parts}
         self._removed: dict[str, Member] = {}
         self._views: dict[str, Any] = {}
+        #: The most recently used documents, kept parsed for a while even when no view holds them.
+        self._recent: deque[Document] = deque(maxlen=2)
 
     def __repr__(self) -> str:
         return f"<Archive {self.path or '(new)'} kind={self.kind} members={len(self._members)}>"
@@ -222,58 +253,61 @@ class Archive:
         return member
 
     # ------------------------------------------------------------------ typed views
-    def _view(self, key: str, build: Callable[[], Any]) -> Any:
-        if key not in self._views:
-            self._views[key] = build()
-        return self._views[key]
+    def _typed(self, type_: str) -> list[Member]:
+        """Members of *type_*, cached until the archive's member list changes."""
+        if type_ not in self._views:
+            self._views[type_] = self.members_of_type(type_)
+        return self._views[type_]
 
+    def _list(self, type_: str, view: type, list_class: type | None = None):
+        from .assets import AssetList
+
+        return (list_class or AssetList)(self, self._typed(type_), view)
+
+    # Views are made on access and hold their document while they live; the lists
+    # themselves hold members only, so walking every flow does not keep every flow parsed.
     @property
     def flows(self):  # -> FlowList
         """The batch flows (``data_intg_flow/``)."""
         from .assets import Flow, FlowList
 
-        return self._view("flows", lambda: FlowList(Flow(self, m) for m in self.members_of_type("data_intg_flow")))
+        return self._list("data_intg_flow", Flow, FlowList)
 
     @property
     def subflows(self):
-        from .assets import AssetList, Subflow
+        """The subflows (``data_intg_subflow/``)."""
+        from .assets import Subflow
 
-        return self._view(
-            "subflows", lambda: AssetList(Subflow(self, m) for m in self.members_of_type("data_intg_subflow"))
-        )
+        return self._list("data_intg_subflow", Subflow)
 
     @property
     def parameter_sets(self):
-        from .assets import AssetList, ParameterSet
+        """The parameter sets (``parameter_set/``)."""
+        from .assets import ParameterSet
 
-        return self._view(
-            "parameter_sets", lambda: AssetList(ParameterSet(self, m) for m in self.members_of_type("parameter_set"))
-        )
+        return self._list("parameter_set", ParameterSet)
 
     @property
     def connections(self):
-        from .assets import AssetList, Connection
+        """The connections (``connection/``)."""
+        from .assets import Connection
 
-        return self._view(
-            "connections", lambda: AssetList(Connection(self, m) for m in self.members_of_type("connection"))
-        )
+        return self._list("connection", Connection)
 
     @property
     def jobs(self):
-        from .assets import AssetList, Job
+        """The jobs (``job/``)."""
+        from .assets import Job
 
-        return self._view("jobs", lambda: AssetList(Job(self, m) for m in self.members_of_type("job")))
+        return self._list("job", Job)
 
     @property
     def manifest(self):
         """The ``DataStage-README.json`` manifest, or ``None`` when the archive has none."""
         from .assets import Manifest
 
-        def build():
-            found = self.members_of_type("manifest")
-            return Manifest(self, found[0]) if found else None
-
-        return self._view("manifest", build)
+        found = self._typed("manifest")
+        return Manifest(self, found[0]) if found else None
 
     def assets(self) -> dict[str, list[Member]]:
         """Asset members grouped by type (folder name), in archive order."""
@@ -464,8 +498,6 @@ def _open_single_file(path: str, data: bytes, limits: Limits) -> Archive:
         raise WrongDocumentError("is JSON but not a flow document (no 'pipelines' list)", member=label)
     folder = "data_intg_subflow" if flow_doc.get("doc_type") == "subpipeline" else "data_intg_flow"
     archive = Archive(FileSource(path, data, f"{folder}/{stem}.json", limits), limits=limits)
-    member = archive.members[0]
-    member._doc = doc
     return archive
 
 

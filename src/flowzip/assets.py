@@ -8,8 +8,7 @@ through :meth:`flowzip.Archive.write_json`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from functools import cached_property
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
@@ -99,48 +98,51 @@ def document_kind_error(member: Any, doc: Any) -> str | None:
     return None
 
 
-def _checked_document(member: Any) -> Any:
-    doc = member.json()
-    problem = document_kind_error(member, doc)
-    if problem:
-        raise WrongDocumentError(problem, member=member.name)
-    return doc
-
-
 # --------------------------------------------------------------------------- lists
 
 A = TypeVar("A", bound="Asset")
 
 
 class AssetList(Generic[A]):
-    """A list of asset views, printable, with ``get`` and ``get_all`` as in the SDK."""
+    """The assets of one type, printable, with ``get`` and ``get_all`` as in the SDK.
 
-    def __init__(self, items: Iterable[A]) -> None:
-        self._items: list[A] = list(items)
+    Views are made when asked for; two views of one asset share its document.
+    """
+
+    def __init__(self, archive: Any, members: list[Any], view: type[A]) -> None:
+        self._archive = archive
+        self._members = members
+        self._view = view
+
+    def _make(self, member: Any) -> A:
+        return self._view(self._archive, member)
 
     def __iter__(self) -> Iterator[A]:
-        return iter(self._items)
+        return (self._make(m) for m in self._members)
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._members)
 
     def __getitem__(self, index: int) -> A:
-        return self._items[index]
+        return self._make(self._members[index])
 
     def __bool__(self) -> bool:
-        return bool(self._items)
+        return bool(self._members)
 
     def __repr__(self) -> str:
-        return "[" + ", ".join(repr(item) for item in self._items) + "]"
+        return "[" + ", ".join(f"{self._view.__name__}(name={n!r})" for n in self.names()) + "]"
 
     def names(self) -> list[str]:
-        return [item.name for item in self._items]
+        return [m.asset_name or m.name for m in self._members]
 
     def get(self, name: str | None = None, **filters: Any) -> A:
         """The one asset matching *name* (and *filters*); :class:`NotFoundError` otherwise."""
         if name is not None:
             filters["name"] = name
-        for item in self._items:
+        for member in self._members:
+            if "name" in filters and (member.asset_name or member.name) != filters["name"]:
+                continue  # decided by the name alone: no need to parse the document
+            item = self._make(member)
             if all(item._matches(key, value) for key, value in filters.items()):
                 return item
         wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items())
@@ -148,15 +150,16 @@ class AssetList(Generic[A]):
         raise NotFoundError(f"no asset with {wanted}", hint=f"available: {names}")
 
     def get_all(self, **filters: Any) -> list[A]:
-        return [item for item in self._items if all(item._matches(k, v) for k, v in filters.items())]
+        return [item for item in self if all(item._matches(k, v) for k, v in filters.items())]
 
 
 class Asset:
-    """Base view over one asset member."""
+    """Base view over one asset member; holds the member's document while the view lives."""
 
     def __init__(self, archive: Any, member: Any) -> None:
         self.archive = archive
         self.member = member
+        self._held: Any = None
 
     @property
     def name(self) -> str:
@@ -165,7 +168,23 @@ class Asset:
     @property
     def document(self) -> Any:
         """The member's parsed JSON (read-only by default: store edits with ``archive.write_json``)."""
-        return _checked_document(self.member)
+        held = self.member.document()
+        if held is not self._held:
+            problem = document_kind_error(self.member, held.value)
+            if problem:
+                raise WrongDocumentError(problem, member=self.member.name)
+            self._held = held
+            self._document_changed()
+        return held.value
+
+    def _document_changed(self) -> None:
+        """Drop anything derived from an earlier document."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Asset) and type(other) is type(self) and other.member is self.member
+
+    def __hash__(self) -> int:
+        return hash((type(self), id(self.member)))
 
     def _matches(self, key: str, value: Any) -> bool:
         return getattr(self, key, None) == value
@@ -318,20 +337,32 @@ class Flow(Asset):
     def description(self) -> str:
         return self.primary_pipeline.get("description") or ""
 
+    _stage_cache: list[Stage] | None = None
+    _stage_index: dict[str, Stage] | None = None
+
+    def _document_changed(self) -> None:
+        self._stage_cache = None
+        self._stage_index = None
+
     @property
     def stages(self) -> list[Stage]:
         """Stages of the primary pipeline, in document order."""
-        return self._stages
+        return list(self._stages)
 
-    @cached_property
+    @property
     def _stages(self) -> list[Stage]:
-        pipeline = self.primary_pipeline
-        pid = pipeline.get("id", "")
-        return [Stage(self, node, pid) for node in pipeline.get("nodes") or [] if isinstance(node, dict)]
+        pipeline = self.primary_pipeline  # refreshes the caches when the document changed
+        if self._stage_cache is None:
+            pid = pipeline.get("id", "")
+            self._stage_cache = [Stage(self, n, pid) for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
+        return self._stage_cache
 
-    @cached_property
+    @property
     def _stage_by_id(self) -> dict[str, Stage]:
-        return {stage.id: stage for stage in self._stages}
+        stages = self._stages
+        if self._stage_index is None:
+            self._stage_index = {stage.id: stage for stage in stages}
+        return self._stage_index
 
     @property
     def links(self) -> list[Link]:
@@ -366,6 +397,8 @@ class Flow(Asset):
 
 
 class FlowList(AssetList[Flow]):
+    """The batch flows; ``get(name=...)`` or ``get(flow_id=...)`` as in the SDK."""
+
     def get_all(self, flow_type: str | None = "batch", **filters: Any) -> list[Flow]:  # type: ignore[override]
         """All flows of *flow_type* (only ``"batch"`` flows live in ``data_intg_flow/``)."""
         if flow_type not in (None, "batch"):

@@ -7,6 +7,7 @@ import re
 from ..errors import UnsafeArchiveError
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_SUSPECT = re.compile(r"[\x00-\x1f\x7f\\]|^/|^[A-Za-z]:|(?:^|/)\.{0,2}(?:/|$)")
 
 
 def check_member_name(name: str, *, archive: str | None = None) -> str:
@@ -26,6 +27,8 @@ def check_member_name(name: str, *, archive: str | None = None) -> str:
             hint="the archive may be hostile; flowzip refuses it whole",
         )
 
+    if name and _SUSPECT.search(name[:-1] if name.endswith("/") else name) is None:
+        return name  # the common case, decided by one regular-expression scan
     if not name:
         raise refuse("the name is empty")
     if "\x00" in name:

@@ -20,7 +20,7 @@ from .zipformat import ZipDirectory, ZipEntry, inflate, read_directory
 VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Part:
     """One stored member: where it is and what its container says about it."""
 

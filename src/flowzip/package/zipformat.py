@@ -46,7 +46,10 @@ _U16 = 0xFFFF
 _S_IFLNK = 0o120000
 
 
-@dataclass
+_METHOD_NAMES = {STORED: "stored", DEFLATED: "deflate"}
+
+
+@dataclass(slots=True)
 class ZipEntry:
     """One member as the central directory describes it, with where its bytes are."""
 
@@ -76,7 +79,7 @@ class ZipEntry:
 
     @property
     def compression(self) -> str:
-        return {STORED: "stored", DEFLATED: "deflate"}.get(self.method, f"method {self.method}")
+        return _METHOD_NAMES.get(self.method) or f"method {self.method}"
 
 
 @dataclass
@@ -182,23 +185,24 @@ def read_directory(data: bytes, label: str, limits: Limits) -> ZipDirectory:
     entries: list[ZipEntry] = []
     seen: dict[str, int] = {}
     pos = cd_offset
+    unpack_central, unpack_local = _CENTRAL.unpack_from, _LOCAL.unpack_from
     declared_total = 0
     for index in range(n_total):
-        if pos + _CENTRAL.size > cd_end or data[pos : pos + 4] != CENTRAL_SIG:
+        if pos + 46 > cd_end:
             raise ArchiveError(f"central directory entry {index} is corrupt", archive=label)
-        (_, _, _, flags, method, dos_time, dos_date, crc, csize, usize, nlen, elen, clen, _,
-         _, external_attr, offset) = _CENTRAL.unpack_from(data, pos)
-        end = pos + _CENTRAL.size + nlen + elen + clen
-        if end > cd_end:
-            raise ArchiveError(f"central directory entry {index} runs past the directory", archive=label)
-        raw_name = data[pos + _CENTRAL.size : pos + _CENTRAL.size + nlen]
-        extra = data[pos + _CENTRAL.size + nlen : pos + _CENTRAL.size + nlen + elen]
+        (sig, _, _, flags, method, dos_time, dos_date, crc, csize, usize, nlen, elen, clen, _,
+         _, external_attr, offset) = unpack_central(data, pos)
+        end = pos + 46 + nlen + elen + clen
+        if sig != CENTRAL_SIG or end > cd_end:
+            raise ArchiveError(f"central directory entry {index} is corrupt", archive=label)
+        raw_name = data[pos + 46 : pos + 46 + nlen]
         central = data[pos:end]
         pos = end
 
-        need = [n for n, v in (("usize", usize), ("csize", csize), ("offset", offset)) if v == _U32]
+        need = [] if _U32 not in (usize, csize, offset) else [
+            n for n, v in (("usize", usize), ("csize", csize), ("offset", offset)) if v == _U32]
         if need:
-            z64 = _zip64_extra(extra, need)
+            z64 = _zip64_extra(central[46 + nlen : 46 + nlen + elen], need)
             if len(z64) != len(need):
                 raise ArchiveError(f"central directory entry {index} lacks its ZIP64 sizes", archive=label)
             usize = z64.get("usize", usize)
@@ -222,14 +226,20 @@ def read_directory(data: bytes, label: str, limits: Limits) -> ZipDirectory:
             )
 
         # The local header must agree with the central one and leave room for the data.
-        if offset + _LOCAL.size > cd_offset or data[offset : offset + 4] != LOCAL_SIG:
+        if offset + 30 > cd_offset:
             raise ArchiveError(
                 "the local header is missing or lies inside the central directory",
                 archive=label,
                 member=name,
             )
-        (_, _, local_flags, _, _, _, _, _, _, lnlen, lelen) = _LOCAL.unpack_from(data, offset)
-        if data[offset + _LOCAL.size : offset + _LOCAL.size + lnlen] != raw_name:
+        (local_sig, _, local_flags, _, _, _, _, _, _, lnlen, lelen) = unpack_local(data, offset)
+        if local_sig != LOCAL_SIG:
+            raise ArchiveError(
+                "the local header is missing or lies inside the central directory",
+                archive=label,
+                member=name,
+            )
+        if data[offset + 30 : offset + 30 + lnlen] != raw_name:
             raise UnsafeArchiveError(
                 "the local header names a different file than the central directory",
                 archive=label,
@@ -395,16 +405,32 @@ class ZipWriter:
         self._out = out
         self._offset = 0
         self._central: list[bytes] = []
+        # Copies of adjacent source records are gathered and written as one slice.
+        self._pending: tuple[bytes, int, int] | None = None
+
+    def _flush(self) -> None:
+        if self._pending is not None:
+            source, start, end = self._pending
+            self._pending = None
+            self._out.write(memoryview(source)[start:end])
 
     def _write(self, chunk: bytes | memoryview) -> None:
+        self._flush()
         self._out.write(chunk)
         self._offset += len(chunk)
 
     def copy(self, source: bytes, entry: ZipEntry) -> None:
         """Copy *entry*'s local record from *source* unchanged."""
         offset = self._offset
-        self._write(memoryview(source)[entry.header_offset : entry.record_end])
-        self._central.append(_patch_offset(entry.central, offset))
+        pending = self._pending
+        if pending is not None and pending[0] is source and pending[2] == entry.header_offset:
+            self._pending = (source, pending[1], entry.record_end)
+        else:
+            self._flush()
+            self._pending = (source, entry.header_offset, entry.record_end)
+        self._offset += entry.record_end - entry.header_offset
+        central = entry.central if offset == entry.header_offset else _patch_offset(entry.central, offset)
+        self._central.append(central)
 
     def add(
         self,
@@ -467,8 +493,7 @@ class ZipWriter:
     def close(self, comment: bytes = b"") -> None:
         """Write the central directory and the end records."""
         cd_offset = self._offset
-        for record in self._central:
-            self._write(record)
+        self._write(b"".join(self._central))
         cd_size = self._offset - cd_offset
         count = len(self._central)
         if count > _U16 or cd_offset >= _U32 or cd_size >= _U32:

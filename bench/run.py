@@ -1,0 +1,183 @@
+"""flowzip benchmarks, measured against the physical floor in the same run.
+
+    python bench/run.py [--flows 2000] [--repeat 5] [--json]
+
+Generates (once, deterministically) a large export in ``bench/out/``, then
+prints for each operation the best of ``--repeat`` runs, the floor it is
+compared with, and the ratio:
+
+* open + parse every flow  ÷  read + inflate + ``orjson.loads`` of every member
+* no-op save of an opened archive  ÷  raw file copy (``shutil.copyfile`` + fsync);
+  open + save is printed too
+* peak memory of open + parse + save (tracemalloc, measured in a separate pass)
+
+Timings are never asserted in tests; this script is where they are watched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import json
+import os
+import shutil
+import sys
+import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+import flowzip  # noqa: E402
+from generate import generate  # noqa: E402
+
+
+def interleaved(repeat: int, **measures: Callable[[], object]) -> dict[str, float]:
+    """Best time of each measure over *repeat* rounds, the measures interleaved within a round
+    so that a slow spell of the machine hits them all alike."""
+    best = {name: float("inf") for name in measures}
+    for _ in range(repeat):
+        for name, func in measures.items():
+            gc.collect()
+            start = time.perf_counter()
+            func()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def floor_read(path: Path) -> None:
+    """The physical floor: read the file, inflate every member, orjson.loads every JSON member."""
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            payload = archive.read(info)
+            if info.filename.endswith(".json"):
+                orjson.loads(payload)
+
+
+def open_and_parse_flows(path: Path) -> None:
+    archive = flowzip.open(path)
+    for flow in archive.flows:
+        flow.document
+
+
+def open_and_parse_everything(path: Path) -> None:
+    archive = flowzip.open(path)
+    for member in archive.members:
+        if member.is_json:
+            member.json()
+        else:
+            member.read()
+
+
+def open_parse_and_walk_stages(path: Path) -> None:
+    archive = flowzip.open(path)
+    for flow in archive.flows:
+        flow.links
+
+
+def raw_copy(src: Path, dest: Path) -> None:
+    shutil.copyfile(src, dest)
+    with open(dest, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def open_and_save(src: Path, dest: Path) -> None:
+    flowzip.open(src).save(dest)
+
+
+def peak_memory(func: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        func()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="flowzip benchmarks against the physical floor")
+    parser.add_argument("--flows", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    archive_path = out / f"generated-{args.flows}.zip"
+    if not archive_path.exists():
+        archive_path.write_bytes(generate(args.flows))
+    size = archive_path.stat().st_size
+    members = len(flowzip.open(archive_path).members)
+    copy_dest, save_dest = out / "copy.zip", out / "saved.zip"
+
+    opened = flowzip.open(archive_path)
+    times = interleaved(
+        args.repeat,
+        floor=lambda: floor_read(archive_path),
+        parse_flows=lambda: open_and_parse_flows(archive_path),
+        parse_all=lambda: open_and_parse_everything(archive_path),
+        walk=lambda: open_parse_and_walk_stages(archive_path),
+        copy=lambda: raw_copy(archive_path, copy_dest),
+        save=lambda: opened.save(save_dest),
+        open_save=lambda: open_and_save(archive_path, save_dest),
+    )
+    floor, parse_flows, parse_all, walk = times["floor"], times["parse_flows"], times["parse_all"], times["walk"]
+    copy, save, open_save = times["copy"], times["save"], times["open_save"]
+    assert save_dest.read_bytes() == archive_path.read_bytes(), "a no-op save must reproduce the archive"
+
+    def whole_job() -> None:
+        archive = flowzip.open(archive_path)
+        for flow in archive.flows:
+            flow.document
+        archive.save(save_dest)
+
+    peak = peak_memory(whole_job)
+    results = {
+        "archive": {"path": str(archive_path), "bytes": size, "members": members, "flows": args.flows},
+        "floor_read_inflate_orjson_s": floor,
+        "open_parse_flows_s": parse_flows,
+        "open_parse_flows_ratio": parse_flows / floor,
+        "open_parse_all_members_s": parse_all,
+        "open_parse_all_members_ratio": parse_all / floor,
+        "open_parse_flows_and_links_s": walk,
+        "open_parse_flows_and_links_ratio": walk / floor,
+        "raw_copy_s": copy,
+        "no_op_save_s": save,
+        "no_op_save_ratio": save / copy,
+        "open_and_save_s": open_save,
+        "open_and_save_ratio": open_save / copy,
+        "peak_memory_bytes": peak,
+        "peak_memory_per_archive_byte": peak / size,
+    }
+    for leftover in (copy_dest, save_dest):
+        leftover.unlink(missing_ok=True)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"archive: {archive_path.name}, {size / 2**20:.1f} MiB, {members} members, best of {args.repeat}")
+    print(f"{'measure':44} {'seconds':>9} {'floor':>9} {'ratio':>7} target")
+    rows = [
+        ("open + parse every flow", parse_flows, floor, "<= 1.5"),
+        ("open + parse every member", parse_all, floor, ""),
+        ("open + parse every flow + walk its links", walk, floor, ""),
+        ("no-op save of an open archive", save, copy, "<= 3"),
+        ("open + no-op save", open_save, copy, ""),
+    ]
+    for label, value, base, target in rows:
+        print(f"{label:44} {value:9.3f} {base:9.3f} {value / base:7.2f} {target}")
+    print(f"floor for reads: read + inflate + orjson.loads of every member = {floor:.3f} s")
+    print(f"floor for save: raw file copy + fsync = {copy:.3f} s")
+    print(f"peak memory (open + parse flows + save): {peak / 2**20:.1f} MiB "
+          f"({peak / size:.1f}x the archive size)")
+
+
+if __name__ == "__main__":
+    main()
