@@ -139,10 +139,14 @@ class Member:
         self._changed = True
 
     def payload(self) -> bytes:
-        """What :meth:`Archive.save` writes for this member."""
-        if self._pinned is not None:
-            self._data = jsonio.dumps_like(self._pinned.value, self._original())
+        """What :meth:`Archive.save` writes for this member (serialised once per save)."""
         return self.read()
+
+    def _serialise(self) -> None:
+        """Serialise a stored document anew: it may have been edited in place since it was stored."""
+        if self._pinned is not None:
+            self._data = None
+            self.read()
 
     def unchanged_in_output(self) -> bool:
         """True when the member can be copied as stored (never changed, or changed back)."""
@@ -370,7 +374,7 @@ class Archive:
         # Serialise every changed member first: an error here must leave the disk untouched.
         for member in self._members.values():
             if member.changed:
-                member.payload()
+                member._serialise()
         if dest.lower().endswith(".zip"):
             atomic_write(dest, self._write_zip)
         elif self.kind == "file" and dest.lower().endswith(".json") and len(self._members) == 1:
