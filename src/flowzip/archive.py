@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from . import jsonio
 from .errors import DestinationError, DocumentError, FlowzipError, NotFoundError
@@ -339,17 +342,11 @@ class Archive:
                 data = member.read()
                 if member.is_json:
                     doc = member.json()
-                    levels = jsonio.depth(doc)
                     wrong = document_kind_error(member, doc)
-                    if levels > jsonio.MAX_DEPTH:
-                        problems.append(Problem(
-                            "error", member.name,
-                            f"is not valid JSON for flowzip: nested {levels} levels deep (limit {jsonio.MAX_DEPTH})",
-                        ))
-                    elif wrong:
+                    if wrong:
                         problems.append(Problem("error", member.name, wrong))
-                    elif member.is_json:
-                        for message in _json_warnings(data):
+                    else:
+                        for message in _json_warnings(data, doc):
                             problems.append(Problem("warning", member.name, message))
             except FlowzipError as exc:
                 problems.append(Problem("error", member.name, exc.message))
@@ -443,28 +440,37 @@ def _source_date_epoch() -> float | None:
         return None
 
 
-def _json_warnings(data: bytes) -> list[str]:
-    """Lossless-editing hazards in a JSON member that parses: duplicate keys."""
-    if b'"' not in data:
+def _json_warnings(data: bytes, doc: Any) -> list[str]:
+    """Lossless-editing hazards in a JSON member that parses: an object that repeats a key.
+
+    Counting keys in the text and in the parsed document is fast; only when the
+    counts differ is the document parsed again to name the repeated key.
+    """
+    key_sep = jsonio.detect_style(data).key_sep.encode()
+    compact = orjson.dumps(doc)
+    if data.count(b'"' + key_sep) == compact.count(b'":'):
+        return []
+    # Quotes escaped inside strings may have been counted: subtract them before deciding.
+    in_text = data.count(b'"' + key_sep) - data.count(b'\\"' + key_sep)
+    parsed = compact.count(b'":') - compact.count(b'\\":')
+    if in_text == parsed:
         return []
     duplicates: list[str] = []
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
-            if key in seen and len(duplicates) < 3:
+            if key in seen and key not in duplicates:
                 duplicates.append(key)
             seen.add(key)
         return dict(pairs)
 
-    import json
-
     try:
         json.loads(data.decode("utf-8"), object_pairs_hook=hook)
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     if duplicates:
-        keys = ", ".join(repr(k) for k in duplicates)
+        keys = ", ".join(repr(k) for k in duplicates[:3])
         return [f"an object repeats the key {keys}; only the last value is kept when the member is edited"]
     return []
 

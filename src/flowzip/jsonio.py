@@ -31,10 +31,7 @@ import orjson
 
 from .errors import DocumentError
 
-__all__ = ["Style", "JACKSON", "COMPACT", "loads", "dumps", "dumps_like", "detect_style", "Spellings", "depth"]
-
-#: Deepest nesting flowzip accepts in a document (platform flows nest about 20 levels).
-MAX_DEPTH = 512
+__all__ = ["Style", "JACKSON", "COMPACT", "loads", "dumps", "dumps_like", "detect_style", "Spellings"]
 
 BOM = b"\xef\xbb\xbf"
 # Integers beyond 64 bits have 19 or more digits: find such runs with a C-speed translate + search.
@@ -76,7 +73,8 @@ def loads(raw: bytes, *, member: str | None = None) -> Any:
     """Parse JSON bytes without losing integer precision.
 
     Raises :class:`~flowzip.errors.DocumentError` naming *member* for a BOM,
-    invalid UTF-8, invalid JSON, non-finite numbers or nesting beyond 1024 levels.
+    invalid UTF-8, invalid JSON, non-finite numbers or nesting beyond about
+    1,000 levels (orjson's limit, and the standard library's recursion limit).
     """
     if raw.startswith(BOM):
         raise DocumentError(
@@ -125,22 +123,6 @@ def _loads_exact(raw: bytes, member: str | None) -> Any:
         raise DocumentError(f"is not valid JSON: {detail}", member=member) from None
 
 
-def depth(doc: Any) -> int:
-    """How deeply *doc* nests (a scalar is 0, ``[]`` is 1); iterative, so any depth is safe."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(doc, 0)]
-    while stack:
-        value, level = stack.pop()
-        if isinstance(value, dict):
-            value = value.values()
-        elif not isinstance(value, list):
-            continue
-        level += 1
-        deepest = max(deepest, level)
-        stack.extend((item, level) for item in value if isinstance(item, (dict, list)))
-    return deepest
-
-
 # --------------------------------------------------------------------------- style detection
 
 _JACKSON_KEY_LINE = re.compile(rb'^[ \t]+"(?:[^"\\\n]|\\.)*" : ', re.MULTILINE)
@@ -155,7 +137,7 @@ def detect_style(raw: bytes) -> Style:
     body = raw.rstrip(b" \t\r\n")
     trailing = raw[len(body):].decode("ascii", "replace")
     newline = "\r\n" if b"\r\n" in body else "\n"
-    ascii_only = body.isascii() and _ESCAPED_NON_ASCII.search(body) is not None
+    ascii_only = b"\\u" in body and body.isascii() and _ESCAPED_NON_ASCII.search(body) is not None
     if b"\n" not in body:
         match = _COMPACT_KEY.match(body)
         key_sep = match.group(1).decode() if match else ":"
@@ -291,40 +273,15 @@ def dumps(doc: Any, style: Style = JACKSON, spellings: Spellings | None = None) 
             return spell(value, floats)
         raise TypeError(f"cannot write a {type(value).__name__} as JSON")
 
-    def jackson(value: Any, depth: int) -> None:
-        if isinstance(value, dict):
-            if not value:
-                emit("{ }")
-                return
-            inner = newline + unit * (depth + 1)
-            emit("{")
-            first = True
-            for key, item in value.items():
-                emit(inner if first else "," + inner)
-                first = False
-                emit(string(key))
-                emit(key_sep)
-                jackson(item, depth + 1)
-            emit(newline + unit * depth + "}")
-        elif isinstance(value, list):
-            if not value:
-                emit("[ ]")
-                return
-            emit("[ ")
-            first = True
-            for item in value:
-                if not first:
-                    emit(", ")
-                first = False
-                jackson(item, depth)
-            emit(" ]")
-        else:
-            emit(scalar(value))
+    # Jackson writes arrays on one line ("[ 1, 2 ]", "[ {" ... "} ]") and empties as "[ ]" / "{ }";
+    # json.dumps(indent=...) puts each item on its own line and writes "[]" / "{}".
+    inline_arrays = style.layout == "jackson"
+    empty_object, empty_array = ("{ }", "[ ]") if inline_arrays else ("{}", "[]")
 
-    def indented(value: Any, depth: int) -> None:
+    def pretty(value: Any, depth: int) -> None:
         if isinstance(value, dict):
             if not value:
-                emit("{}")
+                emit(empty_object)
                 return
             inner = newline + unit * (depth + 1)
             emit("{")
@@ -334,19 +291,25 @@ def dumps(doc: Any, style: Style = JACKSON, spellings: Spellings | None = None) 
                 first = False
                 emit(string(key))
                 emit(key_sep)
-                indented(item, depth + 1)
+                pretty(item, depth + 1)
             emit(newline + unit * depth + "}")
         elif isinstance(value, list):
             if not value:
-                emit("[]")
+                emit(empty_array)
+                return
+            if inline_arrays:
+                emit("[ ")
+                for index, item in enumerate(value):
+                    if index:
+                        emit(", ")
+                    pretty(item, depth)
+                emit(" ]")
                 return
             inner = newline + unit * (depth + 1)
             emit("[")
-            first = True
-            for item in value:
-                emit(inner if first else "," + inner)
-                first = False
-                indented(item, depth + 1)
+            for index, item in enumerate(value):
+                emit("," + inner if index else inner)
+                pretty(item, depth + 1)
             emit(newline + unit * depth + "]")
         else:
             emit(scalar(value))
@@ -376,14 +339,12 @@ def dumps(doc: Any, style: Style = JACKSON, spellings: Spellings | None = None) 
             emit(scalar(value))
 
     try:
-        if style.layout == "jackson":
-            jackson(doc, 0)
-        elif style.layout == "indent":
-            indented(doc, 0)
-        else:
+        if style.layout == "compact":
             compact(doc)
+        else:
+            pretty(doc, 0)
     except RecursionError:
-        raise DocumentError(f"is nested too deeply to write (more than {MAX_DEPTH} levels)") from None
+        raise DocumentError("is nested too deeply to write") from None
     emit(style.trailing)
     return "".join(out).encode("utf-8")
 

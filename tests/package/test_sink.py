@@ -94,3 +94,21 @@ def test_successful_save_replaces_the_destination(fs) -> None:  # noqa: ANN001
     assert open("/work/in.zip", "rb").read() == INPUT
     assert flowzip.open("/work/out/result.zip").flows[0].description == "edited"
     assert sorted(os.listdir("/work/out")) == ["result.zip"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path) -> None:  # noqa: ANN001
+    source = tmp_path / "in.zip"
+    source.write_bytes(INPUT)
+    old = os.umask(0o022)
+    try:
+        flowzip.open(source).save(tmp_path / "new.zip")
+        flowzip.open(source).save(tmp_path / "tree")
+        existing = tmp_path / "existing.zip"
+        existing.write_bytes(b"x")
+        existing.chmod(0o640)
+        flowzip.open(source).save(existing)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.zip").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "tree").stat().st_mode & 0o777 == 0o755
+    assert existing.stat().st_mode & 0o777 == 0o640

@@ -29,6 +29,20 @@ def _fsync_folder(folder: str) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(dest: str, default: int) -> int:
+    """The permission bits a new *dest* gets: those of the file it replaces, else the umask's."""
+    try:
+        return os.stat(dest).st_mode & 0o7777
+    except OSError:
+        return default & ~_umask()
+
+
 def _describe(exc: OSError, dest: str) -> DestinationError:
     reason = exc.strerror or str(exc)
     hint = None
@@ -45,6 +59,7 @@ def atomic_write(dest: str, write: Callable[[BinaryIO], None]) -> None:
     tmp_path = None
     try:
         fd, tmp_path = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(dest) + ".", suffix=".tmp")
+        os.chmod(tmp_path, _mode_for(dest, 0o666))  # mkstemp makes 0600 files; keep the usual mode
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
@@ -82,6 +97,7 @@ def write_new_tree(dest: str, files: Iterable[tuple[str, Callable[[], bytes] | N
     try:
         os.makedirs(parent, exist_ok=True)
         tmp_root = tempfile.mkdtemp(dir=parent, prefix="." + os.path.basename(dest) + ".", suffix=".tmp")
+        os.chmod(tmp_root, _mode_for(dest, 0o777))
         for name, read in files:
             target = os.path.join(tmp_root, *name.rstrip("/").split("/"))
             if read is None:
@@ -91,8 +107,11 @@ def write_new_tree(dest: str, files: Iterable[tuple[str, Callable[[], bytes] | N
             payload = read()
             with open(target, "wb") as handle:
                 handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if not hasattr(os, "sync"):
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        if hasattr(os, "sync"):
+            os.sync()  # one flush for every file of the tree, before it becomes visible
         os.replace(tmp_root, dest)
         tmp_root = None
         _fsync_folder(parent)
