@@ -96,26 +96,38 @@ class Member:
 
     # -- content
     def read(self) -> bytes:
-        """The member's bytes (the new bytes once it was changed)."""
+        """The member's bytes (the new bytes once it was changed).
+
+        Stored bytes are not kept: an unchanged member is read (inflated) again
+        when asked again, so reading a large archive does not hold it all in memory.
+        """
+        if not self._changed:
+            return self._stored()
         if self._data is None and self._pinned is not None:
             self._data = jsonio.dumps_like(self._pinned.value, self._original())
-        if self._data is None:
-            self._data = self._original()
         assert self._data is not None
         return self._data
 
+    def _stored(self) -> bytes:
+        assert self.part is not None
+        return self.archive._source.read(self.part)  # type: ignore[union-attr]
+
     def _original(self) -> bytes | None:
+        """The stored bytes, kept once the member has changed (its style and spellings come from them)."""
         if self.part is None:
             return None
         if self._orig is None:
-            self._orig = self.archive._source.read(self.part)  # type: ignore[union-attr]
+            self._orig = self._stored()
         return self._orig
 
-    def document(self) -> Document:
-        """The holder of the parsed document; keep it to keep the document's identity."""
+    def document(self, data: bytes | None = None) -> Document:
+        """The holder of the parsed document; keep it to keep the document's identity.
+
+        *data*, when given, are the member's current bytes (saves reading them again).
+        """
         held = self._pinned or (self._doc_ref() if self._doc_ref else None)
         if held is None:
-            held = Document(jsonio.loads(self.read(), member=self.name))
+            held = Document(jsonio.loads(self.read() if data is None else data, member=self.name))
             self._doc_ref = weakref.ref(held)
         self.archive._recent.append(held)
         return held
@@ -341,7 +353,7 @@ class Archive:
             try:
                 data = member.read()
                 if member.is_json:
-                    doc = member.json()
+                    doc = member.document(data).value
                     wrong = document_kind_error(member, doc)
                     if wrong:
                         problems.append(Problem("error", member.name, wrong))

@@ -46,6 +46,7 @@ class Source:
         self.parts = parts
         self.limits = limits
         self._inflated_total = 0
+        self._counted: set[str] = set()
 
     @property
     def label(self) -> str:
@@ -55,6 +56,9 @@ class Source:
         raise NotImplementedError
 
     def _count(self, part: Part, size: int) -> None:
+        if part.name in self._counted:
+            return  # read again: already counted
+        self._counted.add(part.name)
         self._inflated_total += size
         if self._inflated_total > self.limits.max_total_bytes:
             raise LimitExceededError(
