@@ -35,8 +35,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-import flowzip  # noqa: E402
 from generate import generate  # noqa: E402
+
+import flowzip  # noqa: E402
 
 
 def interleaved(repeat: int, **measures: Callable[[], object]) -> dict[str, float]:
@@ -65,7 +66,7 @@ def floor_read(path: Path) -> None:
 def open_and_parse_flows(path: Path) -> None:
     archive = flowzip.open(path)
     for flow in archive.flows:
-        flow.document
+        _ = flow.document
 
 
 def open_and_parse_everything(path: Path) -> None:
@@ -80,7 +81,7 @@ def open_and_parse_everything(path: Path) -> None:
 def open_parse_and_walk_stages(path: Path) -> None:
     archive = flowzip.open(path)
     for flow in archive.flows:
-        flow.links
+        _ = flow.links
 
 
 def raw_copy(src: Path, dest: Path) -> None:
@@ -136,7 +137,7 @@ def main() -> None:
     def whole_job() -> None:
         archive = flowzip.open(archive_path)
         for flow in archive.flows:
-            flow.document
+            _ = flow.document
         archive.save(save_dest)
 
     peak = peak_memory(whole_job)

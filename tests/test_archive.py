@@ -11,8 +11,8 @@ import pytest
 import flowzip
 from flowzip import jsonio
 from flowzip.errors import DestinationError, NotFoundError
-from flowzip.package.zipformat import read_directory
 from flowzip.package.limits import DEFAULT_LIMITS
+from flowzip.package.zipformat import read_directory
 from tests.conftest import REAL, real_archives, real_or_missing, real_params
 from tests.zipbuild import MINIMAL_FLOW, make_zip
 
@@ -326,3 +326,16 @@ def test_random_flows_and_edits_keep_unknown_keys(tmp_path: Path, doc: dict, edi
     assert list(reopened.read_json("data_intg_flow/f.json")) == list(doc)
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
         assert a.read("px_executables/f.zip") == b.read("px_executables/f.zip")
+
+
+def test_remove_then_add_again_in_place_keeps_the_new_file(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    (root / "job").mkdir(parents=True)
+    (root / "job" / "j.json").write_bytes(b'{"entity":{"job":{}}}')
+    (root / "data_intg_flow").mkdir()
+    (root / "data_intg_flow" / "f.json").write_bytes(MINIMAL_FLOW)
+    archive = flowzip.open(root)
+    archive.remove("job/j.json")
+    archive.write_json("job/j.json", {"entity": {"job": {"flow_name": "f"}}})
+    archive.save(root, in_place=True)
+    assert flowzip.open(root).jobs[0].flow_name == "f"

@@ -13,9 +13,22 @@ from typing import Any
 import orjson
 
 from . import jsonio
-from .errors import DestinationError, DocumentError, FlowzipError, NotFoundError
+from .assets import (
+    AssetList,
+    Connection,
+    Flow,
+    FlowList,
+    Job,
+    Manifest,
+    ParameterSet,
+    Subflow,
+    document_kind_error,
+    unwrap_flow_document,
+)
+from .errors import DestinationError, DocumentError, FlowzipError, NotFoundError, WrongDocumentError
 from .folders import classify, find_root, is_json_name
 from .package.limits import DEFAULT_LIMITS, Limits
+from .package.names import check_member_name
 from .package.sink import atomic_write, write_bytes_atomic, write_new_tree
 from .package.source import (
     FileSource,
@@ -197,7 +210,7 @@ class Archive:
         self.root = find_root([p.name for p in parts])
         self._members: dict[str, Member] = {p.name: Member(self, p.name, p) for p in parts}
         self._removed: dict[str, Member] = {}
-        self._views: dict[str, Any] = {}
+        self._by_type: dict[str, list[Member]] = {}
         #: The most recently used documents, kept parsed for a while even when no view holds them.
         self._recent: deque[Document] = deque(maxlen=2)
 
@@ -241,90 +254,76 @@ class Archive:
         """
         member = self._member_for_write(name)
         member.set_bytes(data)
-        self._views.clear()
+        self._by_type.clear()
         return member
 
     def write_json(self, name: str, doc: Any) -> Member:
         """Set a member's JSON document (written in the file's style), adding it if needed."""
         member = self._member_for_write(name)
         member.set_json(doc)
-        self._views.clear()
+        self._by_type.clear()
         return member
 
     def remove(self, name: str) -> None:
         """Remove a member from the archive."""
         member = self.member(name)
         del self._members[member.name]
-        self._removed[member.name] = member
-        self._views.clear()
+        if member.part is not None:
+            self._removed[member.name] = member  # stored before: an in-place save deletes it
+        self._by_type.clear()
 
     def _member_for_write(self, name: str) -> Member:
         found = self._members.get(name) or self._members.get(self.root + name)
         if found is not None:
             return found
-        from .package.names import check_member_name
-
         check_member_name(name, archive=self.path)
         if not name.startswith(self.root):
             name = self.root + name  # new members go under the export's root folder
         member = Member(self, name, None, b"")
         self._members[name] = member
+        self._removed.pop(name, None)
         return member
 
     # ------------------------------------------------------------------ typed views
     def _typed(self, type_: str) -> list[Member]:
         """Members of *type_*, cached until the archive's member list changes."""
-        if type_ not in self._views:
-            self._views[type_] = self.members_of_type(type_)
-        return self._views[type_]
+        if type_ not in self._by_type:
+            self._by_type[type_] = self.members_of_type(type_)
+        return self._by_type[type_]
 
-    def _list(self, type_: str, view: type, list_class: type | None = None):
-        from .assets import AssetList
-
-        return (list_class or AssetList)(self, self._typed(type_), view)
+    def _list(self, type_: str, view: type, list_class: type[AssetList] = AssetList) -> AssetList:
+        return list_class(self, self._typed(type_), view)
 
     # Views are made on access and hold their document while they live; the lists
     # themselves hold members only, so walking every flow does not keep every flow parsed.
     @property
-    def flows(self):  # -> FlowList
+    def flows(self) -> FlowList:
         """The batch flows (``data_intg_flow/``)."""
-        from .assets import Flow, FlowList
-
         return self._list("data_intg_flow", Flow, FlowList)
 
     @property
-    def subflows(self):
+    def subflows(self) -> AssetList[Subflow]:
         """The subflows (``data_intg_subflow/``)."""
-        from .assets import Subflow
-
         return self._list("data_intg_subflow", Subflow)
 
     @property
-    def parameter_sets(self):
+    def parameter_sets(self) -> AssetList[ParameterSet]:
         """The parameter sets (``parameter_set/``)."""
-        from .assets import ParameterSet
-
         return self._list("parameter_set", ParameterSet)
 
     @property
-    def connections(self):
+    def connections(self) -> AssetList[Connection]:
         """The connections (``connection/``)."""
-        from .assets import Connection
-
         return self._list("connection", Connection)
 
     @property
-    def jobs(self):
+    def jobs(self) -> AssetList[Job]:
         """The jobs (``job/``)."""
-        from .assets import Job
-
         return self._list("job", Job)
 
     @property
-    def manifest(self):
+    def manifest(self) -> Manifest | None:
         """The ``DataStage-README.json`` manifest, or ``None`` when the archive has none."""
-        from .assets import Manifest
-
         found = self._typed("manifest")
         return Manifest(self, found[0]) if found else None
 
@@ -342,8 +341,6 @@ class Archive:
         Returns the problems found, errors first within each member; never raises
         for a member-level problem.
         """
-        from .assets import document_kind_error
-
         problems: list[Problem] = []
         for member in self.members:
             if progress:
@@ -502,8 +499,6 @@ def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMIT
 
 
 def _open_single_file(path: str, data: bytes, limits: Limits) -> Archive:
-    from .assets import unwrap_flow_document
-
     label = os.path.basename(path)
     stripped = data.lstrip(b" \t\r\n")
     if not stripped.startswith((b"{", b"[", jsonio.BOM)):
@@ -515,8 +510,6 @@ def _open_single_file(path: str, data: bytes, limits: Limits) -> Archive:
     flow_doc = unwrap_flow_document(doc)
     stem = label[:-5] if label.lower().endswith(".json") else label
     if flow_doc is None:
-        from .errors import WrongDocumentError
-
         raise WrongDocumentError("is JSON but not a flow document (no 'pipelines' list)", member=label)
     folder = "data_intg_subflow" if flow_doc.get("doc_type") == "subpipeline" else "data_intg_flow"
     archive = Archive(FileSource(path, data, f"{folder}/{stem}.json", limits), limits=limits)

@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from flowzip.cli import cli
 from tests.zipbuild import MINIMAL_FLOW, make_zip
 
 
-def run(*args: str) -> "CliRunner":
+def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from flowzip.cli import cli
-from tests.zipbuild import MINIMAL_FLOW, central_offset, central_records, make_zip, patch
+from tests.zipbuild import MINIMAL_FLOW, central_records, make_zip, patch
 
 MiB = 1 << 20
 

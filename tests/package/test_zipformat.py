@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from flowzip.errors import LimitExceededError
 from flowzip.package.limits import DEFAULT_LIMITS, Limits
 from flowzip.package.zipformat import ZipWriter, _patch_offset, dos_timestamp, inflate, read_directory
-from flowzip.errors import LimitExceededError
-from tests.conftest import real_or_missing, real_params, REAL
+from tests.conftest import REAL, real_or_missing, real_params
 from tests.zipbuild import make_zip
 
 

@@ -81,7 +81,10 @@ def _flow(data: dict[str, Any]) -> None:
     _table([[s["label"] or "(no label)", s["type"], s["id"]] for s in data["stages"]])
     click.echo(f"links ({len(data['links'])}):")
     _table(
-        [[l["name"] or "(no name)", f"{l['source'] or '?'} -> {l['target'] or '?'}", l["type"]] for l in data["links"]]
+        [
+            [link["name"] or "(no name)", f"{link['source'] or '?'} -> {link['target'] or '?'}", link["type"]]
+            for link in data["links"]
+        ]
     )
     if data["parameter_sets"]:
         click.echo("parameter sets: " + ", ".join(data["parameter_sets"]))
