@@ -134,3 +134,11 @@ def test_missing_archive_is_a_usage_error() -> None:
 
 def test_version() -> None:
     assert run("--version").output.startswith("flowzip, version")
+
+
+@pytest.mark.parametrize("args", [["bogus"], ["show"], ["ls", "--no-such-option", "x"]])
+def test_usage_errors_are_one_line(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("flowzip: error: ")
+    assert "--help" in result.stderr
