@@ -7,11 +7,10 @@ through :meth:`flowzip.Archive.write_json`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from importlib import resources
 from typing import Any, Generic, TypeVar
 
+from .catalog import catalog
 from .errors import NotFoundError, WrongDocumentError
 
 __all__ = [
@@ -34,18 +33,10 @@ __all__ = [
 # --------------------------------------------------------------------------- catalogue of ops
 
 
-_OPS: dict[str, dict[str, str]] | None = None
-
-
 def stage_type_for_op(op: str | None) -> str | None:
     """The SDK's stage type name (``"Row Generator"``) for an operator (``"PxRowGenerator"``)."""
-    global _OPS
-    if _OPS is None:
-        _OPS = json.loads(resources.files("flowzip").joinpath("data/stage_ops.json").read_text("utf-8"))
-    if not op:
-        return None
-    entry = _OPS.get(op)
-    return entry["type"] if entry else None
+    found = catalog().by_op(op)
+    return found.type_name if found else None
 
 
 # --------------------------------------------------------------------------- document kinds
