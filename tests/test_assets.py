@@ -63,24 +63,35 @@ def test_envelope_and_list_forms_are_read_like_the_sdk(tmp_path: Path) -> None:
     assert [f.primary_pipeline["id"] for f in archive.flows] == ["p", "p"]
 
 
-def test_views_share_a_document_and_release_it_when_dropped(real: Path) -> None:
+def test_each_view_owns_its_document_until_update_flow(real: Path) -> None:
+    archive = flowzip.open(real / "CPD_ocaso")
+    first, second = archive.flows[0], archive.flows[0]
+    assert first.document is not second.document
+    first.description = "changed in the first view"
+    assert second.description != "changed in the first view"
+    assert archive.flows[0].description != "changed in the first view"
+    archive.update_flow(first)
+    assert archive.flows[0].description == "changed in the first view"
+
+
+def test_low_level_documents_are_shared_while_held_and_freed_when_dropped(real: Path) -> None:
     import gc
     import weakref
 
     archive = flowzip.open(real / "CPD_ocaso")
-    first, second = archive.flows[0], archive.flows[0]
-    assert first.document is second.document
-    ref = weakref.ref(first.member.document())
-    del first, second
+    name = archive.flows[0].member.name
+    doc = archive.read_json(name)
+    assert archive.read_json(name) is doc
+    ref = weakref.ref(archive.member(name).document())
+    del doc
     archive._recent.clear()
     gc.collect()
     assert ref() is None  # nothing holds the parsed flow any more: its memory is free
     # A document stored for writing is held until saved, whoever else lets it go.
-    flow = archive.flows[1]
-    doc = flow.document
-    archive.write_json(flow.member.name, doc)
-    ref = weakref.ref(flow.member.document())
-    del flow, doc
+    doc = archive.read_json(name)
+    archive.write_json(name, doc)
+    ref = weakref.ref(archive.member(name).document())
+    del doc
     archive._recent.clear()
     gc.collect()
     assert ref() is not None

@@ -64,7 +64,8 @@ def test_unknown_type_gets_a_did_you_mean() -> None:
 @pytest.mark.parametrize(
     ("type_name", "key", "value", "ok"),
     [("Peek", "nrecs", 5, True), ("Peek", "nrecs", "5", False), ("Peek", "nrecs", True, False),
-     ("Peek", "nrecs", "#ps.count#", True), ("Peek", "all", "all", True), ("Peek", "all", False, False), ("Row Generator", "records", 7, True),
+     ("Peek", "nrecs", "#ps.count#", True), ("Peek", "all", "all", True), ("Peek", "all", False, False),
+     ("Row Generator", "records", 7, True),
      ("Row Generator", "part_type", "hash", True), ("Row Generator", "part_type", "sideways", False),
      ("Row Generator", "buf_mode", None, True), ("Row Generator", "records", None, False)],
 )

@@ -11,8 +11,9 @@ from __future__ import annotations
 from .archive import Archive, Member, Problem
 from .archive import new_archive as new
 from .archive import open_archive as open  # noqa: A001 - the public name, as in zipfile/tarfile
-from .assets import Comment, Connection, Flow, Job, Link, Manifest, ParameterSet, Stage, Subflow
+from .assets import Connection, Job, Manifest, ParameterSet
 from .errors import FlowzipError
+from .flow import Comment, Flow, Link, Stage, Subflow
 from .package.limits import Limits
 
 __version__ = "0.1.0"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import weakref
@@ -13,19 +14,9 @@ from typing import Any
 import orjson
 
 from . import jsonio
-from .assets import (
-    AssetList,
-    Connection,
-    Flow,
-    FlowList,
-    Job,
-    Manifest,
-    ParameterSet,
-    Subflow,
-    document_kind_error,
-    unwrap_flow_document,
-)
+from .assets import AssetList, Connection, Job, Manifest, ParameterSet, document_kind_error, unwrap_flow_document
 from .errors import DestinationError, DocumentError, FlowzipError, NotFoundError, WrongDocumentError
+from .flow import JSON_SCHEMA, Flow, FlowList, Subflow, new_id, renew_ids
 from .folders import classify, find_root, is_json_name
 from .package.limits import DEFAULT_LIMITS, Limits
 from .package.names import check_member_name
@@ -145,6 +136,12 @@ class Member:
         self.archive._recent.append(held)
         return held
 
+    def fresh_json(self) -> Any:
+        """A new parse of the member's current content, for a view to own and edit."""
+        if self._pinned is not None:
+            return copy.deepcopy(self._pinned.value)
+        return jsonio.loads(self.read(), member=self.name)
+
     def json(self) -> Any:
         """The parsed JSON document.  Edits to it count only after :meth:`set_json`."""
         return self.document().value
@@ -180,7 +177,7 @@ class Member:
         """True when the member can be copied as stored (never changed, or changed back)."""
         if not self._changed or self.part is None:
             return not self._changed
-        return self.payload() == self._original()
+        return self.part.name == self.name and self.payload() == self._original()
 
 
 @dataclass(frozen=True)
@@ -326,6 +323,181 @@ class Archive:
         """The ``DataStage-README.json`` manifest, or ``None`` when the archive has none."""
         found = self._typed("manifest")
         return Manifest(self, found[0]) if found else None
+
+    # ------------------------------------------------------------------ flows, as the SDK edits them
+    def _flow_member_name(self, name: str) -> str:
+        if not name or not isinstance(name, str) or "/" in name or "\\" in name or name.strip() != name:
+            raise FlowzipError(f"{name!r} is not a usable flow name",
+                               hint="a flow name becomes a file name: no slashes, no leading or trailing spaces")
+        full = f"{self.root}data_intg_flow/{name}.json"
+        if full in self._members:
+            raise FlowzipError(f"a flow named {name!r} already exists", archive=self.path,
+                               hint="choose another name or remove the existing flow first")
+        check_member_name(full, archive=self.path)
+        return full
+
+    def create_flow(self, name: str, description: str = "", flow_type: str = "batch") -> Flow:
+        """Add a new, empty batch flow in the platform's style (the SDK's ``create_flow``)."""
+        if flow_type != "batch":
+            raise FlowzipError(f"flowzip creates batch flows only, not {flow_type!r}")
+        member_name = self._flow_member_name(name)
+        pipeline_id = new_id()
+        doc = {
+            "doc_type": "pipeline",
+            "version": "3.0",
+            "json_schema": JSON_SCHEMA,
+            "id": new_id(),
+            "primary_pipeline": pipeline_id,
+            "pipelines": [{"id": pipeline_id, "description": description, "runtime_ref": "pxOsh", "nodes": [],
+                           "app_data": {"datastage": {}, "ui_data": {"comments": []}}}],
+            "schemas": [],
+            "runtimes": [{"id": "pxOsh", "name": "pxOsh"}],
+            "app_data": {"datastage": {}, "additionalProperties": {
+                "transInputLinkMapper": {}, "disableParamsCacheOnFlow": False, "rcpLinkList": [],
+                "globalAcp": True, "enableRCP": False, "isNewTransActive": False,
+                "enableSchemaLessDesign": False, "runMode": "ETL"}},
+            "external_paramsets": [],
+            "parameters": {"local_parameters": []},
+        }
+        self.write_json(member_name, doc)
+        self._manifest_add(name, "data_intg_flow")
+        return self.flows.get(name=name)
+
+    def update_flow(self, flow: Flow) -> Flow:
+        """Store the flow's edited document in the archive (the SDK's ``update_flow``)."""
+        self._check_own(flow)
+        self.write_json(flow.member.name, flow.document)
+        return flow
+
+    def delete_flow(self, flow: Flow | str, *, delete_jobs: bool = False) -> None:
+        """Remove a flow and its manifest entries; with *delete_jobs*, its jobs and compiled binaries too."""
+        flow = self.flows.get(name=flow) if isinstance(flow, str) else flow
+        self._check_own(flow)
+        name = flow.name
+        self.remove(flow.member.name)
+        self._manifest_remove(name, "data_intg_flow")
+        if delete_jobs:
+            for job in [j for j in self.jobs if j.flow_name == name]:
+                self.remove(job.member.name)
+                self._manifest_remove(job.name, "job")
+            for member in [m for m in self._typed("px_executables") if m.asset_name == name]:
+                self.remove(member.name)
+            self._manifest_remove(name, "px_executables")
+        manifest = self.manifest
+        if manifest is not None and delete_jobs:
+            doc = manifest.member.json()
+            mapping = doc.get("flow_job_mapping")
+            if isinstance(mapping, list):
+                doc["flow_job_mapping"] = [m for m in mapping if not (isinstance(m, dict) and m.get("flow") == name)]
+                manifest.member.set_json(doc)
+
+    def rename_flow(self, flow: Flow, new_name: str) -> Flow:
+        """Rename a flow: its member, and every reference the archive holds to it (format.md §7.10).
+
+        Jobs' ``flow_name``, the manifest's ``assets`` and ``flow_job_mapping`` and the
+        compiled binaries' file (``px_executables/<flow>.zip``) follow the new name.
+        """
+        self._check_own(flow)
+        old = flow.name
+        if new_name == old:
+            return flow
+        new_member = self._flow_member_name(new_name)
+        self.rename_member(flow.member.name, new_member)
+        for job in self.jobs:
+            if job.flow_name == old:
+                job_doc = job.document
+                body = job_doc["entity"]["job"]
+                for key in ("flow_name", "asset_ref_name"):
+                    if body.get(key) == old:
+                        body[key] = new_name
+                self.write_json(job.member.name, job_doc)
+        for member in list(self._typed("px_executables")):
+            if member.asset_name == old:
+                rest = member.name[len(self.root + "px_executables/"):]
+                parts = rest.split("/")
+                renamed = [new_name if p == old else p for p in parts[:-1]]
+                renamed.append(new_name + parts[-1][len(old):] if parts[-1].startswith(old) else parts[-1])
+                self.rename_member(member.name, self.root + "px_executables/" + "/".join(renamed))
+        manifest = self.manifest
+        if manifest is not None:
+            doc = manifest.member.json()
+            for entry in doc.get("assets") or []:
+                if isinstance(entry, dict) and entry.get("name") == old and entry.get("type") in (
+                        "data_intg_flow", "px_executables"):
+                    entry["name"] = new_name
+                    if entry.get("location") == old:
+                        entry["location"] = new_name
+            for entry in doc.get("flow_job_mapping") or []:
+                if isinstance(entry, dict) and entry.get("flow") == old:
+                    entry["flow"] = new_name
+            manifest.member.set_json(doc)
+        flow.member = self.member(new_member)
+        return flow
+
+    def duplicate_flow(self, flow: Flow, name: str, description: str | None = None) -> Flow:
+        """Add a copy of *flow* named *name* with fresh ids throughout (the SDK's ``duplicate_flow``).
+
+        Every internal reference (ports, links, schemas, comments, orderings, local
+        pipelines) is re-pointed to the new ids; dependencies (parameter sets,
+        connections, subflows) are shared, not copied.
+        """
+        self._check_own(flow)
+        member_name = self._flow_member_name(name)
+        doc = renew_ids(copy.deepcopy(flow.document))
+        self.write_json(member_name, doc)
+        self._manifest_add(name, "data_intg_flow")
+        copy_view = self.flows.get(name=name)
+        if description is not None:
+            copy_view.description = description
+            self.update_flow(copy_view)
+        return copy_view
+
+    def _check_own(self, flow: Flow) -> None:
+        if flow.archive is not self or flow.member.name not in self._members:
+            raise FlowzipError("the flow does not belong to this archive", flow=flow.name,
+                               hint="get it from this archive's flows")
+
+    def rename_member(self, old: str, new: str) -> Member:
+        """Give a member a new name, keeping its place in the archive and its content."""
+        member = self.member(old)
+        check_member_name(new, archive=self.path)
+        if new in self._members:
+            raise FlowzipError("a member with this name already exists", member=new)
+        renamed = Member(self, new, member.part)
+        renamed._changed = True
+        if member._pinned is not None:
+            renamed.set_json(member._pinned.value)
+        else:
+            renamed._data = member.read()
+        self._members = {(new if key == member.name else key): (renamed if key == member.name else value)
+                         for key, value in self._members.items()}
+        if member.part is not None:
+            self._removed[member.name] = member
+        self._by_type.clear()
+        return renamed
+
+    def _manifest_add(self, name: str, type_: str) -> None:
+        manifest = self.manifest
+        if manifest is None:
+            return
+        doc = manifest.member.json()
+        assets = doc.get("assets")
+        if isinstance(assets, list) and not any(
+                isinstance(a, dict) and a.get("name") == name and a.get("type") == type_ for a in assets):
+            assets.append({"name": name, "type": type_})
+            manifest.member.set_json(doc)
+
+    def _manifest_remove(self, name: str, type_: str) -> None:
+        manifest = self.manifest
+        if manifest is None:
+            return
+        doc = manifest.member.json()
+        assets = doc.get("assets")
+        if isinstance(assets, list):
+            kept = [a for a in assets if not (isinstance(a, dict) and a.get("name") == name and a.get("type") == type_)]
+            if len(kept) != len(assets):
+                doc["assets"] = kept
+                manifest.member.set_json(doc)
 
     def assets(self) -> dict[str, list[Member]]:
         """Asset members grouped by type (folder name), in archive order."""

@@ -10,33 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
-from .catalog import catalog
 from .errors import NotFoundError, WrongDocumentError
 
 __all__ = [
     "Asset",
     "AssetList",
-    "Flow",
-    "FlowList",
-    "Subflow",
-    "Stage",
-    "Link",
-    "Comment",
     "ParameterSet",
     "Connection",
     "Job",
     "Manifest",
-    "stage_type_for_op",
 ]
 
 
 # --------------------------------------------------------------------------- catalogue of ops
-
-
-def stage_type_for_op(op: str | None) -> str | None:
-    """The SDK's stage type name (``"Row Generator"``) for an operator (``"PxRowGenerator"``)."""
-    found = catalog().by_op(op)
-    return found.type_name if found else None
 
 
 # --------------------------------------------------------------------------- document kinds
@@ -182,225 +168,6 @@ class Asset:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
-
-
-# --------------------------------------------------------------------------- flows
-
-
-class Stage:
-    """A node of a pipeline (read-only view)."""
-
-    def __init__(self, flow: Flow, node: dict[str, Any], pipeline_id: str) -> None:
-        self.flow = flow
-        self.node = node
-        self.pipeline_id = pipeline_id
-
-    @property
-    def id(self) -> str:
-        return self.node.get("id", "")
-
-    @property
-    def label(self) -> str | None:
-        ui = (self.node.get("app_data") or {}).get("ui_data") or {}
-        return ui.get("label")
-
-    @property
-    def op(self) -> str | None:
-        return self.node.get("op")
-
-    @property
-    def node_type(self) -> str:
-        return self.node.get("type", "")
-
-    @property
-    def type(self) -> str:
-        """The SDK's type name when the op is in the catalog, else what the node says it is."""
-        known = stage_type_for_op(self.op)
-        if known:
-            return known
-        if self.node_type == "super_node":
-            ref = self.node.get("subflow_ref") or {}
-            return "Subflow" if ref.get("name") or ref.get("url") else "Local subflow"
-        return self.op or self.node_type or "?"
-
-    def __repr__(self) -> str:
-        return f"Stage(label={self.label!r}, type={self.type!r})"
-
-
-class Link:
-    """A link, stored on its target's input port (format.md §2.4)."""
-
-    def __init__(self, flow: Flow, link: dict[str, Any], target: Stage, port: dict[str, Any]) -> None:
-        self.flow = flow
-        self.link = link
-        self.target = target
-        self.target_port = port
-
-    @property
-    def id(self) -> str:
-        return self.link.get("id", "")
-
-    @property
-    def name(self) -> str | None:
-        return self.link.get("link_name")
-
-    @property
-    def type(self) -> str:
-        return self.link.get("type_attr") or "PRIMARY"
-
-    @property
-    def source(self) -> Stage | None:
-        return self.flow._stage_by_id.get(self.link.get("node_id_ref", ""))
-
-    def __repr__(self) -> str:
-        source = self.source.label if self.source else self.link.get("node_id_ref")
-        return f"Link(name={self.name!r}, {source!r} -> {self.target.label!r}, type={self.type!r})"
-
-
-class Comment:
-    """A markdown comment or annotation (format.md §2.6)."""
-
-    def __init__(self, flow: Flow, comment: dict[str, Any]) -> None:
-        self.flow = flow
-        self.comment = comment
-
-    @property
-    def id(self) -> str:
-        return self.comment.get("id", "")
-
-    @property
-    def content(self) -> str:
-        return self.comment.get("content") or ""
-
-    @property
-    def kind(self) -> str:
-        return "annotation" if self.comment.get("contentType") == "WYSIWYG" else "markdown"
-
-    @property
-    def stages(self) -> list[Stage]:
-        refs = [r.get("node_ref") for r in self.comment.get("associated_id_refs") or [] if isinstance(r, dict)]
-        return [self.flow._stage_by_id[r] for r in refs if r in self.flow._stage_by_id]
-
-    def __repr__(self) -> str:
-        return f"Comment(kind={self.kind!r}, content={self.content[:30]!r})"
-
-
-class Flow(Asset):
-    """A batch flow (``data_intg_flow/<name>.json``)."""
-
-    flow_type = "batch"
-
-    @property
-    def flow_document(self) -> dict[str, Any]:
-        """The pipeline-flow document (unwrapped from an API envelope if needed)."""
-        return unwrap_flow_document(self.document)  # type: ignore[return-value]
-
-    @property
-    def id(self) -> str | None:
-        return self.flow_document.get("id")
-
-    @property
-    def flow_id(self) -> str | None:
-        """The flow's asset id, known from a job that points at it by name (format.md §1.5)."""
-        for job in self.archive.jobs:
-            if job.flow_name == self.name and job.asset_ref:
-                return job.asset_ref
-        return None
-
-    def _matches(self, key: str, value: Any) -> bool:
-        if key == "flow_id":
-            return value in (self.flow_id, self.id)
-        return super()._matches(key, value)
-
-    @property
-    def primary_pipeline(self) -> dict[str, Any]:
-        doc = self.flow_document
-        pipelines = doc.get("pipelines") or []
-        primary = doc.get("primary_pipeline")
-        for pipeline in pipelines:
-            if isinstance(pipeline, dict) and pipeline.get("id") == primary:
-                return pipeline
-        if pipelines and isinstance(pipelines[0], dict):
-            return pipelines[0]
-        raise WrongDocumentError("has no pipeline", member=self.member.name)
-
-    @property
-    def description(self) -> str:
-        return self.primary_pipeline.get("description") or ""
-
-    _stage_cache: list[Stage] | None = None
-    _stage_index: dict[str, Stage] | None = None
-
-    def _document_changed(self) -> None:
-        self._stage_cache = None
-        self._stage_index = None
-
-    @property
-    def stages(self) -> list[Stage]:
-        """Stages of the primary pipeline, in document order."""
-        return list(self._stages)
-
-    @property
-    def _stages(self) -> list[Stage]:
-        pipeline = self.primary_pipeline  # refreshes the caches when the document changed
-        if self._stage_cache is None:
-            pid = pipeline.get("id", "")
-            self._stage_cache = [Stage(self, n, pid) for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
-        return self._stage_cache
-
-    @property
-    def _stage_by_id(self) -> dict[str, Stage]:
-        stages = self._stages
-        if self._stage_index is None:
-            self._stage_index = {stage.id: stage for stage in stages}
-        return self._stage_index
-
-    @property
-    def links(self) -> list[Link]:
-        found: list[Link] = []
-        for stage in self._stages:
-            for port in stage.node.get("inputs") or []:
-                if not isinstance(port, dict):
-                    continue
-                for link in port.get("links") or []:
-                    if isinstance(link, dict):
-                        found.append(Link(self, link, stage, port))
-        return found
-
-    @property
-    def comments(self) -> list[Comment]:
-        ui = (self.primary_pipeline.get("app_data") or {}).get("ui_data") or {}
-        return [Comment(self, c) for c in ui.get("comments") or [] if isinstance(c, dict)]
-
-    @property
-    def parameter_sets(self) -> list[str]:
-        """Names of the parameter sets the flow declares (``external_paramsets``)."""
-        return [p.get("name", "") for p in self.flow_document.get("external_paramsets") or [] if isinstance(p, dict)]
-
-    @property
-    def local_parameters(self) -> list[dict[str, Any]]:
-        params = self.flow_document.get("parameters") or {}
-        return [p for p in params.get("local_parameters") or [] if isinstance(p, dict)]
-
-    @property
-    def pipelines(self) -> list[dict[str, Any]]:
-        return [p for p in self.flow_document.get("pipelines") or [] if isinstance(p, dict)]
-
-
-class FlowList(AssetList[Flow]):
-    """The batch flows; ``get(name=...)`` or ``get(flow_id=...)`` as in the SDK."""
-
-    def get_all(self, flow_type: str | None = "batch", **filters: Any) -> list[Flow]:  # type: ignore[override]
-        """All flows of *flow_type* (only ``"batch"`` flows live in ``data_intg_flow/``)."""
-        if flow_type not in (None, "batch"):
-            return []
-        return super().get_all(**filters)
-
-
-class Subflow(Flow):
-    """A reusable subflow (``data_intg_subflow/<name>.json``)."""
-
-    flow_type = "subflow"
 
 
 # --------------------------------------------------------------------------- other assets

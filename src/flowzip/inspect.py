@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .archive import Archive, Member, Problem
-from .assets import Flow
+from .flow import Flow
 
 #: The order in which ``ls`` lists asset types: the ones users edit first.
 TYPE_ORDER = [
