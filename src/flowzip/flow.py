@@ -363,6 +363,9 @@ class Link:
             return self
         self.flow._check_capacity(self.source, self.target, link_type, replacing=self)
         self.link["type_attr"] = link_type
+        for stage in (self.source, self.target):
+            if stage is not None:
+                self.flow._recount(stage.node)
         return self
 
 
@@ -656,14 +659,22 @@ class Flow(Asset):
         node = self._own(stage)
         removed_links = [link for link in self.links if link.target.node is node or link.link.get(
             "node_id_ref") == node.get("id")]
+        sources = {id(link): link.source for link in removed_links}
+        source_ports = {id(link): link.source_port for link in removed_links}
+        schema_refs = {ref for link in removed_links for ref in _link_schema_refs(link)}
+        self.primary_pipeline["nodes"] = [n for n in self.primary_pipeline.get("nodes") or [] if n is not node]
+        neighbours: list[dict[str, Any]] = []
         for link in removed_links:
             if link.target.node is not node:
                 self._drop_input_link(link)
-            source = link.source
+                neighbours.append(link.target.node)
+            source = sources[id(link)]
             if source is not None and source.node is not node:
-                self._drop_output_port(source, link)
-        schema_refs = {ref for link in removed_links for ref in _link_schema_refs(link)}
-        self.primary_pipeline["nodes"] = [n for n in self.primary_pipeline.get("nodes") or [] if n is not node]
+                self._drop_output_port(source, source_ports[id(link)])
+                neighbours.append(source.node)
+        for neighbour in neighbours:
+            self._recount(neighbour)
+            _isolate_if_unlinked(neighbour)
         for comment in self.comments:
             refs = comment.comment.get("associated_id_refs")
             if isinstance(refs, list):
@@ -671,6 +682,15 @@ class Flow(Asset):
                     r for r in refs if not (isinstance(r, dict) and r.get("node_ref") == node.get("id"))]
         self._drop_unused_schemas(schema_refs)
         self._forget_links({link.id for link in removed_links}, {p.get("id") for p in stage._ports("inputs")})
+
+    def _recount(self, node: dict[str, Any]) -> None:
+        """Set ``input_count`` and ``output_count`` as the SDK does: primary and reference links in,
+        primary and reject links out (format.md §2.3, §7.4)."""
+        params = node.get("parameters")
+        if not isinstance(params, dict):
+            return
+        counts = link_counts(self.primary_pipeline).get(node.get("id"), (0, 0))
+        params["input_count"], params["output_count"] = counts
 
     def _own(self, stage: Stage) -> dict[str, Any]:
         for node in self._nodes():
@@ -690,11 +710,9 @@ class Flow(Asset):
         target.node["inputs"] = remaining
         _remove_from_order(target.node, "inputs_order", port_id)
         _drop_ordering_entry(target.node, link.name)
-        _recount(target.node, "input_count")
 
-    def _drop_output_port(self, source: Stage, link: Link) -> None:
+    def _drop_output_port(self, source: Stage, port: dict[str, Any] | None) -> None:
         ports = source.node.get("outputs") or []
-        port = link.source_port
         if port is None:
             return
         remaining = [p for p in ports if p is not port]
@@ -702,7 +720,6 @@ class Flow(Asset):
             remaining = [_placeholder_port(source, "outputs")]
         source.node["outputs"] = remaining
         _remove_from_order(source.node, "outputs_order", port.get("id"))
-        _recount(source.node, "output_count")
 
     def _drop_unused_schemas(self, candidates: set[str]) -> None:
         if not candidates:
@@ -759,14 +776,17 @@ class Flow(Asset):
                 if used + 1 > limit:
                     # The SDK connects as PRIMARY and converts afterwards: allow it while the
                     # stage's reference/reject capacity can still take the link.
-                    spare = StageType.limit(extra) - self._count_links(stage, side, extra_kind, replacing)
-                    if replacing is not None or spare < 1:
+                    used_extra = self._count_links(stage, side, extra_kind, replacing)
+                    if replacing is not None or StageType.limit(extra) - used_extra < 1:
                         noun = "input" if side == "inputs" else "output"
-                        raise EditError(
-                            f"{stage_type.type_name} takes at most {primary[1]} primary {noun} link"
-                            f"{'s' if primary[1] != 1 else ''} and already has {used}",
-                            stage=stage.label, flow=self.name,
-                        )
+                        if extra and replacing is None:
+                            message = (f"{stage_type.type_name} takes at most {primary[1]} primary and "
+                                       f"{'any number of' if extra == -1 else extra} {extra_kind.lower()} {noun} "
+                                       f"links and already has {used} and {used_extra}")
+                        else:
+                            message = (f"{stage_type.type_name} takes at most {primary[1]} primary {noun} link"
+                                       f"{'s' if primary[1] != 1 else ''} and already has {used}")
+                        raise EditError(message, stage=stage.label, flow=self.name)
             else:
                 limit = StageType.limit(stage_type.max_reference_inputs if kind == "REFERENCE"
                                         else stage_type.max_reject_outputs)
@@ -831,8 +851,8 @@ class Flow(Asset):
         _add_port(target_node, "inputs", in_port)
         _append_to_order(source_node, "outputs_order", out_port_id)
         _append_to_order(target_node, "inputs_order", in_port_id)
-        _recount(source_node, "output_count")
-        _recount(target_node, "input_count")
+        self._recount(source_node)
+        self._recount(target_node)
         return Link(self, link, Stage(self, target_node, self.primary_pipeline), in_port)
 
     def _rename_link(self, link: Link, value: str) -> None:
@@ -916,21 +936,24 @@ def _placeholder_port(stage: Stage, side: str) -> dict[str, Any]:
     return {"id": "", "app_data": {"ui_data": {"cardinality": cardinality, "label": "outPort"}}}
 
 
+def _isolate_if_unlinked(node: dict[str, Any]) -> None:
+    """A stage left with no link at all gets the ports the SDK writes for a lone stage (format.md §2.4)."""
+    if any(isinstance(p, dict) and p.get("id") for side in ("inputs", "outputs") for p in node.get(side) or []):
+        return
+    stage_type = catalog().by_op(node.get("op"))
+    if stage_type is None or stage_type.isolated_node is None:
+        return
+    for side in ("inputs", "outputs"):
+        if side in stage_type.isolated_node:
+            node[side] = copy.deepcopy(stage_type.isolated_node[side])
+
+
 def _add_port(node: dict[str, Any], side: str, port: dict[str, Any]) -> None:
     ports = [p for p in node.get(side) or [] if isinstance(p, dict)]
     # A placeholder port (id "") gives way to the first real one.
     ports = [p for p in ports if p.get("id") != ""]
     ports.append(port)
     node[side] = ports
-
-
-def _recount(node: dict[str, Any], key: str) -> None:
-    """Set ``input_count`` / ``output_count`` to the node's connected ports (format.md §7.4)."""
-    params = node.get("parameters")
-    if not isinstance(params, dict):
-        return
-    side = "inputs" if key == "input_count" else "outputs"
-    params[key] = sum(1 for p in node.get(side) or [] if isinstance(p, dict) and p.get("id"))
 
 
 def _append_to_order(node: dict[str, Any], key: str, port_id: str) -> None:
@@ -1053,3 +1076,23 @@ def renew_ids(doc: Any) -> Any:
     flow.clear()
     flow.update(renewed)
     return doc
+
+
+def link_counts(pipeline: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Per node id, ``(input_count, output_count)`` as the SDK computes them: primary and reference
+    links in, primary and reject links out (format.md §2.3)."""
+    counts: dict[str, list[int]] = {}
+    for node in pipeline.get("nodes") or []:
+        if not isinstance(node, dict):
+            continue
+        counts.setdefault(node.get("id"), [0, 0])
+        for port in node.get("inputs") or []:
+            for link in (port.get("links") or []) if isinstance(port, dict) else []:
+                if not isinstance(link, dict):
+                    continue
+                link_type = link.get("type_attr") or "PRIMARY"
+                if link_type in ("PRIMARY", "REFERENCE"):
+                    counts[node.get("id")][0] += 1
+                if link_type in ("PRIMARY", "REJECT"):
+                    counts.setdefault(link.get("node_id_ref"), [0, 0])[1] += 1
+    return {node_id: (c[0], c[1]) for node_id, c in counts.items()}
