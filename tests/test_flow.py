@@ -109,7 +109,8 @@ def test_remove_stage_matches_the_sdk(tmp_path: Path) -> None:
     after = sdk_example("11b_after_remove_stage_B.json")
     assert normalised(flow.document) == normalised(after)
     ours = {s.label: (s.node.get("inputs"), s.node.get("outputs")) for s in flow.stages}
-    theirs = {n["app_data"]["ui_data"]["label"]: (n.get("inputs"), n.get("outputs")) for n in after["pipelines"][0]["nodes"]}
+    theirs = {n["app_data"]["ui_data"]["label"]: (n.get("inputs"), n.get("outputs"))
+              for n in after["pipelines"][0]["nodes"]}
     assert ours == theirs
     assert [s for s in flow.document["schemas"]] == [s for s in after["schemas"]]
 
@@ -160,7 +161,8 @@ def test_comments_and_annotations_match_the_sdk(archive: flowzip.Archive, tmp_pa
         vertical_align="align-center", text_size=18, outline=False)
     annotation.connect_to(rowgen).connect_to(peek)
     flow.add_markdown_comment("free-floating comment, no associations")
-    assert normalised(flow.document)[2] == normalised(sdk_example("05_markdown_comment_and_annotation_connected.json"))[2]
+    expected = sdk_example("05_markdown_comment_and_annotation_connected.json")
+    assert normalised(flow.document)[2] == normalised(expected)[2]
     assert [c.kind for c in flow.comments] == ["markdown", "annotation", "markdown"]
     archive.update_flow(flow)
     _saved_integrity(archive, tmp_path)
@@ -174,7 +176,7 @@ def test_duplicate_matches_the_sdk_up_to_ids(tmp_path: Path) -> None:
     assert normalised(copy.document) == normalised(original)
     assert copy.description == "the copy"
     old_ids = _all_strings(original)
-    new_ids = {s.id for s in copy.stages} | {l.id for l in copy.links} | {copy.id}
+    new_ids = {s.id for s in copy.stages} | {link.id for link in copy.links} | {copy.id}
     assert not new_ids & old_ids
     assert check_flow(copy.document) == []
     _saved_integrity(archive, tmp_path)
@@ -266,7 +268,7 @@ def test_stage_filters(real: Path) -> None:
 def test_link_rename_rewrites_source_field_ids(real: Path) -> None:
     archive = flowzip.open(real / "520-521-Test" / "datastage")
     flow = archive.flows.get(name="Extract")
-    link = next(l for l in flow.links if l.name == "inData")
+    link = next(link for link in flow.links if link.name == "inData")
     text = json.dumps(flow.document)
     assert '"inData.' in text
     link.name = "source_rows"
