@@ -108,7 +108,8 @@ def check_flow(document: Any) -> list[IntegrityProblem]:
                 # The SDK counts primary+reference links in and primary+reject links out; the
                 # platform's canvas counts connected ports.  Either is consistent.
                 by_links = counts.get(node_id, (0, 0))
-                by_ports = tuple(sum(1 for p in _dicts(node.get(side)) if p.get("id")) for side in ("inputs", "outputs"))
+                by_ports = tuple(sum(1 for p in _dicts(node.get(side)) if p.get("id"))
+                                 for side in ("inputs", "outputs"))
                 for index, key in enumerate(("input_count", "output_count")):
                     value = params.get(key)
                     if isinstance(value, int) and not isinstance(value, bool) and value not in (
