@@ -16,6 +16,7 @@ from .. import __version__
 from ..archive import Archive, open_archive
 from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
+from .edit import COMMANDS as EDIT_COMMANDS
 from .render import REPORTERS, emit
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -93,17 +94,18 @@ def cli(ctx: click.Context, max_members: int, max_total_bytes: int, max_member_b
       flowzip show export.zip my_flow
       flowzip check export.zip
       flowzip convert repo/datastage -o export.zip
+      flowzip stage add export.zip my_flow "Row Generator" --label rows -o out.zip
+      flowzip stage set export.zip my_flow rows records=500 --in-place
 
     Exit codes: 0 clean, 1 findings, 2 error (bad usage or unreadable input).
     """
-    ctx.obj = {
-        "limits": Limits(
-            max_members=max_members,
-            max_total_bytes=max_total_bytes,
-            max_member_bytes=max_member_bytes,
-            max_ratio=max_ratio,
-        )
-    }
+    limits = Limits(
+        max_members=max_members,
+        max_total_bytes=max_total_bytes,
+        max_member_bytes=max_member_bytes,
+        max_ratio=max_ratio,
+    )
+    ctx.obj = {"limits": limits, "open": lambda path: open_archive(path, limits=limits)}
 
 
 @cli.command("ls")
@@ -273,6 +275,10 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
+
+
+for _command in EDIT_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:
