@@ -389,3 +389,43 @@ def test_random_edits_keep_every_reference_resolving(operations: list, tmp_path:
     out = tmp_path / "random.zip"
     archive.save(out)
     assert check_flow(flowzip.open(out).flows[0].document) == []
+
+
+def test_configuration_reads_and_writes_by_name_alias_and_brackets(real: Path) -> None:
+    archive = flowzip.open(real / "ibm-datastage" / "dsjob" / "blogs" / "paramset.zip")
+    flow = archive.flows[0]
+    rowgen = flow.stages.get(label="Row_Generator_1")
+    config = rowgen.configuration
+    # A property the document does not set reads as the catalog's default.
+    assert config.buf_mode == "default"
+    # SDK name and JSON alias reach the same key.
+    config.current_output_link_type = "PRIMARY"
+    assert config["currentOutputLinkType"] == "PRIMARY"
+    # Properties the catalog does not know, but the document has, stay readable and writable.
+    rowgen.node["parameters"]["uiOnlySetting"] = "kept"
+    assert config["uiOnlySetting"] == "kept"
+    config["uiOnlySetting"] = "changed"
+    assert rowgen.node["parameters"]["uiOnlySetting"] == "changed"
+    with pytest.raises(NotFoundError, match="has no property 'anotherUnknown'"):
+        config["anotherUnknown"] = 1
+    with pytest.raises(AttributeError):
+        _ = config.no_such_property_anywhere
+
+
+def test_row_generator_records_are_mirrored_on_the_output_port(archive: flowzip.Archive) -> None:
+    flow = archive.create_flow("f")
+    rows = flow.add_stage("Row Generator")
+    rows.connect_output_to(flow.add_stage("Peek"))
+    rows.configuration.records = 77
+    assert rows.node["parameters"]["records"] == 77
+    assert rows.node["outputs"][0]["parameters"]["records"] == 77
+
+
+def test_connector_usage_properties_go_to_the_connection(real: Path) -> None:
+    flow = flowzip.open(real / "ibm-datastage" / "dsjob" / "blogs" / "conn.zip").flows[0]
+    source = flow.stages[0]
+    assert source.stage_type.needs_connection
+    connection_props = source.node["connection"]["properties"]
+    key = next(iter(connection_props))
+    source.configuration[key] = connection_props[key]
+    assert key not in (source.node.get("parameters") or {}) or key in connection_props

@@ -146,7 +146,8 @@ class StageType:
         if found is None:
             keys = [p.name for p in self.properties] + [p.alias for p in self.properties]
             guess = closest(key, keys)
-            hint = f"did you mean {guess!r}?" if guess else "'flowzip stage set --help' shows how to list them"
+            listing = f"'flowzip stage types --properties \"{self.type_name}\"' lists them"
+            hint = f"did you mean {guess!r}?" if guess else listing
             raise NotFoundError(f"{self.type_name} has no property {key!r}", hint=hint)
         return found
 

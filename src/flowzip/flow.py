@@ -33,6 +33,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def _list_hint(type_name: str) -> str:
+    return f"'flowzip stage types --properties \"{type_name}\"' lists them"
+
+
 class EditError(FlowzipError):
     """An edit that would break the flow (cardinality, duplicate names, unknown properties)."""
 
@@ -79,7 +83,7 @@ class Configuration:
         raise NotFoundError(
             f"{stage_type.type_name} has no property {key!r}",
             stage=stage.label,
-            hint=f"did you mean {guess!r}?" if guess else "'flowzip stage set --list' shows them",
+            hint=f"did you mean {guess!r}?" if guess else _list_hint(stage_type.type_name),
         )
 
     def _where(self, alias: str) -> dict[str, Any]:
@@ -133,8 +137,8 @@ class Configuration:
             raise AttributeError(name)
         try:
             return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        except (KeyError, NotFoundError) as exc:
+            raise AttributeError(str(exc)) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         self[name] = value

@@ -218,18 +218,34 @@ def _stages(rows: list[dict[str, Any]]) -> None:
 
 @stage_group.command("types")
 @click.option("--search", help="Only types whose name contains this text.")
+@click.option("--properties", "properties_of", metavar="TYPE", help="List the configuration properties of TYPE.")
 @json_option
-def stage_types(search: str | None, as_json: bool) -> None:
-    """List the 151 stage types 'stage add' accepts.
+def stage_types(search: str | None, properties_of: str | None, as_json: bool) -> None:
+    """List the 151 stage types 'stage add' accepts, or one type's properties.
 
     \b
-    Example:
+    Examples:
       flowzip stage types --search sql
+      flowzip stage types --properties "Row Generator"
     """
+    if properties_of:
+        stage_type = catalog().get(properties_of)
+        rows = [{"name": p.name, "alias": p.alias, "type": p.type, "default": p.default,
+                 "values": list(p.enum_values) if p.enum_values is not None else None}
+                for p in stage_type.properties]
+        emit("properties", rows, as_json)
+        return
     rows = [{"type": t.type_name, "op": t.op, "node_type": t.node_type, "inputs": list(t.inputs),
              "outputs": list(t.outputs)} for t in catalog()
             if not search or search.lower() in t.type_name.lower()]
     emit("types", rows, as_json)
+
+
+@reporter("properties")
+def _properties(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        values = f"\tone of {', '.join(map(repr, row['values']))}" if row["values"] else ""
+        click.echo(f"{row['alias']}\t{row['type']}\tdefault {json.dumps(row['default'])}{values}")
 
 
 @reporter("types")
