@@ -452,6 +452,13 @@ class Archive:
             self.update_flow(copy_view)
         return copy_view
 
+    def update_parameter_set(self, parameter_set: ParameterSet) -> ParameterSet:
+        """Store a parameter set's edited document in the archive."""
+        if parameter_set.archive is not self or parameter_set.member.name not in self._members:
+            raise FlowzipError("the parameter set does not belong to this archive", member=parameter_set.member.name)
+        self.write_json(parameter_set.member.name, parameter_set.document)
+        return parameter_set
+
     def _check_own(self, flow: Flow) -> None:
         if flow.archive is not self or flow.member.name not in self._members:
             raise FlowzipError("the flow does not belong to this archive", flow=flow.name,

@@ -7,6 +7,7 @@ through :meth:`flowzip.Archive.write_json`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
@@ -174,7 +175,25 @@ class Asset:
 
 
 class ParameterSet(Asset):
-    """A parameter set (``parameter_set/<name>.json``, format.md §1.4)."""
+    """A parameter set (``parameter_set/<name>.json``, format.md §1.4), editable.
+
+    Like a flow, the view owns its document: store edits with
+    ``archive.update_parameter_set(ps)``.  Every edit is checked with the SDK's
+    rules: parameter names unique, values of the parameter's type, value-set
+    values naming parameters of the set.
+    """
+
+    _doc: Any = None
+
+    @property
+    def document(self) -> Any:
+        if self._doc is None:
+            doc = self.member.fresh_json()
+            problem = document_kind_error(self.member, doc)
+            if problem:
+                raise WrongDocumentError(problem, member=self.member.name)
+            self._doc = doc
+        return self._doc
 
     @property
     def body(self) -> dict[str, Any]:
@@ -184,6 +203,10 @@ class ParameterSet(Asset):
     def description(self) -> str:
         return self.body.get("description") or ""
 
+    @description.setter
+    def description(self, value: str) -> None:
+        self.body["description"] = value
+
     @property
     def parameters(self) -> list[dict[str, Any]]:
         return [p for p in self.body.get("parameters") or [] if isinstance(p, dict)]
@@ -191,6 +214,109 @@ class ParameterSet(Asset):
     @property
     def value_sets(self) -> list[dict[str, Any]]:
         return [v for v in self.body.get("value_sets") or [] if isinstance(v, dict)]
+
+    def parameter(self, name: str) -> dict[str, Any]:
+        for parameter in self.parameters:
+            if parameter.get("name") == name:
+                return parameter
+        from .catalog import closest
+        from .runtime import SettingsError
+
+        names = [p.get("name") for p in self.parameters if p.get("name")]
+        guess = closest(name, names)
+        listing = f"its parameters: {', '.join(names) or 'none'}"
+        raise SettingsError(f"parameter set {self.name!r} has no parameter {name!r}",
+                            hint=f"did you mean {guess!r}?" if guess else listing)
+
+    def value_set(self, name: str) -> dict[str, Any]:
+        for value_set in self.value_sets:
+            if value_set.get("name") == name:
+                return value_set
+        from .runtime import SettingsError
+
+        names = [v.get("name") for v in self.value_sets if v.get("name")]
+        raise SettingsError(f"parameter set {self.name!r} has no value set {name!r}",
+                            hint=f"its value sets: {', '.join(names) or 'none'}")
+
+    def add_parameter(self, type: str, name: str, value: Any = None, *, prompt: str = "",  # noqa: A002
+                      description: str = "", valid_values: list[Any] | None = None) -> dict[str, Any]:
+        """Add a parameter (type aliases as in the SDK: integer, float, list)."""
+        from .runtime import SettingsError, normalise_type, value_problem
+
+        if not isinstance(name, str) or not re.fullmatch(r"\$?[A-Za-z_][A-Za-z0-9_]*", name):
+            raise SettingsError(f"{name!r} is not a valid parameter name (letters, digits and _)")
+        if any(p.get("name") == name for p in self.parameters):
+            raise SettingsError(f"parameter set {self.name!r} already has a parameter {name!r}")
+        type_name = normalise_type(type)
+        parameter: dict[str, Any] = {"name": name, "type": type_name, "prompt": prompt, "value": value}
+        if description:
+            parameter["description"] = description
+        if type_name == "enum" or valid_values:
+            parameter["valid_values"] = list(valid_values or [])
+        if value is not None:
+            problem = value_problem(parameter, value)
+            if problem:
+                raise SettingsError(problem)
+        self.body.setdefault("parameters", []).append(parameter)
+        return parameter
+
+    def remove_parameter(self, name: str) -> None:
+        """Remove a parameter and its values in every value set."""
+        self.parameter(name)
+        self.body["parameters"] = [p for p in self.body.get("parameters") or [] if p.get("name") != name]
+        for value_set in self.value_sets:
+            value_set["values"] = [v for v in value_set.get("values") or [] if v.get("name") != name]
+
+    def set_parameter(self, name: str, **changes: Any) -> dict[str, Any]:
+        """Change a parameter's ``value``, ``prompt``, ``description`` or ``valid_values``."""
+        from .runtime import SettingsError, value_problem
+
+        parameter = self.parameter(name)
+        unknown = set(changes) - {"value", "prompt", "description", "valid_values"}
+        if unknown:
+            raise SettingsError(f"cannot set {', '.join(sorted(unknown))} of a parameter",
+                                hint="value, prompt, description and valid_values can be set")
+        candidate = {**parameter, **changes}
+        if "value" in changes and changes["value"] is not None:
+            problem = value_problem(candidate, changes["value"])
+            if problem:
+                raise SettingsError(problem)
+        parameter.update(changes)
+        return parameter
+
+    def add_value_set(self, name: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Add a value set; parameters it does not name take their default (the SDK's rule)."""
+        from .runtime import SettingsError, value_problem
+
+        if any(v.get("name") == name for v in self.value_sets):
+            raise SettingsError(f"parameter set {self.name!r} already has a value set {name!r}")
+        values = dict(values or {})
+        for key, value in values.items():
+            problem = value_problem(self.parameter(key), value)
+            if problem:
+                raise SettingsError(problem)
+        entry = {"name": name, "values": [
+            {"name": p.get("name"), "value": values.get(p.get("name"), p.get("value"))} for p in self.parameters]}
+        self.body.setdefault("value_sets", []).append(entry)
+        return entry
+
+    def remove_value_set(self, name: str) -> None:
+        self.value_set(name)
+        self.body["value_sets"] = [v for v in self.value_sets if v.get("name") != name]
+
+    def set_value(self, value_set: str, parameter: str, value: Any) -> None:
+        """Set one parameter's value in one value set."""
+        from .runtime import SettingsError, value_problem
+
+        entry = self.value_set(value_set)
+        problem = value_problem(self.parameter(parameter), value)
+        if problem:
+            raise SettingsError(problem)
+        for item in entry.setdefault("values", []):
+            if isinstance(item, dict) and item.get("name") == parameter:
+                item["value"] = value
+                return
+        entry["values"].append({"name": parameter, "value": value})
 
 
 class Connection(Asset):

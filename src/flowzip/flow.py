@@ -17,6 +17,18 @@ from typing import Any
 from .assets import Asset, AssetList, document_kind_error, unwrap_flow_document
 from .catalog import Property, StageType, catalog, closest
 from .errors import FlowzipError, NotFoundError, WrongDocumentError
+from .runtime import (
+    ParameterReference,
+    RuntimeParameter,
+    RuntimeSettings,
+    SettingsError,
+    _set_job_parameter,
+    ensure_set_entry,
+    job_for_flow,
+    normalise_type,
+    parameter_set_in_archive,
+    value_problem,
+)
 
 __all__ = ["Flow", "FlowList", "Subflow", "Stage", "StageList", "Link", "Comment", "Configuration",
            "new_id", "renew_ids", "AvailableStages", "EditError"]
@@ -615,6 +627,200 @@ class Flow(Asset):
     def available_stages(self) -> AvailableStages:
         return AvailableStages()
 
+    # -- runtime settings and parameters (kept in the flow's job, format.md §5)
+    @property
+    def configuration(self) -> RuntimeSettings:
+        """Runtime settings (``environment``, ``warn_limit``, ``retention_days``, ``retention_amount``).
+
+        They live in the flow's job member; setting one writes the job at once
+        (creating ``<flow>.DataStage job`` if the flow has none).
+        """
+        return RuntimeSettings(self.archive, self)
+
+    @property
+    def job(self) -> Any:
+        """The flow's job (manifest mapping first, then ``flow_name``), or ``None``."""
+        return job_for_flow(self.archive, self)
+
+    def _job_for_write(self) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+        job = self.job
+        if job is None:
+            self.configuration.update()  # creates the job the platform would create
+            job = self.job
+        doc = job.member.json()
+        return job, doc, doc["entity"]["job"]
+
+    def _used_set(self, name: str) -> dict[str, Any]:
+        for entry in self.flow_document.get("external_paramsets") or []:
+            if isinstance(entry, dict) and entry.get("name") == name:
+                return entry
+        raise SettingsError(f"the flow does not use a parameter set named {name!r}", flow=self.name,
+                            hint=f"it uses: {', '.join(self.parameter_sets) or 'none'}; see use_parameter_set")
+
+    def set_runtime_value_set(self, parameter_set_name: str, value_set_name: str) -> None:
+        """Run the flow with *value_set_name* of *parameter_set_name* (stored in the job)."""
+        entry = self._used_set(parameter_set_name)
+        parameter_set = parameter_set_in_archive(self.archive, parameter_set_name)
+        names = [v.get("name") for v in parameter_set.value_sets]
+        if value_set_name not in names:
+            guess = closest(value_set_name, [n for n in names if n])
+            raise SettingsError(f"parameter set {parameter_set_name!r} has no value set {value_set_name!r}",
+                                flow=self.name, hint=f"did you mean {guess!r}?" if guess else
+                                f"its value sets: {', '.join(n for n in names if n) or 'none'}")
+        job, doc, body = self._job_for_write()
+        ensure_set_entry(body, parameter_set_name, entry.get("ref"))["value_set"] = value_set_name
+        job.member.set_json(doc)
+
+    def set_runtime_parameter_value(self, parameter_set_name: str, parameter_name: str, value: Any) -> None:
+        """Override one parameter of a set the flow uses, for the flow's job."""
+        entry = self._used_set(parameter_set_name)
+        parameter_set = parameter_set_in_archive(self.archive, parameter_set_name)
+        parameter = parameter_set.parameter(parameter_name)
+        problem = value_problem(parameter, value)
+        if problem:
+            raise SettingsError(problem, flow=self.name)
+        job, doc, body = self._job_for_write()
+        ensure_set_entry(body, parameter_set_name, entry.get("ref"))
+        _set_job_parameter(body, f"{parameter_set_name}.{parameter_name}", value)
+        job.member.set_json(doc)
+
+    def set_runtime_local_parameter(self, local_parameter_name: str, value: Any) -> None:
+        """Override one of the flow's local parameters, for the flow's job."""
+        parameter = self.local_parameter(local_parameter_name)
+        problem = value_problem(parameter, value)
+        if problem:
+            raise SettingsError(problem, flow=self.name)
+        job, doc, body = self._job_for_write()
+        _set_job_parameter(body, local_parameter_name, value)
+        job.member.set_json(doc)
+
+    @property
+    def runtime_parameters(self) -> list[RuntimeParameter]:
+        """Every parameter's effective value for the flow's job: job override, else value set, else default."""
+        job = self.job
+        body = job.job if job is not None else {}
+        overrides = {e.get("name"): e.get("value") for e in body.get("job_parameters") or [] if isinstance(e, dict)}
+        chosen = {e.get("name"): e.get("value_set") for e in body.get("parameter_sets") or [] if isinstance(e, dict)}
+        found: list[RuntimeParameter] = []
+        for set_name in self.parameter_sets:
+            try:
+                parameter_set = self.archive.parameter_sets.get(name=set_name)
+            except NotFoundError:
+                parameter_set = None
+            value_set = chosen.get(set_name)
+            values = {}
+            if parameter_set is not None and value_set:
+                for candidate in parameter_set.value_sets:
+                    if candidate.get("name") == value_set:
+                        values = {v.get("name"): v.get("value") for v in candidate.get("values") or []
+                                  if isinstance(v, dict)}
+            known = parameter_set.parameters if parameter_set is not None else []
+            for parameter in known:
+                full = f"{set_name}.{parameter.get('name')}"
+                if full in overrides:
+                    value, source = overrides[full], "job"
+                elif parameter.get("name") in values:
+                    value, source = values[parameter.get("name")], f"value set {value_set}"
+                else:
+                    value, source = parameter.get("value"), "default"
+                found.append(RuntimeParameter(full, value, source, set_name, str(parameter.get("type") or "")))
+            known_names = {f"{set_name}.{p.get('name')}" for p in known}
+            for name, value in overrides.items():
+                if isinstance(name, str) and name.startswith(set_name + ".") and name not in known_names:
+                    found.append(RuntimeParameter(name, value, "job", set_name, ""))
+        for parameter in self.local_parameters:
+            name = parameter.get("name")
+            if name in overrides:
+                found.append(RuntimeParameter(name, overrides[name], "job", None, str(parameter.get("type") or "")))
+            else:
+                found.append(RuntimeParameter(name, parameter.get("value"), "default", None,
+                                              str(parameter.get("type") or "")))
+        return found
+
+    # -- parameter sets and local parameters
+    def local_parameter(self, name: str) -> dict[str, Any]:
+        for parameter in self.local_parameters:
+            if parameter.get("name") == name:
+                return parameter
+        names = [p.get("name") for p in self.local_parameters]
+        guess = closest(name, [n for n in names if n])
+        raise SettingsError(f"the flow has no local parameter {name!r}", flow=self.name,
+                            hint=f"did you mean {guess!r}?" if guess else
+                            f"its local parameters: {', '.join(n for n in names if n) or 'none'}")
+
+    def use_parameter_set(self, parameter_set: Any) -> None:
+        """Declare that the flow uses *parameter_set* (a view or a name), as the SDK's ``use_parameter_set``.
+
+        ``PROJDEF`` is special, as in the SDK: its parameters become local
+        parameters with the value ``PROJDEF`` (format.md §1.4).
+        """
+        name = parameter_set if isinstance(parameter_set, str) else parameter_set.name
+        view = parameter_set if not isinstance(parameter_set, str) else parameter_set_in_archive(self.archive, name)
+        if name == "PROJDEF":
+            for parameter in view.parameters:
+                self.add_local_parameter(parameter.get("type") or "string", parameter["name"], "PROJDEF",
+                                         prompt=parameter.get("prompt", ""),
+                                         description=parameter.get("description", ""))
+            return
+        if name in self.parameter_sets:
+            raise SettingsError(f"the flow already uses a parameter set named {name!r}", flow=self.name)
+        ref = _known_set_ref(self.archive, name) or new_id()
+        entry = {"name": name, "ref": ref}
+        project_id = RuntimeSettings(self.archive, self)._project_id()
+        if project_id:
+            entry["project_ref"] = project_id
+        self.flow_document.setdefault("external_paramsets", []).append(entry)
+
+    def add_local_parameter(self, type: str, name: str, value: Any = None, *, prompt: str = "",  # noqa: A002
+                            description: str = "", valid_values: list[Any] | None = None) -> dict[str, Any]:
+        """Add (or, with the same name, replace) a local parameter, as the SDK's ``add_local_parameter``."""
+        if not isinstance(name, str) or not re.fullmatch(r"\$?[A-Za-z_][A-Za-z0-9_]*", name):
+            raise SettingsError(f"{name!r} is not a valid parameter name (letters, digits and _)", flow=self.name)
+        type_name = normalise_type(type)
+        parameter = {"name": name, "type": type_name, "description": description, "prompt": prompt,
+                     "value": value, "valid_values": list(valid_values or [])}
+        if value is not None:
+            problem = value_problem(parameter, value)
+            if problem:
+                raise SettingsError(problem, flow=self.name)
+        params = self.flow_document.setdefault("parameters", {})
+        local = params.setdefault("local_parameters", [])
+        for index, existing in enumerate(local):
+            if isinstance(existing, dict) and existing.get("name") == name:
+                local[index] = parameter
+                return parameter
+        local.append(parameter)
+        return parameter
+
+    def parameter_references(self) -> list[ParameterReference]:
+        """Every ``#set.param#``, ``#local#`` and ``#$VAR#`` reference in the flow, and whether it resolves."""
+        sets = {}
+        for set_name in self.parameter_sets:
+            try:
+                sets[set_name] = {p.get("name") for p in self.archive.parameter_sets.get(name=set_name).parameters}
+            except NotFoundError:
+                sets[set_name] = None
+        local = {p.get("name") for p in self.local_parameters}
+        try:
+            projdef = {p.get("name") for p in self.archive.parameter_sets.get(name="PROJDEF").parameters}
+        except NotFoundError:
+            projdef = set()
+        found: list[ParameterReference] = []
+        for path, stage, text in _strings(self.flow_document):
+            for match in _PARAMETER_REFERENCE.finditer(text):
+                name = match.group(1)
+                if "." in name:
+                    set_name, _, param = name.partition(".")
+                    members = sets.get(set_name)
+                    resolves = set_name in sets and (members is None or param in members)
+                    found.append(ParameterReference(match.group(0), "set", resolves, stage, path))
+                elif name.startswith("$"):
+                    found.append(ParameterReference(match.group(0), "environment", name in local or name in projdef,
+                                                    stage, path))
+                else:
+                    found.append(ParameterReference(match.group(0), "local", name in local, stage, path))
+        return found
+
     # -- stages
     def add_stage(self, type: str | StageType | None = None, label: str | None = None, *,  # noqa: A002
                   stage_info: StageType | None = None) -> Stage:
@@ -1100,3 +1306,37 @@ def link_counts(pipeline: dict[str, Any]) -> dict[str, tuple[int, int]]:
                 if link_type in ("PRIMARY", "REJECT"):
                     counts.setdefault(link.get("node_id_ref"), [0, 0])[1] += 1
     return {node_id: (c[0], c[1]) for node_id, c in counts.items()}
+
+
+_PARAMETER_REFERENCE = re.compile(r"#([A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z0-9_$]+)?)#")
+
+
+def _strings(doc: Any) -> Iterator[tuple[str, str | None, str]]:
+    """Every string in *doc* that holds a ``#``, with its JSON pointer and the stage it belongs to."""
+    stack: list[tuple[Any, str, str | None]] = [(doc, "", None)]
+    while stack:
+        value, path, stage = stack.pop()
+        if isinstance(value, str):
+            if "#" in value:
+                yield path, stage, value
+        elif isinstance(value, dict):
+            if value.get("type") in ("execution_node", "binding", "super_node") and "id" in value:
+                stage = ((value.get("app_data") or {}).get("ui_data") or {}).get("label") or stage
+            for key, item in value.items():
+                stack.append((item, f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}", stage))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                stack.append((item, f"{path}/{index}", stage))
+
+
+def _known_set_ref(archive: Any, name: str) -> str | None:
+    """The asset id other flows in the archive use for parameter set *name*, if any."""
+    for member in archive.members_of_type("data_intg_flow"):
+        try:
+            doc = unwrap_flow_document(member.json())
+        except FlowzipError:
+            continue
+        for entry in (doc or {}).get("external_paramsets") or []:
+            if isinstance(entry, dict) and entry.get("name") == name and entry.get("ref"):
+                return entry["ref"]
+    return None

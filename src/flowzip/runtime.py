@@ -1,0 +1,357 @@
+"""Runtime settings and runtime parameters: what the SDK keeps on the job, offline in the job member.
+
+The SDK stores a flow's environment, warning limit, retention and runtime
+parameter values on the job it creates, never in the flow JSON (format.md §5.1,
+§5.2, example ``06c``).  In an archive the job member is where they live:
+
+* ``configuration.env_id``, ``configuration.flow_limits.warn_limit``;
+* ``retention_policy`` = ``{"days": N}``, ``{"amount": N}`` or ``{ }``;
+* ``parameter_sets[] = {name, ref, value_set}`` selects value sets;
+* ``job_parameters[] = {name: "<set>.<param>" | "<local>", value}`` overrides values.
+
+A flow's job is found through the manifest's ``flow_job_mapping`` and the jobs'
+``flow_name`` / ``asset_ref``, never by guessing from file names.  Edits are
+written to the job member at once and keep its other keys and its file style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .catalog import closest
+from .errors import FlowzipError, NotFoundError
+
+if TYPE_CHECKING:
+    from .archive import Archive
+    from .assets import Job, ParameterSet
+    from .flow import Flow
+
+__all__ = ["RuntimeSettings", "RuntimeParameter", "ParameterReference", "SettingsError", "normalise_type",
+           "value_problem", "job_for_flow"]
+
+JOB_SUFFIX = ".DataStage job"
+#: The SDK's aliases for parameter types (format.md §1.4).
+TYPE_ALIASES = {"integer": "int64", "int": "int64", "float": "sfloat", "double": "sfloat", "list": "enum"}
+PARAMETER_TYPES = ("string", "int64", "sfloat", "enum", "date", "time", "timestamp", "path", "encrypted",
+                   "multilinestring", "email")
+_UNSET = object()
+
+
+class SettingsError(FlowzipError):
+    """A runtime setting or parameter value that breaks a rule."""
+
+
+def normalise_type(type_name: str) -> str:
+    """A parameter type as the SDK writes it (``integer`` → ``int64``, ``float`` → ``sfloat``)."""
+    lowered = type_name.strip().lower()
+    lowered = TYPE_ALIASES.get(lowered, lowered)
+    if lowered not in PARAMETER_TYPES:
+        guess = closest(lowered, list(PARAMETER_TYPES))
+        raise SettingsError(f"unknown parameter type {type_name!r}",
+                            hint=f"did you mean {guess!r}?" if guess else f"use one of {', '.join(PARAMETER_TYPES)}")
+    return lowered
+
+
+_INT = re.compile(r"^[+-]?\d+$")
+_FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$")
+_REFERENCE = re.compile(r"^#[^#]+#$")
+
+
+def value_problem(parameter: dict[str, Any], value: Any) -> str | None:
+    """Why *value* does not fit *parameter* (a parameter-set or local parameter), or ``None``.
+
+    Strings that refer to another parameter (``#set.p#``), to an environment
+    variable or to the project default (``$PROJDEF``, ``PROJDEF``) fit any type.
+    """
+    name = parameter.get("name", "?")
+    type_name = str(parameter.get("type") or "string").lower()
+    type_name = TYPE_ALIASES.get(type_name, type_name)
+    if isinstance(value, str) and (_REFERENCE.match(value) or value.startswith("$") or value == "PROJDEF"):
+        return None
+    if isinstance(value, bool):
+        return f"{name} is a {type_name} parameter; {value!r} is a boolean"
+    if type_name == "int64" or "int" in type_name:
+        if isinstance(value, int) or (isinstance(value, str) and _INT.match(value)):
+            return None
+        return f"{name} is an int64 parameter; {value!r} is not an integer"
+    if type_name == "sfloat":
+        if isinstance(value, (int, float)) or (isinstance(value, str) and _FLOAT.match(value)):
+            return None
+        return f"{name} is an sfloat parameter; {value!r} is not a number"
+    if type_name == "enum":
+        allowed = [str(v) for v in parameter.get("valid_values") or []]
+        if allowed and str(value) not in allowed:
+            return f"{name} takes one of {', '.join(allowed)}; not {value!r}"
+        return None
+    patterns = {"date": (_DATE, "YYYY-MM-DD"), "time": (_TIME, "HH:MM:SS"),
+                "timestamp": (_TIMESTAMP, "YYYY-MM-DD HH:MM:SS")}
+    if type_name in patterns:
+        pattern, shape = patterns[type_name]
+        if isinstance(value, str) and pattern.match(value):
+            return None
+        return f"{name} is a {type_name} parameter; {value!r} is not {shape}"
+    if not isinstance(value, str):
+        return f"{name} is a {type_name} parameter; {value!r} is not text"
+    return None
+
+
+# --------------------------------------------------------------------------- finding the job
+
+
+def job_for_flow(archive: Archive, flow: Flow) -> Job | None:
+    """The flow's job: the manifest's ``flow_job_mapping`` first, then the jobs that name the flow."""
+    jobs = [job for job in archive.jobs if job.asset_ref_type in (None, "data_intg_flow")]
+    by_name = {job.name: job for job in jobs}
+    manifest = archive.manifest
+    if manifest is not None:
+        for entry in manifest.flow_job_mapping:
+            if entry.get("flow") == flow.name and entry.get("job") in by_name:
+                return by_name[entry["job"]]
+    named = [job for job in jobs if job.flow_name == flow.name]
+    if named:
+        # Several jobs may run one flow: prefer the one the platform names after it.
+        return next((job for job in named if job.name == flow.name + JOB_SUFFIX), named[0])
+    flow_id = flow.id
+    for job in jobs:
+        if job.asset_ref and job.asset_ref == flow_id:
+            return job
+    return None
+
+
+def _new_job(archive: Archive, flow: Flow) -> Job:
+    """Create ``job/<flow>.DataStage job.json`` in the shape real exports have, and list it in the manifest."""
+    from .flow import new_id
+
+    name = flow.name + JOB_SUFFIX
+    project = archive.manifest.project_name if archive.manifest is not None else None
+    doc = {
+        "metadata": {"name": name, "asset_id": new_id(), "owner_id": "", "version": 0},
+        "entity": {"job": {
+            "asset_ref": flow.flow_id or "",
+            "asset_ref_type": "data_intg_flow",
+            "flow_name": flow.name,
+            "project_name": project or "",
+            "configuration": {"env_type": "", "env_variables": [], "runPriorityQueue": "Medium"},
+            "retention_policy": {},
+            "parameter_sets": [],
+            "job_parameters": [],
+            "enable_notifications": False,
+            "schedule_id": "",
+            "schedule_creator_id": "",
+            "future_scheduled_runs": [],
+            "last_run_status_timestamp": 0,
+        }},
+    }
+    member = archive.write_json(f"job/{name}.json", doc)
+    manifest = archive.manifest
+    if manifest is not None:
+        mdoc = manifest.member.json()
+        if isinstance(mdoc.get("assets"), list):
+            mdoc["assets"].append({"name": name, "type": "job"})
+        mapping = mdoc.setdefault("flow_job_mapping", [])
+        if isinstance(mapping, list):
+            mapping.append({"flow": flow.name, "job": name, "type": "data_intg_flow"})
+        manifest.member.set_json(mdoc)
+    return archive.jobs.get(name=member.asset_name)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def _positive_or_none(name: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingsError(f"{name} must be an int greater than 0 or None, not {value!r}")
+    if value <= 0:
+        raise SettingsError(f"{name} must be greater than 0 (or None to clear it), not {value}")
+    return value
+
+
+class RuntimeSettings:
+    """``flow.configuration``: environment, warn limit and retention, kept in the flow's job."""
+
+    _FIELDS = ("environment", "warn_limit", "retention_days", "retention_amount")
+
+    def __init__(self, archive: Archive, flow: Flow) -> None:
+        object.__setattr__(self, "_archive", archive)
+        object.__setattr__(self, "_flow", flow)
+
+    def __repr__(self) -> str:
+        return "RuntimeSettings(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in self._FIELDS) + ")"
+
+    @property
+    def job(self) -> Job | None:
+        return job_for_flow(self._archive, self._flow)
+
+    def _job_body(self) -> dict[str, Any]:
+        job = self.job
+        return job.job if job is not None else {}
+
+    # -- reading
+    @property
+    def environment(self) -> str | None:
+        env_id = (self._job_body().get("configuration") or {}).get("env_id")
+        if not env_id:
+            return None
+        for name in self.known_environments():
+            if env_id == name or env_id.startswith(name + "-"):
+                return name  # the SDK writes "<environment>-<project id>" (format.md §5.1)
+        return env_id
+
+    @property
+    def warn_limit(self) -> int | None:
+        limits = (self._job_body().get("configuration") or {}).get("flow_limits") or {}
+        return limits.get("warn_limit") if isinstance(limits, dict) else None
+
+    @property
+    def retention_days(self) -> int | None:
+        return (self._job_body().get("retention_policy") or {}).get("days")
+
+    @property
+    def retention_amount(self) -> int | None:
+        return (self._job_body().get("retention_policy") or {}).get("amount")
+
+    def as_dict(self) -> dict[str, Any]:
+        job = self.job
+        return {"job": job.name if job else None, **{k: getattr(self, k) for k in self._FIELDS}}
+
+    def known_environments(self) -> list[str]:
+        """Names of the environment definitions the archive holds (``environment/<name>.json``)."""
+        names = []
+        for member in self._archive.members_of_type("environment"):
+            try:
+                doc = member.json()
+            except FlowzipError:
+                continue
+            names.append(doc.get("name") if isinstance(doc, dict) and doc.get("name") else member.asset_name)
+        return names
+
+    # -- writing
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self._FIELDS:
+            raise AttributeError(f"runtime settings have no {name!r}; they are {', '.join(self._FIELDS)}")
+        self.update(**{name: value})
+
+    def update(self, *, environment: Any = _UNSET, warn_limit: Any = _UNSET, retention_days: Any = _UNSET,
+               retention_amount: Any = _UNSET) -> None:
+        """Validate every given value first, then write them all to the job (created if absent)."""
+        days = self.retention_days if retention_days is _UNSET else _positive_or_none("retention_days",
+                                                                                     retention_days)
+        amount = self.retention_amount if retention_amount is _UNSET else _positive_or_none("retention_amount",
+                                                                                           retention_amount)
+        if retention_days is not _UNSET or retention_amount is not _UNSET:
+            if days is not None and amount is not None:
+                raise SettingsError("retention_days and retention_amount cannot both be set",
+                                    hint="set the other one to None in the same call")
+        if warn_limit is not _UNSET:
+            warn_limit = _positive_or_none("warn_limit", warn_limit)
+        env_id = None
+        if environment is not _UNSET and environment is not None:
+            if not isinstance(environment, str) or not environment.strip():
+                raise SettingsError(f"environment must be a non-empty name, not {environment!r}")
+            known = self.known_environments()
+            if known and environment not in known:
+                guess = closest(environment, known)
+                raise SettingsError(f"unknown environment {environment!r}; the archive defines {', '.join(known)}",
+                                    hint=f"did you mean {guess!r}?" if guess else None)
+            project_id = self._project_id()
+            env_id = f"{environment}-{project_id}" if project_id else environment
+        job = self.job or _new_job(self._archive, self._flow)
+        doc = job.member.json()
+        body = doc["entity"]["job"]
+        configuration = body.setdefault("configuration", {})
+        if environment is not _UNSET:
+            if env_id is None:
+                configuration.pop("env_id", None)
+            else:
+                configuration["env_id"] = env_id
+                if not configuration.get("env_type"):
+                    configuration["env_type"] = "datastage"
+        if warn_limit is not _UNSET:
+            limits = configuration.setdefault("flow_limits", {})
+            if warn_limit is None:
+                limits.pop("warn_limit", None)  # the SDK omits the key for None (format.md §5.1)
+            else:
+                limits["warn_limit"] = warn_limit
+        if retention_days is not _UNSET or retention_amount is not _UNSET:
+            policy = {"days": days} if days is not None else {"amount": amount} if amount is not None else {}
+            if body.get("retention_policy") != policy and not (policy == {} and body.get("retention_policy") is None):
+                body["retention_policy"] = policy
+        job.member.set_json(doc)
+
+    def _project_id(self) -> str | None:
+        manifest = self._archive.manifest
+        if manifest is None:
+            return None
+        doc = manifest.document
+        return doc.get("project_id") or doc.get("projectId")
+
+
+# --------------------------------------------------------------------------- runtime parameters
+
+
+@dataclass(frozen=True)
+class RuntimeParameter:
+    """The value a parameter takes when the flow's job runs, and where it comes from."""
+
+    name: str  # "<set>.<param>" or "<local>"
+    value: Any
+    source: str  # "job", "value set <name>", "default"
+    parameter_set: str | None
+    type: str
+
+
+@dataclass(frozen=True)
+class ParameterReference:
+    """A ``#...#`` reference found in a flow, and whether it resolves."""
+
+    text: str
+    kind: str  # "set", "local" or "environment"
+    resolves: bool
+    stage: str | None
+    path: str
+
+    @property
+    def name(self) -> str:
+        return self.text.strip("#")
+
+
+def parameter_set_in_archive(archive: Archive, name: str) -> ParameterSet:
+    try:
+        return archive.parameter_sets.get(name=name)
+    except NotFoundError:
+        raise SettingsError(f"parameter set {name!r} is not in the archive",
+                            hint="add its parameter_set/<name>.json to the archive to set its values") from None
+
+
+def _job_entries(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    entries = body.get(key)
+    if not isinstance(entries, list):
+        entries = []
+        body[key] = entries
+    return entries
+
+
+def _set_job_parameter(body: dict[str, Any], name: str, value: Any) -> None:
+    entries = _job_entries(body, "job_parameters")
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("name") == name:
+            entry["value"] = value
+            return
+    entries.append({"name": name, "value": value})
+
+
+def ensure_set_entry(body: dict[str, Any], name: str, ref: str | None) -> dict[str, Any]:
+    entries = _job_entries(body, "parameter_sets")
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("name") == name:
+            return entry
+    entry = {"name": name, "ref": ref or ""}
+    entries.append(entry)
+    return entry
