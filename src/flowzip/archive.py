@@ -235,6 +235,7 @@ class Archive:
         return found
 
     def members_of_type(self, type_: str) -> list[Member]:
+        """Members whose type (asset folder or role) is *type_*, in archive order."""
         return [m for m in self._members.values() if m.type == type_]
 
     def read_bytes(self, name: str) -> bytes:

@@ -538,10 +538,8 @@ class Flow(Asset):
     @property
     def flow_id(self) -> str | None:
         """The flow's asset id, known from a job that points at it by name (format.md §1.5)."""
-        for job in self.archive.jobs:
-            if job.flow_name == self.name and job.asset_ref:
-                return job.asset_ref
-        return None
+        job = job_for_flow(self.archive, self)
+        return job.asset_ref if job is not None and job.flow_name == self.name and job.asset_ref else None
 
     def _matches(self, key: str, value: Any) -> bool:
         if key == "flow_id":

@@ -105,22 +105,43 @@ def value_problem(parameter: dict[str, Any], value: Any) -> str | None:
 
 def job_for_flow(archive: Archive, flow: Flow) -> Job | None:
     """The flow's job: the manifest's ``flow_job_mapping`` first, then the jobs that name the flow."""
-    jobs = [job for job in archive.jobs if job.asset_ref_type in (None, "data_intg_flow")]
-    by_name = {job.name: job for job in jobs}
+    index = _job_index(archive)
     manifest = archive.manifest
     if manifest is not None:
         for entry in manifest.flow_job_mapping:
-            if entry.get("flow") == flow.name and entry.get("job") in by_name:
-                return by_name[entry["job"]]
-    named = [job for job in jobs if job.flow_name == flow.name]
+            if entry.get("flow") == flow.name and entry.get("job") in index["by_name"]:
+                return archive.jobs.get(name=entry["job"])
+    named = index["by_flow"].get(flow.name, [])
     if named:
         # Several jobs may run one flow: prefer the one the platform names after it.
-        return next((job for job in named if job.name == flow.name + JOB_SUFFIX), named[0])
+        preferred = flow.name + JOB_SUFFIX
+        return archive.jobs.get(name=preferred if preferred in named else named[0])
     flow_id = flow.id
-    for job in jobs:
-        if job.asset_ref and job.asset_ref == flow_id:
-            return job
+    if flow_id and flow_id in index["by_ref"]:
+        return archive.jobs.get(name=index["by_ref"][flow_id])
     return None
+
+
+def _job_index(archive: Archive) -> dict[str, Any]:
+    """Batch jobs by name, by flow name and by asset ref, built once until the archive changes."""
+    cached = archive._by_type.get("__job_index__")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    index: dict[str, Any] = {"by_name": set(), "by_flow": {}, "by_ref": {}}
+    for job in archive.jobs:
+        try:
+            if job.asset_ref_type not in (None, "data_intg_flow"):
+                continue
+            flow_name, ref = job.flow_name, job.asset_ref
+        except FlowzipError:
+            continue  # a broken job member is check's business, not a reason to fail here
+        index["by_name"].add(job.name)
+        if flow_name:
+            index["by_flow"].setdefault(flow_name, []).append(job.name)
+        if ref:
+            index["by_ref"].setdefault(ref, job.name)
+    archive._by_type["__job_index__"] = index  # type: ignore[assignment]
+    return index
 
 
 def _new_job(archive: Archive, flow: Flow) -> Job:
@@ -163,6 +184,13 @@ def _new_job(archive: Archive, flow: Flow) -> Job:
 # --------------------------------------------------------------------------- settings
 
 
+def _as_int(value: Any) -> Any:
+    """A stored number, as an int when it is one written as text (``"100"``)."""
+    if isinstance(value, str) and _INT.match(value.strip()):
+        return int(value)
+    return value
+
+
 def _positive_or_none(name: str, value: Any) -> int | None:
     if value is None:
         return None
@@ -202,20 +230,23 @@ class RuntimeSettings:
         for name in self.known_environments():
             if env_id == name or env_id.startswith(name + "-"):
                 return name  # the SDK writes "<environment>-<project id>" (format.md §5.1)
+        project_id = self._project_id()
+        if project_id and env_id.endswith("-" + project_id):
+            return env_id[: -len(project_id) - 1]
         return env_id
 
     @property
     def warn_limit(self) -> int | None:
         limits = (self._job_body().get("configuration") or {}).get("flow_limits") or {}
-        return limits.get("warn_limit") if isinstance(limits, dict) else None
+        return _as_int(limits.get("warn_limit")) if isinstance(limits, dict) else None
 
     @property
     def retention_days(self) -> int | None:
-        return (self._job_body().get("retention_policy") or {}).get("days")
+        return _as_int((self._job_body().get("retention_policy") or {}).get("days"))
 
     @property
     def retention_amount(self) -> int | None:
-        return (self._job_body().get("retention_policy") or {}).get("amount")
+        return _as_int((self._job_body().get("retention_policy") or {}).get("amount"))
 
     def as_dict(self) -> dict[str, Any]:
         job = self.job
@@ -240,7 +271,23 @@ class RuntimeSettings:
 
     def update(self, *, environment: Any = _UNSET, warn_limit: Any = _UNSET, retention_days: Any = _UNSET,
                retention_amount: Any = _UNSET) -> None:
-        """Validate every given value first, then write them all to the job (created if absent)."""
+        """Validate every given value first, then write them all to the job (created if absent).
+
+        A value equal to the current one changes nothing, so a no-op update leaves
+        the job's bytes as they were (real jobs sometimes store ``"100"`` as text).
+        """
+        current = {"environment": self.environment, "warn_limit": self.warn_limit,
+                   "retention_days": self.retention_days, "retention_amount": self.retention_amount}
+        given = {"environment": environment, "warn_limit": warn_limit, "retention_days": retention_days,
+                 "retention_amount": retention_amount}
+        unchanged = {k for k, v in given.items() if v is not _UNSET and type(v) is type(current[k])
+                     and v == current[k]}
+        if unchanged and all(v is _UNSET or k in unchanged for k, v in given.items()):
+            return
+        if "environment" in unchanged:
+            environment = _UNSET
+        if "warn_limit" in unchanged:
+            warn_limit = _UNSET
         days = self.retention_days if retention_days is _UNSET else _positive_or_none("retention_days",
                                                                                      retention_days)
         amount = self.retention_amount if retention_amount is _UNSET else _positive_or_none("retention_amount",
@@ -265,7 +312,9 @@ class RuntimeSettings:
         job = self.job or _new_job(self._archive, self._flow)
         doc = job.member.json()
         body = doc["entity"]["job"]
-        configuration = body.setdefault("configuration", {})
+        configuration = body.get("configuration")
+        if not isinstance(configuration, dict):
+            configuration = body["configuration"] = {}
         if environment is not _UNSET:
             if env_id is None:
                 configuration.pop("env_id", None)
@@ -274,11 +323,12 @@ class RuntimeSettings:
                 if not configuration.get("env_type"):
                     configuration["env_type"] = "datastage"
         if warn_limit is not _UNSET:
-            limits = configuration.setdefault("flow_limits", {})
             if warn_limit is None:
-                limits.pop("warn_limit", None)  # the SDK omits the key for None (format.md §5.1)
+                limits = configuration.get("flow_limits")
+                if isinstance(limits, dict):
+                    limits.pop("warn_limit", None)  # the SDK omits the key for None (format.md §5.1)
             else:
-                limits["warn_limit"] = warn_limit
+                configuration.setdefault("flow_limits", {})["warn_limit"] = warn_limit
         if retention_days is not _UNSET or retention_amount is not _UNSET:
             policy = {"days": days} if days is not None else {"amount": amount} if amount is not None else {}
             if body.get("retention_policy") != policy and not (policy == {} and body.get("retention_policy") is None):
