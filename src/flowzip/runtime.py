@@ -295,7 +295,7 @@ class RuntimeSettings:
         if retention_days is not _UNSET or retention_amount is not _UNSET:
             if days is not None and amount is not None:
                 raise SettingsError("retention_days and retention_amount cannot both be set",
-                                    hint="set the other one to None in the same call")
+                                    hint="clear the other in the same change: None, or 'none' on the command line")
         if warn_limit is not _UNSET:
             warn_limit = _positive_or_none("warn_limit", warn_limit)
         env_id = None

@@ -17,6 +17,7 @@ from ..archive import Archive, open_archive
 from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
 from .edit import COMMANDS as EDIT_COMMANDS
+from .runtime import COMMANDS as RUNTIME_COMMANDS
 from .render import REPORTERS, emit
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -277,7 +278,7 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
-for _command in EDIT_COMMANDS:
+for _command in EDIT_COMMANDS + RUNTIME_COMMANDS:
     cli.add_command(_command)
 
 
