@@ -261,7 +261,11 @@ def test_written_jobs_fit_the_sdk_job_model_and_real_job_shapes(paramset: flowzi
                                                                 real: Path) -> None:
     try:
         from ibm_watsonx_data_integration.cpd_models.job_model.job_model import (
-            JobConfiguration, JobParameter, ParameterSetReference, RetentionPolicy)
+            JobConfiguration,
+            JobParameter,
+            ParameterSetReference,
+            RetentionPolicy,
+        )
     except ImportError:
         pytest.fail("the official SDK is not installed: pip install '.[test]'")
     flow = paramset.flows[0]
