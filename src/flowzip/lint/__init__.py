@@ -1,0 +1,160 @@
+"""``flowzip lint``: pre-import checks for CI, as data.
+
+>>> result = flowzip.lint("export.zip")                # doctest: +SKIP
+>>> [f.code for f in result.findings]                   # doctest: +SKIP
+
+:func:`lint` takes archives (paths or opened :class:`~flowzip.Archive` objects),
+runs the selected rules, applies the configuration (severities, per-flow and
+per-stage ignores with their reasons) and a baseline, and returns a
+:class:`LintResult`.  Several paths are linted in parallel across cores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .. import jsonio
+from ..archive import Archive, open_archive
+from ..assets import document_kind_error, unwrap_flow_document
+from ..errors import FlowzipError
+from ..package.limits import DEFAULT_LIMITS, Limits
+from .baseline import Baseline
+from .config import LintConfig, load_config, matches
+from .engine import Context, Finding, FlowDoc, LintResult, Rule, all_rules, with_severity
+
+__all__ = ["lint", "lint_archive", "LintConfig", "LintResult", "Finding", "Rule", "all_rules", "load_config",
+           "Baseline"]
+
+FLOW_TYPES = ("data_intg_flow", "data_intg_subflow", "orchestration_flow")
+
+
+def selected_rules(config: LintConfig) -> list[Rule]:
+    return [rule() for rule in all_rules() if config.enabled(rule)]
+
+
+def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: str | None = None) -> list[Finding]:
+    """Every finding of the selected rules in one opened archive (before ignores and baseline)."""
+    config = config or LintConfig()
+    rules = selected_rules(config)
+    label = label or archive.path or "(archive)"
+    context = Context(archive, label)
+    findings: list[Finding] = []
+    read_rule = any(r.code == "FZA002" for r in rules)
+    flow_rules = [r for r in rules if type(r).check_flow is not Rule.check_flow]
+    for member in archive.members:
+        if member.type == "directory":
+            continue
+        try:
+            data = member.read()
+            if not member.is_json:
+                continue
+            doc = jsonio.loads(data, member=member.name)
+            problem = document_kind_error(member, doc)
+            if problem:
+                raise FlowzipError(problem, member=member.name)
+        except FlowzipError as exc:
+            context.unreadable.add(member.name)
+            if read_rule:
+                findings.append(Finding("FZA002", "archive.unreadable-member", "error", exc.message,
+                                        archive=label, member=member.name, asset_type=member.type))
+            continue
+        if member.type in FLOW_TYPES:
+            flow = FlowDoc(member, member.asset_name or member.name, member.type, unwrap_flow_document(doc))
+            context.per_flow = {}
+            for rule in flow_rules:
+                findings.extend(rule.check_flow(context, flow))
+        else:
+            context._parsed[member.name] = doc  # small documents (jobs, sets, manifest) stay for archive rules
+    context.per_flow = {}
+    for rule in rules:
+        findings.extend(rule.check(context))
+    return [f if f.archive else _with_archive(f, label) for f in findings]
+
+
+def _with_archive(finding: Finding, label: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, archive=label)
+
+
+def _lint_path(args: tuple[str, LintConfig, Limits]) -> list[Finding]:
+    path, config, limits = args
+    try:
+        archive = open_archive(path, limits=limits)
+    except FlowzipError as exc:
+        if not any(matches(rule, "FZA001") and config.enabled(rule) for rule in all_rules()):
+            return []
+        return [Finding("FZA001", "archive.unreadable", "error", str(exc), archive=path, member=exc.member)]
+    return lint_archive(archive, config, label=path)
+
+
+def lint(target: str | os.PathLike[str] | Archive | Iterable[str | os.PathLike[str] | Archive],
+         config: LintConfig | None = None, *, baseline: Baseline | None = None, jobs: int | None = None,
+         limits: Limits = DEFAULT_LIMITS, progress: Callable[[str], None] | None = None) -> LintResult:
+    """Lint one or more archives; return the findings as data.
+
+    *jobs* is the number of worker processes for several paths (default: the
+    number of cores, 1 for a single archive).
+    """
+    config = config or LintConfig()
+    targets = [target] if isinstance(target, (str, os.PathLike, Archive)) else list(target)
+    result = LintResult(rules=[type(r) for r in selected_rules(config)])
+    paths = [os.fspath(t) for t in targets if not isinstance(t, Archive)]
+    findings: list[Finding] = []
+    for archive in (t for t in targets if isinstance(t, Archive)):
+        findings.extend(lint_archive(archive, config))
+        result.archives.append(archive.path or "(archive)")
+    workers = jobs or min(len(paths), os.cpu_count() or 1)
+    jobs_args = [(path, config, limits) for path in paths]
+    if workers > 1 and len(paths) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for path, found in zip(paths, pool.map(_lint_path, jobs_args)):
+                findings.extend(found)
+                result.archives.append(path)
+                if progress:
+                    progress(path)
+    else:
+        for path, args in zip(paths, jobs_args):
+            findings.extend(_lint_path(args))
+            result.archives.append(path)
+            if progress:
+                progress(path)
+    findings = [with_severity(f, config.severity_of(f.code, f.name, f.severity)) for f in findings]
+    findings, result.unused_ignores = _apply_ignores(findings, config)
+    if baseline is not None:
+        findings, result.fixed_baseline = baseline.filter(findings)
+    result.findings = findings
+    return result
+
+
+def _apply_ignores(findings: list[Finding], config: LintConfig) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """Drop findings an ``[[ignores]]`` entry covers (rule + flow [+ stage]); return the entries never used."""
+    used = [False] * len(config.ignores)
+    rules = {rule.code: rule for rule in all_rules()}
+    kept = []
+    for finding in findings:
+        ignored = False
+        for index, entry in enumerate(config.ignores):
+            rule = rules.get(finding.code)
+            if rule is None or not matches(rule, str(entry["rule"])):
+                continue
+            if entry.get("flow") not in (None, finding.flow):
+                continue
+            if entry.get("stage") not in (None, finding.stage, finding.stage_id):
+                continue
+            if entry.get("member") not in (None, finding.member):
+                continue
+            used[index] = True
+            ignored = True
+        if not ignored:
+            kept.append(finding)
+    return kept, [entry for entry, hit in zip(config.ignores, used) if not hit]
+
+
+def default_config_for(paths: list[str]) -> LintConfig:
+    start = Path(paths[0]).resolve().parent if paths else Path.cwd()
+    return load_config(start=start)

@@ -1,0 +1,208 @@
+"""The lint engine: rules, findings, the context rules read from, and the run itself.
+
+Rules are written as sqlfluff writes them: one module per rule under
+:mod:`flowzip.lint.rules`, a class with a stable ``code``, a dotted ``name``, a
+``family``, a default ``severity`` and a docstring showing a bad and a good
+example (the docs page for the rule is generated from it).  A rule's
+``check(context)`` yields :class:`Finding` objects; it never changes anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import pkgutil
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
+from typing import Any, ClassVar
+
+from ..archive import Archive
+from ..errors import FlowzipError
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: which rule, how bad, where (archive, member, flow, stage) and what to do."""
+
+    code: str
+    name: str
+    severity: str
+    message: str
+    archive: str | None = None
+    member: str | None = None
+    asset_type: str | None = None
+    flow: str | None = None
+    stage: str | None = None
+    stage_id: str | None = None
+
+    def identity(self) -> tuple[str, ...]:
+        """What identifies the finding across runs: rule, asset, flow, stage id and message; never a line."""
+        return (self.code, self.member or "", self.flow or "", self.stage_id or self.stage or "", self.message)
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256("\x1f".join(self.identity()).encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["fingerprint"] = self.fingerprint
+        return data
+
+
+class Rule:
+    """Base class of a lint rule; subclasses set the class attributes and implement :meth:`check`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    family: ClassVar[str]
+    severity: ClassVar[str] = "warning"
+    #: In the default selection ("DEFAULT"); expensive rules are opt-in.
+    default: ClassVar[bool] = True
+
+    def check(self, context: Context) -> Iterable[Finding]:
+        """Archive-level findings (after every flow was seen)."""
+        return ()
+
+    def check_flow(self, context: Context, flow: FlowDoc) -> Iterable[Finding]:
+        """Findings in one flow, subflow or orchestration flow (parsed once for every rule)."""
+        return ()
+
+    def finding(self, message: str, *, severity: str | None = None, **where: Any) -> Finding:
+        return Finding(self.code, self.name, severity or self.severity, message, **where)
+
+    @classmethod
+    def summary(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else cls.name
+
+
+@dataclass
+class FlowDoc:
+    """A flow, subflow or orchestration flow of the archive, parsed once for every rule."""
+
+    member: Any
+    name: str
+    kind: str  # data_intg_flow, data_intg_subflow, orchestration_flow
+    document: dict[str, Any]
+
+    @property
+    def where(self) -> dict[str, Any]:
+        return {"member": self.member.name, "asset_type": self.kind, "flow": self.name}
+
+    def nodes(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """(pipeline, node) for every node of every pipeline."""
+        for pipeline in self.document.get("pipelines") or []:
+            if isinstance(pipeline, dict):
+                for node in pipeline.get("nodes") or []:
+                    if isinstance(node, dict):
+                        yield pipeline, node
+
+
+def node_label(node: dict[str, Any]) -> str | None:
+    return ((node.get("app_data") or {}).get("ui_data") or {}).get("label")
+
+
+class Context:
+    """What rules read: the archive, its small JSON members parsed once, and what the flows declared.
+
+    Flow documents are not kept: the engine parses each flow once, hands it to every
+    flow rule, and lets it go, so linting thousands of flows stays within memory.
+    """
+
+    def __init__(self, archive: Archive, label: str) -> None:
+        self.archive = archive
+        self.label = label
+        self._parsed: dict[str, Any] = {}
+        self.unreadable: set[str] = set()
+        #: Memo for the flow being checked (rules share work through it); emptied for each flow.
+        self.per_flow: dict[str, Any] = {}
+        #: flow name -> names of the parameter sets, connections and subflows its document refers to
+        self.flow_names: set[str] = {m.asset_name for m in archive.members_of_type("data_intg_flow")}
+
+    def json(self, member: Any) -> Any:
+        """A non-flow member's parsed JSON, or ``None`` when it cannot be read (reported by FZA002)."""
+        if member.name in self.unreadable:
+            return None
+        if member.name not in self._parsed:
+            try:
+                self._parsed[member.name] = member.json()
+            except FlowzipError:
+                self.unreadable.add(member.name)
+                return None
+        return self._parsed[member.name]
+
+    def members(self, type_: str) -> list[Any]:
+        return self.archive.members_of_type(type_)
+
+    @cached_property
+    def asset_names(self) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for member in self.archive.members:
+            if member.asset_name:
+                names.setdefault(member.type, set()).add(member.asset_name)
+        return names
+
+    @cached_property
+    def parameter_sets(self) -> dict[str, dict[str, Any]]:
+        """Parameter-set name → its ``parameter_set`` body."""
+        found = {}
+        for member in self.members("parameter_set"):
+            doc = self.json(member)
+            if isinstance(doc, dict) and isinstance(doc.get("parameter_set"), dict):
+                found[member.asset_name] = doc["parameter_set"]
+        return found
+
+    @cached_property
+    def jobs(self) -> list[tuple[Any, dict[str, Any]]]:
+        found = []
+        for member in self.members("job"):
+            doc = self.json(member)
+            body = ((doc or {}).get("entity") or {}).get("job") if isinstance(doc, dict) else None
+            if isinstance(body, dict):
+                found.append((member, body))
+        return found
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def all_rules() -> list[type[Rule]]:
+    """Every rule class in :mod:`flowzip.lint.rules`, by code."""
+    from . import rules as package
+
+    found: list[type[Rule]] = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and getattr(
+                    value, "code", None) and value.__module__ == module.__name__:
+                found.append(value)
+    return sorted(found, key=lambda r: r.code)
+
+
+@dataclass
+class LintResult:
+    """What one lint run found, per archive, after configuration and baseline."""
+
+    findings: list[Finding] = field(default_factory=list)
+    archives: list[str] = field(default_factory=list)
+    unused_ignores: list[dict[str, Any]] = field(default_factory=list)
+    fixed_baseline: list[dict[str, Any]] = field(default_factory=list)
+    rules: list[type[Rule]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = {severity: 0 for severity in SEVERITIES}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        threshold = SEVERITY_RANK[fail_on]
+        return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings) else 0
+
+
+def with_severity(finding: Finding, severity: str) -> Finding:
+    return replace(finding, severity=severity)

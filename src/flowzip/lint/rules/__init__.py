@@ -1,0 +1,1 @@
+"""One module per lint rule; :func:`flowzip.lint.engine.all_rules` finds them."""

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from ..engine import Context, Rule
+
+
+class Unreadable(Rule):
+    """The archive cannot be opened: flowzip (and most likely the platform) refuses it.
+
+    Raised for everything the reader refuses in the container itself: not a ZIP,
+    truncated, names that escape the archive, duplicate or overlapping entries,
+    zip bombs, too many members (see docs/safety.md).
+
+    **Bad**: ``../evil.json`` as a member name, or a file cut short in transfer.
+
+    **Good**: the archive exactly as ``cpdctl dsjob export-zip`` or Git integration wrote it.
+    """
+
+    code = "FZA001"
+    name = "archive.unreadable"
+    family = "archive"
+    severity = "error"
+
+    def check(self, context: Context):
+        return []  # reported by the engine when opening fails

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from ..engine import Context, FlowDoc, Rule, node_label
+
+
+class MissingConnection(Rule):
+    """A connector stage refers to a project connection the archive does not hold.
+
+    Connections embedded in the flow (``"ref": "local"``) and migrated ones (``"app_defined"``) need no
+    asset (format.md §1.5).
+
+    **Bad**: ``"connection": {"name": "pg_prod", "ref": "<asset id>"}`` with no ``connection/pg_prod.json``.
+
+    **Good**: the connection's file in the archive, or an embedded connection.
+    """
+
+    code = "FZD002"
+    name = "deps.missing-connection"
+    family = "dependencies"
+    severity = "warning"
+
+    def check_flow(self, context: Context, flow: FlowDoc):
+        available = context.asset_names.get("connection", set())
+        for _, node in flow.nodes():
+            connection = node.get("connection")
+            if not isinstance(connection, dict):
+                continue
+            ref, name = connection.get("ref"), connection.get("name")
+            if ref in (None, "", "local", "app_defined") or not name:
+                continue
+            if name not in available:
+                yield self.finding(f"stage {node_label(node)!r} uses connection {name!r}, which the archive does "
+                                   "not hold", **flow.where, stage=node_label(node), stage_id=node.get("id"))

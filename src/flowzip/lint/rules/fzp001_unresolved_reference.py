@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import re
+
+from ..engine import Context, FlowDoc, Rule
+
+REFERENCE = re.compile(r"#([A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z0-9_$]+)?)#")
+
+
+def references(flow: FlowDoc, context: Context) -> list[tuple[str, str | None, str | None]]:
+    """(reference, stage label, stage id) for every #...# in the flow; computed once per flow."""
+    if "references" in context.per_flow:
+        return context.per_flow["references"]
+    found: list[tuple[str, str | None, str | None]] = []
+    stack: list[tuple[object, str | None, str | None]] = [(flow.document, None, None)]
+    while stack:
+        value, label, node_id = stack.pop()
+        if isinstance(value, str):
+            if "#" in value:
+                found.extend((m.group(1), label, node_id) for m in REFERENCE.finditer(value))
+        elif isinstance(value, dict):
+            if value.get("type") in ("execution_node", "binding", "super_node") and "id" in value:
+                label = ((value.get("app_data") or {}).get("ui_data") or {}).get("label")
+                node_id = value.get("id")
+            stack.extend((item, label, node_id) for item in value.values() if isinstance(item, (str, dict, list)))
+        elif isinstance(value, list):
+            stack.extend((item, label, node_id) for item in value if isinstance(item, (str, dict, list)))
+    context.per_flow["references"] = found
+    return found
+
+
+def declared(flow: FlowDoc, context: Context) -> tuple[dict[str, set[str] | None], set[str]]:
+    sets: dict[str, set[str] | None] = {}
+    for entry in flow.document.get("external_paramsets") or []:
+        if isinstance(entry, dict) and entry.get("name"):
+            body = context.parameter_sets.get(entry["name"])
+            sets[entry["name"]] = {p.get("name") for p in body.get("parameters") or []} if body else None
+    local = {p.get("name") for p in (flow.document.get("parameters") or {}).get("local_parameters") or []
+             if isinstance(p, dict)}
+    return sets, local
+
+
+class UnresolvedReference(Rule):
+    """A ``#set.param#`` or ``#local#`` reference that resolves nowhere: the set is not one the flow uses,
+    the set has no such parameter, or there is no such local parameter.
+
+    The job fails at run time with an undefined parameter.
+
+    **Bad**: ``"records": "#psGlobal.rowCount#"`` in a flow that does not use ``psGlobal``.
+
+    **Good**: ``flow.use_parameter_set("psGlobal")``, and ``rowCount`` defined in the set.
+    """
+
+    code = "FZP001"
+    name = "params.unresolved-reference"
+    family = "parameters"
+    severity = "warning"
+
+    def check_flow(self, context: Context, flow: FlowDoc):
+        if flow.kind == "orchestration_flow":
+            return
+        sets, local = declared(flow, context)
+        projdef = {p.get("name") for p in (context.parameter_sets.get("PROJDEF") or {}).get("parameters") or []}
+        reported = set()
+        for name, label, node_id in references(flow, context):
+            if name in reported:
+                continue
+            if "." in name:
+                set_name, _, param = name.partition(".")
+                members = sets.get(set_name, ())
+                ok = set_name in sets and (members is None or param in members)
+                why = (f"the flow does not use parameter set {set_name!r}" if set_name not in sets
+                       else f"parameter set {set_name!r} has no parameter {param!r}")
+            elif name.startswith("$"):
+                ok, why = name in local or name in projdef or not projdef, "no such environment variable"
+            else:
+                ok, why = name in local, "the flow has no such local parameter"
+            if not ok:
+                reported.add(name)
+                yield self.finding(f"#{name}# does not resolve: {why}", **flow.where, stage=label, stage_id=node_id)
