@@ -211,10 +211,13 @@ def test_parameter_references_say_which_resolve(paramset: flowzip.Archive) -> No
     flow = paramset.flows[0]
     found = {(r.text, r.resolves) for r in flow.parameter_references()}
     assert ("#peek_paramset.row_count#", True) in found
-    assert ("#description_paramset.description#", False) in found  # used, but not declared by the flow
-    flow.use_parameter_set("description_paramset")
-    assert ("#description_paramset.description#", True) in {(r.text, r.resolves) for r in
-                                                             flow.parameter_references()}
+    # Not declared by the flow, but in the archive: exports bring such sets along (format.md §1.5).
+    assert ("#description_paramset.description#", True) in found
+    assert ("#record_paramset.num_records#", False) in found  # neither declared nor in the archive
+    flow.add_local_parameter("string", "table")
+    flow.primary_pipeline["description"] = "#table# and #missing#"
+    found = {(r.text, r.kind, r.resolves) for r in flow.parameter_references()}
+    assert ("#table#", "local", True) in found and ("#missing#", "local", False) in found
 
 
 # --------------------------------------------------------------------------- real archives

@@ -14,6 +14,7 @@ from .archive import open_archive as open  # noqa: A001 - the public name, as in
 from .assets import Connection, Job, Manifest, ParameterSet
 from .errors import FlowzipError
 from .flow import Comment, Flow, Link, Stage, Subflow
+from .lint import lint
 from .package.limits import Limits
 
 __version__ = "0.1.0"
@@ -34,6 +35,7 @@ __all__ = [
     "Job",
     "Manifest",
     "Limits",
+    "lint",
     "FlowzipError",
     "__version__",
 ]

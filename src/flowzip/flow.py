@@ -809,8 +809,12 @@ class Flow(Asset):
                 name = match.group(1)
                 if "." in name:
                     set_name, _, param = name.partition(".")
-                    members = sets.get(set_name)
-                    resolves = set_name in sets and (members is None or param in members)
+                    try:  # a set in the archive counts too: exports bring such sets along (format.md §1.5)
+                        members = {p.get("name") for p in self.archive.parameter_sets.get(name=set_name).parameters}
+                    except NotFoundError:
+                        members = sets.get(set_name) if set_name in sets else set()
+                    resolves = (set_name in sets or members) and (members is None or param in members)
+                    resolves = bool(resolves)
                     found.append(ParameterReference(match.group(0), "set", resolves, stage, path))
                 elif name.startswith("$"):
                     found.append(ParameterReference(match.group(0), "environment", name in local or name in projdef,

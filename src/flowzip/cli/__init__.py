@@ -18,6 +18,7 @@ from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
 from .edit import COMMANDS as EDIT_COMMANDS
 from .render import REPORTERS, emit
+from .lint import COMMANDS as LINT_COMMANDS
 from .runtime import COMMANDS as RUNTIME_COMMANDS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -278,7 +279,7 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
-for _command in EDIT_COMMANDS + RUNTIME_COMMANDS:
+for _command in EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS:
     cli.add_command(_command)
 
 

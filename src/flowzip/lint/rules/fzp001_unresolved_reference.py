@@ -41,8 +41,8 @@ def declared(flow: FlowDoc, context: Context) -> tuple[dict[str, set[str] | None
 
 
 class UnresolvedReference(Rule):
-    """A ``#set.param#`` or ``#local#`` reference that resolves nowhere: the set is not one the flow uses,
-    the set has no such parameter, or there is no such local parameter.
+    """A ``#set.param#`` or ``#local#`` reference that resolves nowhere: the set is neither one the flow
+    uses nor in the archive, the set has no such parameter, or there is no such local parameter.
 
     The job fails at run time with an undefined parameter.
 
@@ -66,10 +66,14 @@ class UnresolvedReference(Rule):
             if name in reported:
                 continue
             if "." in name:
+                # A set the flow names only in #...# strings still comes along with an export
+                # (format.md §1.5), so a set in the archive counts as well as a declared one.
                 set_name, _, param = name.partition(".")
-                members = sets.get(set_name, ())
-                ok = set_name in sets and (members is None or param in members)
-                why = (f"the flow does not use parameter set {set_name!r}" if set_name not in sets
+                body = context.parameter_sets.get(set_name)
+                members = {p.get("name") for p in body.get("parameters") or []} if body else sets.get(set_name)
+                ok = (set_name in sets or body is not None) and (members is None or param in members)
+                why = (f"parameter set {set_name!r} is neither used by the flow nor in the archive"
+                       if set_name not in sets and body is None
                        else f"parameter set {set_name!r} has no parameter {param!r}")
             elif name.startswith("$"):
                 ok, why = name in local or name in projdef or not projdef, "no such environment variable"

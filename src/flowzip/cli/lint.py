@@ -1,0 +1,98 @@
+"""``flowzip lint``: pre-import checks for CI, with the output formats CI systems read."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from ..lint import Baseline, LintConfig, lint, load_config
+from ..lint.engine import SEVERITIES
+from ..lint.report import REPORTERS
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+              help="Output format: text, json, sarif (GitHub code scanning), github (workflow annotations), "
+                   "junit, gitlab (Code Quality).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a finding at or above this severity remains (default: error, or the config's).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="A .flowzip.toml or pyproject.toml (default: the nearest one above the first path).")
+@click.option("--select", multiple=True, help="Rules to run: codes, prefixes, families, names, DEFAULT, ALL "
+                                              "(repeatable; replaces the config's).")
+@click.option("--ignore", multiple=True, help="Rules not to run (repeatable; added to the config's).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings not in this baseline file.")
+@click.option("--update-baseline", is_flag=True, help="Write every current finding to --baseline and exit 0.")
+@click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes for several archives.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.pass_context
+def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str, fail_on: str | None,
+                 config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                 baseline_path: str | None, update_baseline: bool, jobs: int | None, output: str | None) -> None:
+    """Check archives (export ZIPs, folders, Git trees) before they are imported.
+
+    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error or
+    unreadable configuration.  An archive flowzip cannot open is a finding (FZA001).
+
+    \b
+    Examples:
+      flowzip lint export.zip
+      flowzip lint --format sarif -o flowzip.sarif repo/datastage
+      flowzip lint --format github --fail-on warning exports/*.zip
+      flowzip lint --select DEFAULT --select schema export.zip
+      flowzip lint --baseline .flowzip-baseline.json --update-baseline repo/datastage
+    """
+    config = load_config(config_path) if config_path else load_config(start=os.path.dirname(
+        os.path.abspath(paths[0])))
+    if select:
+        config.select = list(select)
+    if ignore:
+        config.ignore = config.ignore + list(ignore)
+    if fail_on:
+        config.fail_on = fail_on
+    if update_baseline and not baseline_path:
+        raise click.UsageError("--update-baseline needs --baseline FILE")
+    baseline = Baseline.load(baseline_path) if baseline_path and not update_baseline else None
+    progress = _Progress(len(paths))
+    result = lint(list(paths), config, baseline=baseline, jobs=jobs, limits=ctx.obj["limits"],
+                  progress=progress.advance)
+    progress.close()
+    if update_baseline:
+        Baseline.write(baseline_path, result.findings)
+        click.echo(f"wrote {len(result.findings)} findings to {baseline_path}", err=True)
+        ctx.exit(0)
+    report = REPORTERS[output_format](result)
+    if output:
+        from ..package.sink import write_bytes_atomic
+
+        write_bytes_atomic(output, (report + "\n").encode("utf-8"))
+    else:
+        click.echo(report)
+    ctx.exit(result.exit_code(config.fail_on))
+
+
+class _Progress:
+    """A progress bar on a terminal for long runs; none in CI or when output is piped."""
+
+    def __init__(self, total: int) -> None:
+        self.bar: Any = None
+        if total >= 5 and sys.stderr.isatty() and not os.environ.get("CI"):
+            self.bar = click.progressbar(length=total, label="Linting", file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, _path: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+COMMANDS = [lint_command]
+__all__ = ["COMMANDS", "LintConfig"]

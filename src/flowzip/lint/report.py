@@ -1,0 +1,220 @@
+"""Lint reporters: text, JSON, SARIF 2.1.0, GitHub annotations, JUnit XML, GitLab Code Quality.
+
+Each reporter takes a :class:`~flowzip.lint.engine.LintResult` and returns text.
+Secrets never reach a report: rules word their messages without values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from typing import Any
+from xml.etree import ElementTree
+
+import orjson
+
+from .. import __version__
+from .engine import Finding, LintResult, Rule
+
+JSON_SCHEMA_VERSION = 1
+INFORMATION_URI = "https://github.com/flowzip/flowzip/blob/main/docs/lint/index.md"
+Reporter = Callable[[LintResult], str]
+REPORTERS: dict[str, Reporter] = {}
+
+
+def reporter(name: str) -> Callable[[Reporter], Reporter]:
+    def register(func: Reporter) -> Reporter:
+        REPORTERS[name] = func
+        return func
+
+    return register
+
+
+def _where(finding: Finding) -> str:
+    parts = [finding.member or finding.archive or ""]
+    if finding.flow and (not finding.member or finding.flow not in finding.member):
+        parts.append(f"flow {finding.flow!r}")
+    if finding.stage:
+        parts.append(f"stage {finding.stage!r}")
+    return ", ".join(p for p in parts if p)
+
+
+@reporter("text")
+def text_report(result: LintResult) -> str:
+    lines = []
+    by_archive: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_archive.setdefault(finding.archive or "", []).append(finding)
+    for archive in result.archives:
+        for finding in by_archive.get(archive, []):
+            lines.append(f"{archive}: {finding.severity}: {finding.code} {finding.name}: {_where(finding)}: "
+                         f"{finding.message}")
+    for entry in result.unused_ignores:
+        lines.append(f"note: unused ignore: rule {entry.get('rule')} flow {entry.get('flow')!r} "
+                     f"({entry.get('reason')})")
+    for entry in result.fixed_baseline:
+        lines.append(f"note: fixed since the baseline: {entry.get('rule')} {entry.get('member')}: "
+                     f"{entry.get('message')}")
+    counts = result.counts()
+    total = sum(counts.values())
+    summary = (f"{len(result.archives)} archive{'s' if len(result.archives) != 1 else ''} linted: "
+               + (f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info" if total
+                  else "no findings"))
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+@reporter("json")
+def json_report(result: LintResult) -> str:
+    data = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": {"name": "flowzip", "version": __version__},
+        "archives": result.archives,
+        "counts": result.counts(),
+        "findings": [f.to_dict() for f in result.findings],
+        "unused_ignores": result.unused_ignores,
+        "fixed_baseline": result.fixed_baseline,
+    }
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+
+
+def _artifact(finding: Finding) -> str:
+    """A path GitHub can show: the member file inside a folder tree, else the archive itself."""
+    archive = finding.archive or ""
+    if finding.member and os.path.isdir(archive):
+        path = os.path.join(archive, *finding.member.split("/"))
+    else:
+        path = archive
+    return path.replace(os.sep, "/").lstrip("./") if not os.path.isabs(path) else path.replace(os.sep, "/")
+
+
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    doc = (rule.__doc__ or "").strip()
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()},
+        "fullDescription": {"text": " ".join(doc.split())},
+        "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
+        "helpUri": f"https://github.com/flowzip/flowzip/blob/main/docs/lint/{rule.code}.md",
+        "properties": {"tags": [rule.family]},
+    }
+
+
+@reporter("sarif")
+def sarif_report(result: LintResult) -> str:
+    from .engine import all_rules
+
+    rules = sorted({*result.rules, *(r for r in all_rules() if any(f.code == r.code for f in result.findings))},
+                   key=lambda r: r.code)
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    results = []
+    for finding in result.findings:
+        logical = []
+        if finding.flow:
+            logical.append({"name": finding.flow, "fullyQualifiedName": finding.flow, "kind": "module"})
+        if finding.stage:
+            qualified = f"{finding.flow}/{finding.stage}" if finding.flow else finding.stage
+            logical.append({"name": finding.stage, "fullyQualifiedName": qualified, "kind": "function"})
+        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": _artifact(finding)},
+                                                         "region": {"startLine": 1}}}
+        if logical:
+            location["logicalLocations"] = logical
+        entry: dict[str, Any] = {
+            "ruleId": finding.code,
+            "level": SARIF_LEVEL[finding.severity],
+            "message": {"text": f"{_where(finding)}: {finding.message}"},
+            "locations": [location],
+            "partialFingerprints": {"flowzipFinding/v1": finding.fingerprint},
+        }
+        if finding.code in index:
+            entry["ruleIndex"] = index[finding.code]
+        results.append(entry)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "flowzip", "version": __version__, "informationUri": INFORMATION_URI,
+                                "rules": [_rule_descriptor(rule) for rule in rules]}},
+            "results": results,
+        }],
+    }
+    return orjson.dumps(log, option=orjson.OPT_INDENT_2).decode()
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@reporter("github")
+def github_report(result: LintResult) -> str:
+    """GitHub Actions workflow commands: ``::error file=...,title=...::message``."""
+    command = {"error": "error", "warning": "warning", "info": "notice"}
+    lines = []
+    for finding in result.findings:
+        title = f"{finding.code} {finding.name}"
+        lines.append(f"::{command[finding.severity]} file={_escape_property(_artifact(finding))},"
+                     f"title={_escape_property(title)}::{_escape_data(_where(finding) + ': ' + finding.message)}")
+    return "\n".join(lines)
+
+
+@reporter("junit")
+def junit_report(result: LintResult) -> str:
+    """JUnit XML: one test suite per archive, one test case per rule run, a failure per finding."""
+    suites = ElementTree.Element("testsuites", name="flowzip lint")
+    by_archive: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_archive.setdefault(finding.archive or "", []).append(finding)
+    total_tests = total_failures = 0
+    for archive in result.archives:
+        found = by_archive.get(archive, [])
+        suite = ElementTree.SubElement(suites, "testsuite", name=archive)
+        failures = 0
+        for rule in result.rules:
+            case = ElementTree.SubElement(suite, "testcase", classname=f"flowzip.{rule.family}",
+                                          name=f"{rule.code} {rule.name}")
+            for finding in (f for f in found if f.code == rule.code):
+                failure = ElementTree.SubElement(case, "failure", type=finding.severity,
+                                                 message=f"{_where(finding)}: {finding.message}")
+                failure.text = f"{finding.code} {finding.name}\n{_where(finding)}\n{finding.message}"
+                failures += 1
+        suite.set("tests", str(len(result.rules)))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        total_tests += len(result.rules)
+        total_failures += failures
+    suites.set("tests", str(total_tests))
+    suites.set("failures", str(total_failures))
+    ElementTree.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode")
+
+
+GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+
+
+@reporter("gitlab")
+def gitlab_report(result: LintResult) -> str:
+    """GitLab Code Quality: a JSON array of issues with unique, stable fingerprints."""
+    issues = []
+    seen: set[str] = set()
+    for finding in result.findings:
+        fingerprint = finding.fingerprint
+        while fingerprint in seen:  # identical findings twice: keep fingerprints unique, deterministically
+            fingerprint = hashlib.sha256(fingerprint.encode()).hexdigest()
+        seen.add(fingerprint)
+        issues.append({
+            "description": f"{_where(finding)}: {finding.message}",
+            "check_name": f"{finding.code} {finding.name}",
+            "fingerprint": fingerprint,
+            "severity": GITLAB_SEVERITY[finding.severity],
+            "location": {"path": _artifact(finding), "lines": {"begin": 1}},
+        })
+    return orjson.dumps(issues, option=orjson.OPT_INDENT_2).decode()
