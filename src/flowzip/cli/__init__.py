@@ -17,8 +17,8 @@ from ..archive import Archive, open_archive
 from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
 from .edit import COMMANDS as EDIT_COMMANDS
-from .render import REPORTERS, emit
 from .lint import COMMANDS as LINT_COMMANDS
+from .render import REPORTERS, emit
 from .runtime import COMMANDS as RUNTIME_COMMANDS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
