@@ -76,7 +76,11 @@ class Rule:
 
     @classmethod
     def summary(cls) -> str:
-        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else cls.name
+        """The docstring's first paragraph, on one line."""
+        import inspect
+
+        first = inspect.cleandoc(cls.__doc__ or cls.name).split("\n\n", 1)[0]
+        return " ".join(first.split())
 
 
 @dataclass

@@ -5,14 +5,17 @@ import re
 from ..engine import Context, Rule, node_label
 from .fzp003_encrypted_in_clear import encrypted
 
-SECRET_KEY = re.compile(r"(password|passwd|pwd|secret|api_?key|access_?token|auth_?token|private_?key|"
+SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|secret|api_?key|access_?token|auth_?token|private_?key|"
                         r"client_?secret|secret_?key|sas_?token|credentials?)$", re.IGNORECASE)
+#: Flags and placeholders that sit under secret-sounding names (``inherit_access_token: "false"``).
+NOT_SECRETS = {"true", "false", "yes", "no", "none", "null"}
 REFERENCE = re.compile(r"^#[^#]+#$")
 
 
 def is_plaintext_secret(key: str, value: object) -> bool:
     return (bool(SECRET_KEY.search(key)) and isinstance(value, str) and bool(value.strip())
-            and not encrypted(value) and not REFERENCE.match(value.strip()))
+            and value.strip().lower() not in NOT_SECRETS and not encrypted(value)
+            and not REFERENCE.match(value.strip()))
 
 
 class PlaintextSecret(Rule):
