@@ -84,6 +84,12 @@ def open_parse_and_walk_stages(path: Path) -> None:
         _ = flow.links
 
 
+def lint_default(path: Path) -> None:
+    from flowzip.lint import lint
+
+    lint(path)
+
+
 def raw_copy(src: Path, dest: Path) -> None:
     shutil.copyfile(src, dest)
     with open(dest, "rb+") as handle:
@@ -101,6 +107,21 @@ def peak_memory(func: Callable[[], object]) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def largest_real_lint(repeat: int) -> dict[str, object] | None:
+    """Lint time of the largest archive or tree of ../shared/fixtures/real, when it is there."""
+    real = HERE.parent.parent / "shared" / "fixtures" / "real"
+    if not real.is_dir():
+        return None
+    candidates = [p for p in real.iterdir() if p.is_dir()] + list(real.rglob("*.zip"))
+
+    def size(path: Path) -> int:
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
+
+    largest = max(candidates, key=size)
+    seconds = interleaved(repeat, lint=lambda: lint_default(largest))["lint"]
+    return {"archive": largest.name, "members": len(flowzip.open(largest).members), "seconds": seconds}
 
 
 def main() -> None:
@@ -129,9 +150,11 @@ def main() -> None:
         copy=lambda: raw_copy(archive_path, copy_dest),
         save=lambda: opened.save(save_dest),
         open_save=lambda: open_and_save(archive_path, save_dest),
+        lint=lambda: lint_default(archive_path),
     )
     floor, parse_flows, parse_all, walk = times["floor"], times["parse_flows"], times["parse_all"], times["walk"]
-    copy, save, open_save = times["copy"], times["save"], times["open_save"]
+    copy, save, open_save, lint_time = times["copy"], times["save"], times["open_save"], times["lint"]
+    real_lint = largest_real_lint(args.repeat)
     assert save_dest.read_bytes() == archive_path.read_bytes(), "a no-op save must reproduce the archive"
 
     def whole_job() -> None:
@@ -155,6 +178,9 @@ def main() -> None:
         "no_op_save_ratio": save / copy,
         "open_and_save_s": open_save,
         "open_and_save_ratio": open_save / copy,
+        "lint_default_rules_s": lint_time,
+        "lint_default_rules_ratio": lint_time / floor,
+        "lint_largest_real_archive": real_lint,
         "peak_memory_bytes": peak,
         "peak_memory_per_archive_byte": peak / size,
     }
@@ -169,6 +195,7 @@ def main() -> None:
         ("open + parse every flow", parse_flows, floor, "<= 1.5"),
         ("open + parse every member", parse_all, floor, ""),
         ("open + parse every flow + walk its links", walk, floor, ""),
+        ("lint, default rules", lint_time, floor, "<= 2.5"),
         ("no-op save of an open archive", save, copy, "<= 3"),
         ("open + no-op save", open_save, copy, ""),
     ]
@@ -176,6 +203,9 @@ def main() -> None:
         print(f"{label:44} {value:9.3f} {base:9.3f} {value / base:7.2f} {target}")
     print(f"floor for reads: read + inflate + orjson.loads of every member = {floor:.3f} s")
     print(f"floor for save: raw file copy + fsync = {copy:.3f} s")
+    if real_lint:
+        print(f"lint of the largest real archive ({real_lint['archive']}, {real_lint['members']} members): "
+              f"{real_lint['seconds']:.3f} s")
     print(f"peak memory (open + parse flows + save): {peak / 2**20:.1f} MiB "
           f"({peak / size:.1f}x the archive size)")
 

@@ -30,28 +30,59 @@ __all__ = ["lint", "lint_archive", "LintConfig", "LintResult", "Finding", "Rule"
            "Baseline"]
 
 FLOW_TYPES = ("data_intg_flow", "data_intg_subflow", "orchestration_flow")
+#: A single archive with at least this many flows is checked by several processes.
+PARALLEL_FLOWS = 200
+
+
+def _open_large(path: str, limits: Limits) -> Archive | None:
+    """The archive at *path* when it has enough flows to check in parallel, else None."""
+    try:
+        archive = open_archive(path, limits=limits)
+    except FlowzipError:
+        return None
+    return archive if sum(1 for m in archive.members if m.type in FLOW_TYPES) >= PARALLEL_FLOWS else None
 
 
 def selected_rules(config: LintConfig) -> list[Rule]:
     return [rule() for rule in all_rules() if config.enabled(rule)]
 
 
-def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: str | None = None) -> list[Finding]:
-    """Every finding of the selected rules in one opened archive (before ignores and baseline)."""
+def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: str | None = None,
+                 flows_elsewhere: bool = False) -> list[Finding]:
+    """Every finding of the selected rules in one opened archive (before ignores and baseline).
+
+    With *flows_elsewhere* the flow members are left to :func:`_scan_flows` in worker processes.
+    """
     config = config or LintConfig()
     rules = selected_rules(config)
     label = label or archive.path or "(archive)"
     context = Context(archive, label)
+    members = [m for m in archive.members if not (flows_elsewhere and m.type in FLOW_TYPES)]
+    findings = _scan(context, rules, members, label)
+    context.per_flow = {}
+    for rule in rules:
+        findings.extend(rule.check(context))
+    for finding in findings:
+        if not finding.archive:
+            object.__setattr__(finding, "archive", label)  # set once, on a finding no one else holds yet
+    return findings
+
+
+def _scan(context: Context, rules: list[Rule], members: list[Any], label: str) -> list[Finding]:
+    """Read each member once: report what cannot be read, run byte and flow rules, keep small documents."""
     findings: list[Finding] = []
     read_rule = any(r.code == "FZA002" for r in rules)
     flow_rules = [r for r in rules if type(r).check_flow is not Rule.check_flow]
-    for member in archive.members:
+    byte_rules = [r for r in rules if type(r).check_bytes is not Rule.check_bytes]
+    for member in members:
         if member.type == "directory":
             continue
         try:
             data = member.read()
             if not member.is_json:
                 continue
+            for rule in byte_rules:
+                findings.extend(rule.check_bytes(context, member, data))
             doc = jsonio.loads(data, member=member.name)
             problem = document_kind_error(member, doc)
             if problem:
@@ -63,22 +94,48 @@ def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: s
                                         archive=label, member=member.name, asset_type=member.type))
             continue
         if member.type in FLOW_TYPES:
-            flow = FlowDoc(member, member.asset_name or member.name, member.type, unwrap_flow_document(doc))
+            flow = FlowDoc(member, member.asset_name or member.name, member.type, unwrap_flow_document(doc), data,
+                           label)
             context.per_flow = {}
             for rule in flow_rules:
                 findings.extend(rule.check_flow(context, flow))
         else:
             context._parsed[member.name] = doc  # small documents (jobs, sets, manifest) stay for archive rules
-    context.per_flow = {}
-    for rule in rules:
-        findings.extend(rule.check(context))
-    return [f if f.archive else _with_archive(f, label) for f in findings]
+    return findings
 
 
-def _with_archive(finding: Finding, label: str) -> Finding:
-    from dataclasses import replace
+#: In a worker process: the archive, its context and the rules, opened once by the initializer.
+_WORKER: dict[str, Any] = {}
 
-    return replace(finding, archive=label)
+
+def _worker_open(path: str, config: LintConfig, limits: Limits) -> None:
+    archive = open_archive(path, limits=limits)
+    _WORKER.update(archive=archive, context=Context(archive, path), rules=selected_rules(config), label=path)
+
+
+def _scan_flows(names: list[str]) -> list[Finding]:
+    archive, context = _WORKER["archive"], _WORKER["context"]
+    found = _scan(context, _WORKER["rules"], [archive.member(n) for n in names], _WORKER["label"])
+    for finding in found:
+        if not finding.archive:
+            object.__setattr__(finding, "archive", _WORKER["label"])
+    return found
+
+
+def _lint_path_in_parallel(archive: Archive, path: str, config: LintConfig, limits: Limits,
+                           workers: int) -> list[Finding]:
+    """One large archive: its flows checked by *workers* processes, the rest here."""
+    names = [m.name for m in archive.members if m.type in FLOW_TYPES]
+    chunks = [names[i::workers * 4] for i in range(workers * 4)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_open,
+                             initargs=(path, config, limits)) as pool:
+        futures = [pool.submit(_scan_flows, chunk) for chunk in chunks if chunk]
+        findings = lint_archive(archive, config, label=path, flows_elsewhere=True)
+        for future in futures:
+            findings.extend(future.result())
+    order = {name: index for index, name in enumerate(m.name for m in archive.members)}
+    findings.sort(key=lambda f: order.get(f.member or "", len(order)))  # the same order as a serial run
+    return findings
 
 
 def _lint_path(args: tuple[str, LintConfig, Limits]) -> list[Finding]:
@@ -108,9 +165,15 @@ def lint(target: str | os.PathLike[str] | Archive | Iterable[str | os.PathLike[s
     for archive in (t for t in targets if isinstance(t, Archive)):
         findings.extend(lint_archive(archive, config))
         result.archives.append(archive.path or "(archive)")
-    workers = jobs or min(len(paths), os.cpu_count() or 1)
+    workers = jobs or min(max(len(paths), 2), os.cpu_count() or 1)
     jobs_args = [(path, config, limits) for path in paths]
-    if workers > 1 and len(paths) > 1:
+    large = _open_large(paths[0], limits) if len(paths) == 1 and workers > 1 else None
+    if large is not None:
+        findings.extend(_lint_path_in_parallel(large, paths[0], config, limits, workers))
+        result.archives.append(paths[0])
+        if progress:
+            progress(paths[0])
+    elif workers > 1 and len(paths) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for path, found in zip(paths, pool.map(_lint_path, jobs_args)):
                 findings.extend(found)
@@ -123,7 +186,8 @@ def lint(target: str | os.PathLike[str] | Archive | Iterable[str | os.PathLike[s
             result.archives.append(path)
             if progress:
                 progress(path)
-    findings = [with_severity(f, config.severity_of(f.code, f.name, f.severity)) for f in findings]
+    if config.severity:
+        findings = [with_severity(f, config.severity_of(f.code, f.name, f.severity)) for f in findings]
     findings, result.unused_ignores = _apply_ignores(findings, config)
     if baseline is not None:
         findings, result.fixed_baseline = baseline.filter(findings)

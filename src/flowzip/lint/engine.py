@@ -71,6 +71,10 @@ class Rule:
         """Findings in one flow, subflow or orchestration flow (parsed once for every rule)."""
         return ()
 
+    def check_bytes(self, context: Context, member: Any, data: bytes) -> Iterable[Finding]:
+        """Findings in the bytes of one JSON member (read once for every rule)."""
+        return ()
+
     def finding(self, message: str, *, severity: str | None = None, **where: Any) -> Finding:
         return Finding(self.code, self.name, severity or self.severity, message, **where)
 
@@ -91,10 +95,12 @@ class FlowDoc:
     name: str
     kind: str  # data_intg_flow, data_intg_subflow, orchestration_flow
     document: dict[str, Any]
+    raw: bytes = b""
+    archive: str | None = None
 
     @property
     def where(self) -> dict[str, Any]:
-        return {"member": self.member.name, "asset_type": self.kind, "flow": self.name}
+        return {"archive": self.archive, "member": self.member.name, "asset_type": self.kind, "flow": self.name}
 
     def nodes(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """(pipeline, node) for every node of every pipeline."""
@@ -139,7 +145,7 @@ class Context:
         return self._parsed[member.name]
 
     def members(self, type_: str) -> list[Any]:
-        return self.archive.members_of_type(type_)
+        return self.archive._typed(type_)
 
     @cached_property
     def asset_names(self) -> dict[str, set[str]]:

@@ -7,17 +7,29 @@ from ..engine import Context, FlowDoc, Rule
 REFERENCE = re.compile(r"#([A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z0-9_$]+)?)#")
 
 
-def references(flow: FlowDoc, context: Context) -> list[tuple[str, str | None, str | None]]:
-    """(reference, stage label, stage id) for every #...# in the flow; computed once per flow."""
-    if "references" in context.per_flow:
-        return context.per_flow["references"]
+RAW_REFERENCE = re.compile(rb"#([A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z0-9_$]+)?)#")
+
+
+def referenced_names(flow: FlowDoc, context: Context) -> set[str]:
+    """Every name referenced as ``#...#`` in the flow, found in its bytes (no tree walk)."""
+    if "referenced" not in context.per_flow:
+        raw = flow.raw
+        names = {m.decode("utf-8", "replace") for m in RAW_REFERENCE.findall(raw)} if b"#" in raw else set()
+        context.per_flow["referenced"] = names
+    return context.per_flow["referenced"]
+
+
+def references(flow: FlowDoc, context: Context, wanted: set[str] | None = None
+               ) -> list[tuple[str, str | None, str | None]]:
+    """(reference, stage label, stage id) for the references in *wanted* (all when None), by walking the flow."""
     found: list[tuple[str, str | None, str | None]] = []
     stack: list[tuple[object, str | None, str | None]] = [(flow.document, None, None)]
     while stack:
         value, label, node_id = stack.pop()
         if isinstance(value, str):
             if "#" in value:
-                found.extend((m.group(1), label, node_id) for m in REFERENCE.finditer(value))
+                found.extend((m.group(1), label, node_id) for m in REFERENCE.finditer(value)
+                             if wanted is None or m.group(1) in wanted)
         elif isinstance(value, dict):
             if value.get("type") in ("execution_node", "binding", "super_node") and "id" in value:
                 label = ((value.get("app_data") or {}).get("ui_data") or {}).get("label")
@@ -25,7 +37,6 @@ def references(flow: FlowDoc, context: Context) -> list[tuple[str, str | None, s
             stack.extend((item, label, node_id) for item in value.values() if isinstance(item, (str, dict, list)))
         elif isinstance(value, list):
             stack.extend((item, label, node_id) for item in value if isinstance(item, (str, dict, list)))
-    context.per_flow["references"] = found
     return found
 
 
@@ -61,10 +72,8 @@ class UnresolvedReference(Rule):
             return
         sets, local = declared(flow, context)
         projdef = {p.get("name") for p in (context.parameter_sets.get("PROJDEF") or {}).get("parameters") or []}
-        reported = set()
-        for name, label, node_id in references(flow, context):
-            if name in reported:
-                continue
+        unresolved: dict[str, str] = {}
+        for name in sorted(referenced_names(flow, context)):
             if "." in name:
                 # A set the flow names only in #...# strings still comes along with an export
                 # (format.md §1.5), so a set in the archive counts as well as a declared one.
@@ -80,5 +89,15 @@ class UnresolvedReference(Rule):
             else:
                 ok, why = name in local, "the flow has no such local parameter"
             if not ok:
+                unresolved[name] = why
+        if not unresolved:
+            return
+        # Only now walk the flow, to say in which stage each unresolved reference stands.
+        reported = set()
+        for name, label, node_id in references(flow, context, set(unresolved)):
+            if name not in reported:
                 reported.add(name)
+                why = unresolved[name]
                 yield self.finding(f"#{name}# does not resolve: {why}", **flow.where, stage=label, stage_id=node_id)
+        for name in sorted(set(unresolved) - reported):  # found in the bytes only (escaped text): no stage
+            yield self.finding(f"#{name}# does not resolve: {unresolved[name]}", **flow.where)

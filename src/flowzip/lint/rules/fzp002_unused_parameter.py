@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..engine import Context, FlowDoc, Rule
-from .fzp001_unresolved_reference import references
+from .fzp001_unresolved_reference import referenced_names
 
 
 class UnusedParameter(Rule):
@@ -20,7 +20,7 @@ class UnusedParameter(Rule):
     def check_flow(self, context: Context, flow: FlowDoc):
         if flow.kind == "orchestration_flow":
             return
-        used = {name for name, _, _ in references(flow, context)}
+        used = referenced_names(flow, context)
         for parameter in (flow.document.get("parameters") or {}).get("local_parameters") or []:
             name = parameter.get("name") if isinstance(parameter, dict) else None
             if name and name not in used and not name.startswith("$"):

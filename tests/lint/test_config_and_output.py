@@ -1,0 +1,163 @@
+"""Configuration, suppression, baselines, output formats and the command's exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+
+import flowzip
+from flowzip.cli import cli
+from flowzip.lint import Baseline, LintConfig, lint, load_config
+from flowzip.lint.config import ConfigError
+from flowzip.lint.report import REPORTERS
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def demo(real: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "demo.zip"
+    shutil.copy(real / "ibm-datastage" / "dsjob" / "blogs" / "paramset.zip", copy)
+    return copy
+
+
+@pytest.fixture
+def conn(real: Path) -> Path:
+    return real / "ibm-datastage" / "dsjob" / "blogs" / "conn.zip"
+
+
+def codes(result) -> list[str]:  # noqa: ANN001
+    return sorted({f.code for f in result.findings})
+
+
+def test_select_ignore_and_severity(demo: Path) -> None:
+    assert codes(lint(demo)) == ["FZN003", "FZP001", "FZP002"]
+    assert codes(lint(demo, LintConfig(select=["parameters"]))) == ["FZP001", "FZP002"]
+    assert codes(lint(demo, LintConfig(ignore=["naming.default-name", "FZP"]))) == []
+    result = lint(demo, LintConfig(select=["FZP001"], severity={"FZP001": "error"}))
+    assert {f.severity for f in result.findings} == {"error"} and result.exit_code("error") == 1
+
+
+def test_per_flow_and_per_stage_ignores_and_unused_ignores(demo: Path) -> None:
+    config = LintConfig(select=["FZN003"], ignores=[
+        {"rule": "FZN003", "flow": "rowgen_peek", "stage": "Peek_1", "reason": "demo"},
+        {"rule": "FZN003", "flow": "another_flow", "reason": "stale"},
+    ])
+    result = lint(demo, config)
+    assert {f.stage for f in result.findings} == {"Row_Generator_1"}
+    assert result.unused_ignores == [{"rule": "FZN003", "flow": "another_flow", "reason": "stale"}]
+    with pytest.raises(ConfigError, match="needs a rule and a reason"):
+        LintConfig(ignores=[{"rule": "FZN003"}])
+
+
+def test_config_files_are_found_and_checked(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.flowzip.lint]\nselect = ["FZX"]\nfail-on = "warning"\n')
+    nested = tmp_path / "exports"
+    nested.mkdir()
+    config = load_config(start=nested)
+    assert config.select == ["FZX"] and config.fail_on == "warning"
+    (nested / ".flowzip.toml").write_text('ignore = ["FZN003"]\n')
+    assert load_config(start=nested).ignore == ["FZN003"]
+    (nested / ".flowzip.toml").write_text('fail-on = "sometimes"\n')
+    with pytest.raises(ConfigError, match="fail-on must be one of"):
+        load_config(start=nested)
+    (nested / ".flowzip.toml").write_text('selekt = ["x"]\n')
+    with pytest.raises(ConfigError, match="unknown lint settings: selekt"):
+        load_config(start=nested)
+
+
+def test_baseline_hides_known_findings_and_reports_fixed_ones(demo: Path, tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    first = lint(demo)
+    Baseline.write(path, first.findings)
+    assert lint(demo, baseline=Baseline.load(path)).findings == []
+    # Fix one finding: the baseline entry shows up as fixed; a new finding shows up as new.
+    archive = flowzip.open(demo)
+    flow = archive.flows[0]
+    flow.stages.get(label="Peek_1").label = "pkShow"
+    flow.add_stage("Sort")
+    archive.update_flow(flow)
+    archive.save(demo, in_place=True)
+    after = lint(demo, baseline=Baseline.load(path))
+    assert any("pkShow" not in e["message"] and "Peek_1" in e["message"] for e in after.fixed_baseline)
+    assert any("Sort_1" in f.message for f in after.findings)
+
+
+def test_baseline_identity_ignores_order_and_position(demo: Path) -> None:
+    findings = lint(demo).findings
+    assert {f.fingerprint for f in findings} == {f.fingerprint for f in reversed(lint(demo).findings)}
+    assert len({f.fingerprint for f in findings}) == len(findings)
+
+
+def test_sarif_validates_against_the_sarif_2_1_0_schema(conn: Path, demo: Path) -> None:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    log = json.loads(REPORTERS["sarif"](lint([str(conn), str(demo)])))
+    errors = list(Draft7Validator(schema).iter_errors(log))
+    assert errors == [], [e.message for e in errors[:3]]
+    results = log["runs"][0]["results"]
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert results and all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    stage_result = next(r for r in results if r["ruleId"] == "FZN003")
+    assert [loc["kind"] for loc in stage_result["locations"][0]["logicalLocations"]] == ["module", "function"]
+
+
+def test_junit_parses_and_counts_failures(demo: Path) -> None:
+    result = lint(demo)
+    root = ElementTree.fromstring(REPORTERS["junit"](result))
+    assert root.tag == "testsuites" and int(root.get("failures")) == len(result.findings)
+    assert len(root.findall("testsuite/testcase")) == len(result.rules)
+
+
+def test_gitlab_fingerprints_are_unique_and_stable(demo: Path, conn: Path) -> None:
+    first = json.loads(REPORTERS["gitlab"](lint([str(demo), str(conn)])))
+    second = json.loads(REPORTERS["gitlab"](lint([str(demo), str(conn)])))
+    assert [i["fingerprint"] for i in first] == [i["fingerprint"] for i in second]
+    assert len({i["fingerprint"] for i in first}) == len(first)
+    assert {i["severity"] for i in first} <= {"info", "minor", "major", "critical", "blocker"}
+
+
+def test_github_annotations(conn: Path) -> None:
+    lines = REPORTERS["github"](lint(conn)).splitlines()
+    assert lines and lines[0].startswith("::error file=") and ",title=FZX001 secrets.plaintext-secret::" in lines[0]
+
+
+def test_json_output_is_versioned(demo: Path) -> None:
+    result = lint(demo)
+    data = json.loads(REPORTERS["json"](result))
+    assert data["schema_version"] == 1 and data["counts"] == result.counts()
+    assert sum(data["counts"].values()) == len(data["findings"]) == len(result.findings) > 0
+    assert {"code", "name", "severity", "message", "member", "flow", "stage", "stage_id", "fingerprint"} <= \
+        set(data["findings"][0])
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    ([], 0), (["--fail-on", "warning"], 1), (["--fail-on", "info"], 1), (["--select", "FZX"], 0),
+])
+def test_lint_command_exit_codes(demo: Path, args: list[str], code: int) -> None:
+    result = CliRunner().invoke(cli, ["lint", *args, str(demo)])
+    assert result.exit_code == code, result.output + result.stderr
+
+
+def test_lint_command_errors_and_baseline(demo: Path, tmp_path: Path, conn: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["lint", str(conn)]).exit_code == 1  # a plaintext password
+    bad_config = tmp_path / "bad.toml"
+    bad_config.write_text("fail-on = 'never'\n")
+    result = runner.invoke(cli, ["lint", "--config", str(bad_config), str(demo)])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    baseline = tmp_path / "b.json"
+    assert runner.invoke(cli, ["lint", "--baseline", str(baseline), "--update-baseline", str(conn)]).exit_code == 0
+    assert runner.invoke(cli, ["lint", "--baseline", str(baseline), str(conn)]).exit_code == 0
+    out = tmp_path / "report.sarif"
+    assert runner.invoke(cli, ["lint", "--format", "sarif", "-o", str(out), str(conn)]).exit_code == 1
+    assert json.loads(out.read_text())["version"] == "2.1.0"
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"nope")
+    result = runner.invoke(cli, ["lint", "--format", "json", str(broken)])
+    assert result.exit_code == 1 and json.loads(result.output)["findings"][0]["code"] == "FZA001"
