@@ -192,6 +192,11 @@ def _missing_build_stage(doc: dict) -> None:
     nodes(doc)[1]["app_data"]["datastage"] = {"custom_optype": 1, "custom_op_asset_id": "abc"}
 
 
+def _table_def(doc: dict) -> None:
+    doc["schemas"].append({"id": "s1", "fields": [{"name": "ID", "type": "integer",
+                                                     "app_data": {"table_def": "CUSTOMER"}}]})
+
+
 def _embedded_password(doc: dict) -> None:
     nodes(doc)[0]["connection"] = {"ref": "local", "properties": {"password": "hunter2"}}
 
@@ -223,6 +228,7 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "FZD003": (edited(_missing_subflow), base),
     "FZD004": (edited(_missing_build_stage), base),
     "FZD005": (lambda p: _orphan_job(p), with_job({})),
+    "FZD006": (edited(_table_def), base),
     "FZP001": (edited(_unresolved), base),
     "FZP002": (edited(_unused_local), base),
     "FZP003": (with_parameter_set({"parameters": [{"name": "pw", "type": "encrypted", "value": "hunter2"}]}),
