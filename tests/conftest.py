@@ -57,3 +57,13 @@ def real_or_missing(path: Path | None) -> Path:
         require_shared()
         raise AssertionError("unreachable")
     return path
+
+
+@pytest.fixture
+def demo(real: Path, tmp_path: Path) -> Path:
+    """A private copy of the real paramset.zip export, for tests that write to it."""
+    import shutil
+
+    copy = tmp_path / "demo.zip"
+    shutil.copy(real / "ibm-datastage" / "dsjob" / "blogs" / "paramset.zip", copy)
+    return copy

@@ -174,14 +174,9 @@ class Asset:
 # --------------------------------------------------------------------------- other assets
 
 
-class ParameterSet(Asset):
-    """A parameter set (``parameter_set/<name>.json``, format.md §1.4), editable.
-
-    Like a flow, the view owns its document: store edits with
-    ``archive.update_parameter_set(ps)``.  Every edit is checked with the SDK's
-    rules: parameter names unique, values of the parameter's type, value-set
-    values naming parameters of the set.
-    """
+class EditableAsset(Asset):
+    """A view that owns its document: a fresh parse of the member, edited in the view and stored
+    back explicitly (``archive.update_flow``, ``archive.update_parameter_set``), as in the SDK."""
 
     _doc: Any = None
 
@@ -194,6 +189,16 @@ class ParameterSet(Asset):
                 raise WrongDocumentError(problem, member=self.member.name)
             self._doc = doc
         return self._doc
+
+
+class ParameterSet(EditableAsset):
+    """A parameter set (``parameter_set/<name>.json``, format.md §1.4), editable.
+
+    Like a flow, the view owns its document: store edits with
+    ``archive.update_parameter_set(ps)``.  Every edit is checked with the SDK's
+    rules: parameter names unique, values of the parameter's type, value-set
+    values naming parameters of the set.
+    """
 
     @property
     def body(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .assets import Asset, AssetList, document_kind_error, unwrap_flow_document
+from .assets import AssetList, EditableAsset, unwrap_flow_document
 from .catalog import Property, StageType, catalog, closest
 from .errors import FlowzipError, NotFoundError, WrongDocumentError
 from .runtime import (
@@ -508,23 +508,13 @@ class AvailableStages:
         return [t for t in catalog() if all(getattr(t, k, None) == v for k, v in filters.items())]
 
 
-class Flow(Asset):
-    """A batch flow (``data_intg_flow/<name>.json``), editable like the SDK's ``BatchFlow``."""
+class Flow(EditableAsset):
+    """A batch flow (``data_intg_flow/<name>.json``), editable like the SDK's ``BatchFlow``.
+
+    The view owns its document: edits reach the archive through ``archive.update_flow``.
+    """
 
     flow_type = "batch"
-    _doc: Any = None
-
-    # -- the document
-    @property
-    def document(self) -> Any:
-        """The flow's JSON, owned by this view: edits reach the archive through ``archive.update_flow``."""
-        if self._doc is None:
-            doc = self.member.fresh_json()
-            problem = document_kind_error(self.member, doc)
-            if problem:
-                raise WrongDocumentError(problem, member=self.member.name)
-            self._doc = doc
-        return self._doc
 
     @property
     def flow_document(self) -> dict[str, Any]:

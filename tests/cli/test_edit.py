@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,6 @@ from flowzip.integrity import check_flow
 def run(*args: str) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
-
-@pytest.fixture
-def demo(real: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.zip"
-    shutil.copy(real / "ibm-datastage" / "dsjob" / "blogs" / "paramset.zip", copy)
-    return copy
 
 
 def test_building_a_flow_from_the_shell(demo: Path, real: Path, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,6 @@ from flowzip.cli import cli
 def run(*args: object) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
-
-@pytest.fixture
-def demo(real: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.zip"
-    shutil.copy(real / "ibm-datastage" / "dsjob" / "blogs" / "paramset.zip", copy)
-    return copy
 
 
 def test_settings_get_and_set(demo: Path, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -16,13 +15,6 @@ from flowzip.lint import Baseline, LintConfig, lint, load_config
 from flowzip.lint.config import ConfigError
 from flowzip.lint.report import REPORTERS
 from tests.conftest import REPO
-
-
-@pytest.fixture
-def demo(real: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.zip"
-    shutil.copy(real / "ibm-datastage" / "dsjob" / "blogs" / "paramset.zip", copy)
-    return copy
 
 
 @pytest.fixture
