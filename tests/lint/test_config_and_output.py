@@ -123,8 +123,14 @@ def test_github_annotations(conn: Path) -> None:
 
 
 def test_json_output_is_versioned(demo: Path) -> None:
+    from importlib import resources
+
+    from jsonschema import Draft7Validator
+
     result = lint(demo)
     data = json.loads(REPORTERS["json"](result))
+    schema = json.loads(resources.files("flowzip").joinpath("data/lint-report-v1.schema.json").read_text())
+    assert list(Draft7Validator(schema).iter_errors(data)) == []
     assert data["schema_version"] == 1 and data["counts"] == result.counts()
     assert sum(data["counts"].values()) == len(data["findings"]) == len(result.findings) > 0
     assert {"code", "name", "severity", "message", "member", "flow", "stage", "stage_id", "fingerprint"} <= \

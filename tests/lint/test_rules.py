@@ -314,6 +314,16 @@ def test_stale_binaries_fire_when_a_stage_is_missing_from_the_osh(real: Path) ->
     assert found and "added_after_compile" in found[0].message
 
 
+def test_job_environment_must_be_defined_when_the_archive_defines_environments(tmp_path: Path) -> None:
+    def archive(env_id: str) -> flowzip.Archive:
+        built = with_job({"configuration": {"env_id": env_id}})(tmp_path)
+        built.write_json("environment/default_datastage_px.json", {"name": "default_datastage_px"})
+        return built
+
+    assert run(archive("gone_env-pid"), "FZR001")
+    assert run(archive("default_datastage_px-pid"), "FZR001") == []
+
+
 def test_unknown_primary_pipeline(tmp_path: Path) -> None:
     assert run(edited(_set(["primary_pipeline"], "nope"))(tmp_path), "FZI002")
     assert run(base(tmp_path), "FZI002") == []

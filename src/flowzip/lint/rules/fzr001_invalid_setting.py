@@ -7,8 +7,11 @@ class InvalidRuntimeSetting(Rule):
     """A job's runtime settings break the SDK's rules (format.md §5.1): ``warn_limit``, ``retention_days``
     and ``retention_amount`` are ints greater than 0; retention is by days or by amount, never both.
 
+    When the archive defines runtime environments (``environment/<name>.json``), a job's ``env_id`` must name
+    one of them.
+
     **Bad**: ``"retention_policy": {"days": 0}``, ``"flow_limits": {"warn_limit": -1}``,
-    ``{"days": 5, "amount": 3}``.
+    ``{"days": 5, "amount": 3}``, ``"env_id": "gone_env-<project>"`` when only ``default_datastage_px`` is defined.
 
     **Good**: ``flowzip settings set ... --warn-limit 20 --retention-days 15``.
     """
@@ -19,6 +22,10 @@ class InvalidRuntimeSetting(Rule):
     severity = "error"
 
     def check(self, context: Context):
+        environments = []
+        for member in context.members("environment"):
+            doc = context.json(member)
+            environments.append(doc.get("name") if isinstance(doc, dict) and doc.get("name") else member.asset_name)
         for member, body in context.jobs:
             where = {"member": member.name, "asset_type": "job", "flow": body.get("flow_name")}
             limits = (body.get("configuration") or {}).get("flow_limits") or {}
@@ -32,6 +39,10 @@ class InvalidRuntimeSetting(Rule):
                         problems.append(f"retention {key} {policy[key]!r} is not an int greater than 0")
                 if policy.get("days") is not None and policy.get("amount") is not None:
                     problems.append("retention is set both by days and by amount")
+            env_id = (body.get("configuration") or {}).get("env_id")
+            if environments and env_id and not any(env_id == e or env_id.startswith(e + "-") for e in environments):
+                problems.append(f"environment {env_id!r} is none of those the archive defines "
+                                f"({', '.join(environments)})")
             for problem in problems:
                 yield self.finding(problem, **where)
 
