@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import re
+
 from ..engine import Context, Rule
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 
 
 class InvalidRuntimeSetting(Rule):
     """A job's runtime settings break the SDK's rules (format.md §5.1): ``warn_limit``, ``retention_days``
     and ``retention_amount`` are ints greater than 0; retention is by days or by amount, never both.
 
-    When the archive defines runtime environments (``environment/<name>.json``), a job's ``env_id`` must name
-    one of them.
+    When the archive defines runtime environments (``environment/<name>.json``), a job's ``env_id`` given by
+    name must name one of them (a bare asset id, as exports often hold, cannot be checked offline).
 
     **Bad**: ``"retention_policy": {"days": 0}``, ``"flow_limits": {"warn_limit": -1}``,
     ``{"days": 5, "amount": 3}``, ``"env_id": "gone_env-<project>"`` when only ``default_datastage_px`` is defined.
@@ -40,7 +44,10 @@ class InvalidRuntimeSetting(Rule):
                 if policy.get("days") is not None and policy.get("amount") is not None:
                     problems.append("retention is set both by days and by amount")
             env_id = (body.get("configuration") or {}).get("env_id")
-            if environments and env_id and not any(env_id == e or env_id.startswith(e + "-") for e in environments):
+            # Exported jobs often hold the environment's bare asset id, which no offline file resolves
+            # (format.md §5.1); only names ("<name>" or "<name>-<project id>") are checked.
+            if environments and isinstance(env_id, str) and env_id and not UUID.match(env_id) and not any(
+                    env_id == e or env_id.startswith(e + "-") for e in environments):
                 problems.append(f"environment {env_id!r} is none of those the archive defines "
                                 f"({', '.join(environments)})")
             for problem in problems:
