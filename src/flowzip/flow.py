@@ -615,6 +615,18 @@ class Flow(EditableAsset):
     def available_stages(self) -> AvailableStages:
         return AvailableStages()
 
+    # -- layout
+    def auto_arrange(self, *, keep_existing: bool = False) -> None:
+        """Lay the flow out left to right (:mod:`flowzip.layout`); only positions change.
+
+        Unlike the SDK's ``auto_arrange()``, which deletes positions for the server to
+        recompute, this writes them.  With *keep_existing*, stages that have a position
+        keep it, like the SDK's fixed nodes.
+        """
+        from .layout import arrange_flow
+
+        arrange_flow(self.flow_document, keep_existing=keep_existing)
+
     # -- runtime settings and parameters (kept in the flow's job, format.md §5)
     @property
     def configuration(self) -> RuntimeSettings:

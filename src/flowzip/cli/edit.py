@@ -468,3 +468,33 @@ def annotate(archive: Archive, flow: str, text: str, stages: tuple[str, ...], **
 COMMANDS = [flow_group, stage_group, comment_group, annotate]
 
 __all__ = ["COMMANDS", "EditError"]
+
+
+@click.command("arrange")
+@click.argument("archive", type=click.Path(exists=True))
+@click.option("--flow", "flows", multiple=True, help="Arrange only this flow (repeatable; default: every flow).")
+@click.option("--keep-existing", is_flag=True, help="Stages that already have a position keep it.")
+@write_options
+def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool) -> dict[str, Any]:
+    """Lay flows out left to right; only stage and comment positions change.
+
+    \b
+    Examples:
+      flowzip arrange export.zip --in-place
+      flowzip arrange export.zip --flow nightly_load -o out.zip
+    """
+    from ..layout import metrics
+
+    chosen = [_flow(archive, name) for name in flows] if flows else list(archive.flows)
+    lines, results = [], {}
+    for flow in chosen:
+        flow.auto_arrange(keep_existing=keep_existing)
+        archive.update_flow(flow)
+        quality = metrics(flow.primary_pipeline)
+        results[flow.name] = quality.__dict__
+        lines.append(f"flow {flow.name!r}: {quality.stages} stages arranged, {quality.crossings} crossings, "
+                     f"{quality.overlaps} overlaps")
+    return _summary(*lines, flows=results)
+
+
+COMMANDS.append(arrange)

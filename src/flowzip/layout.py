@@ -1,0 +1,434 @@
+"""Auto-arrange: a left-to-right layered (Sugiyama) layout of a flow, and its quality metrics.
+
+The SDK's ``auto_arrange()`` only deletes stored positions so that the server lays
+the flow out again; flowzip computes the layout itself and writes ``x_pos`` /
+``y_pos`` of every stage and comment, nothing else.  Steps, as in Sugiyama et
+al.: break cycles, assign layers (longest path, sources pulled next to their
+first consumer), add dummy nodes on long links, order each layer to reduce
+crossings (barycentre sweeps plus adjacent transpositions, keeping the best
+order seen), then assign coordinates compactly (columns 248 px apart, rows kept
+apart by the stages' heights, each stage pulled towards its neighbours).
+Separate pieces of a flow are stacked one below the other.  The same flow always
+gives the same positions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["Metrics", "arrange_flow", "metrics", "flow_boxes", "COLUMN_GAP", "ROW_GAP", "STAGE_SIZE"]
+
+STAGE_SIZE = 48.0
+COLUMN_GAP = 200.0  # the platform layout's gap between columns (format.md §6)
+ROW_GAP = 72.0
+COMPONENT_GAP = 144.0
+ORIGIN = (48.0, 48.0)
+SWEEPS = 12
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """How readable a layout is."""
+
+    crossings: int
+    overlaps: int
+    left_to_right: float  # share of links whose source is left of their target
+    total_length: float
+    area: float
+    stages: int
+    links: int
+
+
+def _label(node: dict[str, Any]) -> str | None:
+    return ((node.get("app_data") or {}).get("ui_data") or {}).get("label")
+
+
+def _height(relatives: int) -> float:
+    """A stage with many links is drawn taller (the SDK's 58 px per relative from three on, format.md §6)."""
+    return 58.0 * relatives if relatives >= 3 else STAGE_SIZE
+
+
+def link_graph(pipeline: dict[str, Any]) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict) and n.get("id")]
+    for node in nodes:
+        graph.add_node(node["id"])
+    for node in nodes:
+        for port in node.get("inputs") or []:
+            for link in (port.get("links") or []) if isinstance(port, dict) else []:
+                if isinstance(link, dict) and link.get("node_id_ref") in graph and link["node_id_ref"] != node["id"]:
+                    graph.add_edge(link["node_id_ref"], node["id"])
+    return graph
+
+
+# --------------------------------------------------------------------------- the layered layout
+
+
+def _acyclic(graph: nx.DiGraph, order: dict[str, int]) -> nx.DiGraph:
+    """The graph with back edges of a deterministic depth-first search reversed."""
+    dag = nx.DiGraph()
+    dag.add_nodes_from(graph.nodes)
+    state: dict[str, int] = {}
+    for root in sorted(graph.nodes, key=lambda n: (graph.in_degree(n) > 0, order[n])):
+        if root in state:
+            continue
+        stack = [(root, iter(sorted(graph.successors(root), key=order.get)))]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                dag.add_edge(child, node)  # a back edge: reversed
+            else:
+                dag.add_edge(node, child)
+                if child not in state:
+                    state[child] = 1
+                    stack.append((child, iter(sorted(graph.successors(child), key=order.get))))
+    return dag
+
+
+def _layers(dag: nx.DiGraph) -> dict[str, int]:
+    layer: dict[str, int] = {}
+    for node in nx.topological_sort(dag):
+        layer[node] = max((layer[p] + 1 for p in dag.predecessors(node)), default=0)
+    # Pull every node as far right as its successors allow: sources sit next to their first consumer.
+    for node in reversed(list(nx.topological_sort(dag))):
+        successors = list(dag.successors(node))
+        if successors:
+            layer[node] = min(layer[s] for s in successors) - 1
+    base = min(layer.values(), default=0)
+    return {node: value - base for node, value in layer.items()}
+
+
+def _crossings_between(upper: list[str], lower: list[str], edges: list[tuple[str, str]]) -> int:
+    position = {node: i for i, node in enumerate(lower)}
+    rank = {node: i for i, node in enumerate(upper)}
+    pairs = sorted((rank[a], position[b]) for a, b in edges if a in rank and b in position)
+    count = 0
+    seen: list[int] = []
+    for _, target in pairs:  # inversions of the targets' positions = crossings
+        count += sum(1 for other in seen if other > target)
+        seen.append(target)
+    return count
+
+
+def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[str]]:
+    down: dict[str, list[str]] = {}
+    up: dict[str, list[str]] = {}
+    for a, b in edges:
+        down.setdefault(a, []).append(b)
+        up.setdefault(b, []).append(a)
+    by_layer_edges = [[(a, b) for a, b in edges if a in set(layers[i]) and b in set(layers[i + 1])]
+                      for i in range(len(layers) - 1)]
+
+    def total(order: list[list[str]]) -> int:
+        return sum(_crossings_between(order[i], order[i + 1], by_layer_edges[i]) for i in range(len(order) - 1))
+
+    def sweep(order: list[list[str]], forward: bool) -> list[list[str]]:
+        result = [list(layer) for layer in order]
+        indices = range(1, len(result)) if forward else range(len(result) - 2, -1, -1)
+        neighbours = up if forward else down
+        for i in indices:
+            fixed = {node: j for j, node in enumerate(result[i - 1] if forward else result[i + 1])}
+            current = {node: j for j, node in enumerate(result[i])}
+            keys = {}
+            for node in result[i]:
+                found = [fixed[n] for n in neighbours.get(node, []) if n in fixed]
+                keys[node] = (sum(found) / len(found) if found else current[node], current[node])
+            result[i] = sorted(result[i], key=keys.__getitem__)
+        return result
+
+    def transpose(order: list[list[str]]) -> list[list[str]]:
+        result = [list(layer) for layer in order]
+        improved = True
+        rounds = 0
+        while improved and rounds < 4:
+            improved, rounds = False, rounds + 1
+            for i, layer in enumerate(result):
+                for j in range(len(layer) - 1):
+                    before = _local(result, i, by_layer_edges)
+                    layer[j], layer[j + 1] = layer[j + 1], layer[j]
+                    if _local(result, i, by_layer_edges) < before:
+                        improved = True
+                    else:
+                        layer[j], layer[j + 1] = layer[j + 1], layer[j]
+        return result
+
+    best, best_count = layers, total(layers)
+    current = layers
+    for iteration in range(SWEEPS):
+        current = sweep(current, forward=iteration % 2 == 0)
+        if sum(len(layer) for layer in current) <= 150:  # transposition is quadratic: small flows only
+            current = transpose(current)
+        count = total(current)
+        if count < best_count:
+            best, best_count = [list(layer) for layer in current], count
+        if best_count == 0:
+            break
+    return best
+
+
+def _local(order: list[list[str]], i: int, by_layer_edges: list[list[tuple[str, str]]]) -> int:
+    count = 0
+    if i > 0:
+        count += _crossings_between(order[i - 1], order[i], by_layer_edges[i - 1])
+    if i < len(order) - 1:
+        count += _crossings_between(order[i], order[i + 1], by_layer_edges[i])
+    return count
+
+
+def _component_layout(graph: nx.MultiDiGraph, nodes: list[str], order: dict[str, int],
+                      heights: dict[str, float]) -> dict[str, tuple[float, float]]:
+    sub = nx.DiGraph(graph.subgraph(nodes))
+    dag = _acyclic(sub, order)
+    layer = _layers(dag)
+    # Dummy nodes on links spanning several layers keep long links out of the way of the ordering.
+    edges: list[tuple[str, str]] = []
+    dummies: dict[str, int] = {}
+    for a, b in dag.edges:
+        previous = a
+        for step in range(layer[a] + 1, layer[b]):
+            dummy = f"\0{a}\0{b}\0{step}"
+            dummies[dummy] = step
+            edges.append((previous, dummy))
+            previous = dummy
+        edges.append((previous, b))
+    count = max([*layer.values(), *dummies.values()], default=0) + 1
+    layers: list[list[str]] = [[] for _ in range(count)]
+    for node in sorted(layer, key=order.get):
+        layers[layer[node]].append(node)
+    for dummy in sorted(dummies):
+        layers[dummies[dummy]].append(dummy)
+    layers = _order(layers, edges)
+    return _coordinates(layers, edges, heights)
+
+
+def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
+                 heights: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """x by column; y stacked in order, then pulled towards neighbours while keeping order and gaps."""
+    def height(node: str) -> float:
+        return heights.get(node, 0.0 if node.startswith("\0") else STAGE_SIZE)
+
+    def gap(node: str) -> float:
+        return ROW_GAP / 3 if node.startswith("\0") else ROW_GAP
+
+    neighbours: dict[str, list[str]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    y: dict[str, float] = {}
+    for layer in layers:
+        top = 0.0
+        for node in layer:
+            y[node] = top
+            top += height(node) + gap(node)
+
+    def centre(node: str) -> float:
+        return y[node] + height(node) / 2
+
+    for _ in range(8):
+        for layer in layers:
+            wanted = []
+            for node in layer:
+                others = [centre(n) for n in neighbours.get(node, [])]
+                wanted.append(sum(others) / len(others) - height(node) / 2 if others else y[node])
+            # Keep order and gaps: place top to bottom, each as close to its wish as the one above allows,
+            # then shift the whole column so that it sits, on average, where its stages want to be.
+            placed: list[float] = []
+            for index in range(len(layer)):
+                lowest = placed[-1] + height(layer[index - 1]) + gap(layer[index - 1]) if placed else -math.inf
+                placed.append(max(wanted[index], lowest))
+            shift = sum(w - p for w, p in zip(wanted, placed)) / len(layer) if layer else 0.0
+            for node, value in zip(layer, placed):
+                y[node] = value + shift
+    top = min((y[n] for layer in layers for n in layer if not n.startswith("\0")), default=0.0)
+    positions: dict[str, tuple[float, float]] = {}
+    for column, layer in enumerate(layers):
+        for node in layer:
+            if not node.startswith("\0"):
+                positions[node] = (column * (STAGE_SIZE + COLUMN_GAP), round(y[node] - top, 1))
+    return positions
+
+
+def arrange_pipeline(pipeline: dict[str, Any], *, keep_existing: bool = False) -> dict[str, tuple[float, float]]:
+    """Positions (top-left x, y) for every stage of *pipeline*; written by :func:`arrange_flow`."""
+    graph = link_graph(pipeline)
+    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict) and n.get("id")]
+    order = {node["id"]: index for index, node in enumerate(nodes)}
+    undirected = nx.Graph(graph)
+    heights = {n: _height(max(len(set(graph.predecessors(n))), len(set(graph.successors(n))))) for n in graph}
+    components = sorted((sorted(c, key=order.get) for c in nx.connected_components(undirected)),
+                        key=lambda c: (-len(c), order[c[0]]))
+    positions: dict[str, tuple[float, float]] = {}
+    top = ORIGIN[1]
+    for component in components:
+        local = _component_layout(graph, component, order, heights)
+        bottom = max(y + heights.get(n, STAGE_SIZE) for n, (_, y) in local.items())
+        for node, (x, y) in local.items():
+            positions[node] = (ORIGIN[0] + x, top + y)
+        top += bottom + COMPONENT_GAP
+    if keep_existing:
+        positions = _respect_fixed(nodes, positions, heights)
+    return positions
+
+
+def _respect_fixed(nodes: list[dict[str, Any]], positions: dict[str, tuple[float, float]],
+                   heights: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Stages that already have a position keep it; the others move down until they overlap none of them."""
+    fixed = {}
+    for node in nodes:
+        ui = (node.get("app_data") or {}).get("ui_data") or {}
+        if isinstance(ui.get("x_pos"), (int, float)) and isinstance(ui.get("y_pos"), (int, float)):
+            fixed[node["id"]] = (float(ui["x_pos"]), float(ui["y_pos"]))
+    if not fixed:
+        return positions
+    boxes = [(x, y, STAGE_SIZE, heights.get(n, STAGE_SIZE)) for n, (x, y) in fixed.items()]
+    result = dict(fixed)
+    for node_id, (x, y) in sorted(positions.items(), key=lambda item: (item[1][0], item[1][1])):
+        if node_id in fixed:
+            continue
+        box = (x, y, STAGE_SIZE, heights.get(node_id, STAGE_SIZE))
+        while any(_overlap(box, other) for other in boxes):
+            box = (box[0], box[1] + box[3] + ROW_GAP, box[2], box[3])
+        boxes.append(box)
+        result[node_id] = (box[0], box[1])
+    return result
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def arrange_flow(document: dict[str, Any], *, keep_existing: bool = False) -> None:
+    """Write ``x_pos`` / ``y_pos`` of every stage and comment of every pipeline of a flow document."""
+    for pipeline in document.get("pipelines") or []:
+        if not isinstance(pipeline, dict):
+            continue
+        positions = arrange_pipeline(pipeline, keep_existing=keep_existing)
+        boxes = []
+        for node in pipeline.get("nodes") or []:
+            if isinstance(node, dict) and node.get("id") in positions:
+                ui = node.setdefault("app_data", {}).setdefault("ui_data", {})
+                ui["x_pos"], ui["y_pos"] = positions[node["id"]]
+        for node in pipeline.get("nodes") or []:
+            box = _node_box(node) if isinstance(node, dict) else None
+            if box:
+                boxes.append(box)
+        _place_comments(pipeline, boxes)
+
+
+def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, float, float, float]]) -> None:
+    """Each comment beside (above) the stages it is attached to, free ones in a row below; none overlaps a stage."""
+    ui = (pipeline.get("app_data") or {}).get("ui_data") or {}
+    comments = [c for c in ui.get("comments") or [] if isinstance(c, dict)]
+    if not comments:
+        return
+    by_id = {n.get("id"): _node_box(n) for n in pipeline.get("nodes") or [] if isinstance(n, dict)}
+    occupied = list(stage_boxes)
+    bottom = max((y + h for _, y, _, h in stage_boxes), default=ORIGIN[1])
+    free_x = ORIGIN[0]
+    for comment in comments:
+        width = float(comment.get("width") or 175.0)
+        height = float(comment.get("height") or 60.0)
+        attached = [by_id.get(r.get("node_ref")) for r in comment.get("associated_id_refs") or []
+                    if isinstance(r, dict)]
+        attached = [b for b in attached if b]
+        if attached:
+            x = min(b[0] for b in attached)
+            y = min(b[1] for b in attached) - height - 24.0
+            box = (x, y, width, height)
+            while any(_overlap(box, other) for other in occupied):
+                box = (box[0], box[1] - height - 24.0, width, height)
+        else:
+            box = (free_x, bottom + COMPONENT_GAP / 2, width, height)
+            while any(_overlap(box, other) for other in occupied):
+                box = (box[0] + width + 24.0, box[1], width, height)
+            free_x = box[0] + width + 24.0
+        occupied.append(box)
+        comment["x_pos"], comment["y_pos"] = box[0], box[1]
+
+
+def _node_box(node: dict[str, Any]) -> tuple[float, float, float, float] | None:
+    ui = (node.get("app_data") or {}).get("ui_data") or {}
+    x, y = ui.get("x_pos"), ui.get("y_pos")
+    if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+        return None
+    return float(x), float(y), STAGE_SIZE, STAGE_SIZE
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def flow_boxes(pipeline: dict[str, Any]) -> dict[str, tuple[float, float, float, float]]:
+    """Stage boxes (x, y, width, height) by node id, with the heights the canvas gives busy stages."""
+    graph = link_graph(pipeline)
+    boxes = {}
+    for node in pipeline.get("nodes") or []:
+        box = _node_box(node) if isinstance(node, dict) else None
+        if box and node.get("id") in graph:
+            relatives = max(len(set(graph.predecessors(node["id"]))), len(set(graph.successors(node["id"]))))
+            boxes[node["id"]] = (box[0], box[1], box[2], _height(relatives))
+    return boxes
+
+
+def _segments_cross(p1: tuple[float, float], p2: tuple[float, float], q1: tuple[float, float],
+                    q2: tuple[float, float]) -> bool:
+    def orient(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    if {p1, p2} & {q1, q2}:
+        return False  # links that share an end meet, they do not cross
+    d1, d2, d3, d4 = orient(q1, q2, p1), orient(q1, q2, p2), orient(p1, p2, q1), orient(p1, p2, q2)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def metrics(pipeline: dict[str, Any]) -> Metrics:
+    """Crossings, overlapping stage pairs, left-to-right share, total link length and area of a pipeline."""
+    boxes = flow_boxes(pipeline)
+    graph = link_graph(pipeline)
+    segments = []
+    for a, b in graph.edges():
+        if a in boxes and b in boxes:
+            ax, ay, aw, ah = boxes[a]
+            bx, by, bw, bh = boxes[b]
+            segments.append(((ax + aw, ay + ah / 2), (bx, by + bh / 2), ax < bx))
+    crossings = sum(1 for i, (p1, p2, _) in enumerate(segments) for q1, q2, _ in segments[i + 1:]
+                    if _segments_cross(p1, p2, q1, q2))
+    items = list(boxes.values())
+    overlaps = sum(1 for i, a in enumerate(items) for b in items[i + 1:] if _overlap(a, b))
+    rightward = sum(1 for *_, ok in segments if ok)
+    length = sum(math.dist(p, q) for p, q, _ in segments)
+    if items:
+        width = max(x + w for x, _, w, _ in items) - min(x for x, _, _, _ in items)
+        height = max(y + h for _, y, _, h in items) - min(y for _, y, _, _ in items)
+    else:
+        width = height = 0.0
+    return Metrics(crossings, overlaps, rightward / len(segments) if segments else 1.0, round(length, 1),
+                   round(width * height, 1), len(boxes), len(segments))
+
+
+def positions_only(before: Any, after: Any) -> Iterable[str]:
+    """Paths where *after* differs from *before* in anything but stage and comment positions (for tests)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in set(before) | set(after):
+            if key in ("x_pos", "y_pos"):
+                continue
+            if key not in before or key not in after:
+                yield key
+            else:
+                yield from (f"{key}/{p}" for p in positions_only(before[key], after[key]))
+    elif isinstance(before, list) and isinstance(after, list):
+        if len(before) != len(after):
+            yield "(length)"
+        for index, (a, b) in enumerate(zip(before, after)):
+            yield from (f"{index}/{p}" for p in positions_only(a, b))
+    elif before != after:
+        yield "(value)"

@@ -1,0 +1,127 @@
+"""Auto-arrange: only positions change, no overlaps, links left to right, deterministic."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import flowzip
+from flowzip.layout import arrange_flow, metrics, positions_only
+from tests.conftest import REAL, require_shared
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from layout_flows import layout_flow  # noqa: E402
+
+
+def _real_flows() -> list[Path]:
+    return sorted(REAL.rglob("data_intg_flow/*.json")) if REAL.is_dir() else []
+
+
+def _primary(doc: dict) -> dict:
+    return next(p for p in doc["pipelines"] if p["id"] == doc["primary_pipeline"])
+
+
+def test_every_real_flow_gets_no_overlaps_and_left_to_right_links() -> None:
+    require_shared()
+    flows = _real_flows()
+    assert len(flows) > 100
+    for path in flows:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        before = copy.deepcopy(doc)
+        arrange_flow(doc)
+        quality = metrics(_primary(doc))
+        assert quality.overlaps == 0, path
+        assert quality.left_to_right == 1.0, path
+        assert list(positions_only(before, doc)) == [], path
+
+
+@pytest.mark.parametrize("stages", [10, 60, 200])
+def test_generated_flows(stages: int) -> None:
+    doc = layout_flow(stages)
+    arrange_flow(doc)
+    quality = metrics(doc["pipelines"][0])
+    assert quality.overlaps == 0 and quality.left_to_right == 1.0 and quality.stages == stages
+    again = layout_flow(stages)
+    arrange_flow(again)
+
+    def positions(document: dict) -> dict:
+        return {n["app_data"]["ui_data"]["label"]: (n["app_data"]["ui_data"]["x_pos"],
+                                                     n["app_data"]["ui_data"]["y_pos"])
+                for n in document["pipelines"][0]["nodes"]}
+
+    assert positions(again) == positions(doc)  # the same flow gives the same positions
+
+
+def test_only_positions_change_in_the_member_bytes(real: Path, tmp_path: Path) -> None:
+    source = real / "520-521-Test" / "datastage"
+    archive = flowzip.open(source)
+    flow = archive.flows.get(name="Extract")
+    flow.auto_arrange()
+    archive.update_flow(flow)
+    out = tmp_path / "out"
+    archive.save(out)
+    before = (source / "data_intg_flow" / "Extract.json").read_bytes().splitlines()
+    after = (out / "data_intg_flow" / "Extract.json").read_bytes().splitlines()
+    assert len(before) == len(after)
+    changed = [a for a, b in zip(before, after) if a != b]
+    assert changed and all(b'"x_pos"' in line or b'"y_pos"' in line for line in changed)
+
+
+def test_keep_existing_keeps_positioned_stages(tmp_path: Path) -> None:
+    archive = flowzip.new()
+    flow = archive.create_flow("f")
+    fixed = flow.add_stage("Row Generator", "fixed")
+    loose = flow.add_stage("Peek", "loose")
+    fixed.connect_output_to(loose)
+    fixed.node["app_data"]["ui_data"].update(x_pos=1000.0, y_pos=700.0)
+    del loose.node["app_data"]["ui_data"]["x_pos"]
+    flow.auto_arrange(keep_existing=True)
+    assert (fixed.x, fixed.y) == (1000.0, 700.0)
+    assert loose.x is not None and metrics(flow.primary_pipeline).overlaps == 0
+
+
+def test_comments_sit_beside_their_stages_without_overlapping_any() -> None:
+    archive = flowzip.new()
+    flow = archive.create_flow("f")
+    rows, peek = flow.add_stage("Row Generator"), flow.add_stage("Peek")
+    rows.connect_output_to(peek)
+    note = flow.add_markdown_comment("about rows").connect_to(rows)
+    free = flow.add_markdown_comment("free")
+    flow.auto_arrange()
+    for comment in (note.comment, free.comment):
+        box = (comment["x_pos"], comment["y_pos"], comment["width"], comment["height"])
+        for stage in flow.stages:
+            other = (stage.x, stage.y, 48.0, 48.0)
+            assert not (box[0] < other[0] + other[2] and other[0] < box[0] + box[2]
+                        and box[1] < other[1] + other[3] and other[1] < box[1] + box[3])
+    assert abs(note.comment["x_pos"] - rows.x) < 1
+
+
+def test_metrics_count_crossings_and_overlaps() -> None:
+    pipeline = {"nodes": [
+        {"id": "a", "app_data": {"ui_data": {"x_pos": 0, "y_pos": 0}}},
+        {"id": "b", "app_data": {"ui_data": {"x_pos": 0, "y_pos": 100}}},
+        {"id": "c", "app_data": {"ui_data": {"x_pos": 300, "y_pos": 0}},
+         "inputs": [{"id": "p", "links": [{"id": "l1", "node_id_ref": "b"}]}]},
+        {"id": "d", "app_data": {"ui_data": {"x_pos": 300, "y_pos": 100}},
+         "inputs": [{"id": "q", "links": [{"id": "l2", "node_id_ref": "a"}]}]},
+        {"id": "e", "app_data": {"ui_data": {"x_pos": 310, "y_pos": 110}}},
+    ]}
+    quality = metrics(pipeline)
+    assert quality.crossings == 1 and quality.overlaps == 1 and quality.left_to_right == 1.0
+
+
+def test_arrange_command(demo: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from flowzip.cli import cli
+
+    out = tmp_path / "arranged.zip"
+    result = CliRunner().invoke(cli, ["arrange", str(demo), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.output)
+    assert data["flows"]["rowgen_peek"]["overlaps"] == 0
