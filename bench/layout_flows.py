@@ -16,6 +16,7 @@ def layout_flow(stages: int, seed: int = 7) -> dict:
     archive = flowzip.new()
     flow = archive.create_flow(f"layout_{stages}")
     made = []
+    outputs: dict[str, int] = {}
     for index in range(stages):
         if index == 0 or rng.random() < 0.12:
             made.append(flow.add_stage(rng.choice(SOURCES), f"src_{index}"))
@@ -27,11 +28,15 @@ def layout_flow(stages: int, seed: int = 7) -> dict:
         for source in candidates:
             if wanted == 0:
                 break
+            limit = source.stage_type.outputs[1]
+            if limit != -1 and outputs.get(source.id, 0) >= limit:
+                continue  # stay within primary outputs: the SDK refuses more (format.md §3)
             try:
                 source.connect_output_to(stage)
-                wanted -= 1
             except flowzip.FlowzipError:
                 continue
+            outputs[source.id] = outputs.get(source.id, 0) + 1
+            wanted -= 1
         made.append(stage)
     for stage in flow.stages:  # positions are what the layout computes; start from none
         stage.node["app_data"]["ui_data"].pop("x_pos", None)

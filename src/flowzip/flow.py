@@ -40,6 +40,12 @@ TEXT_SIZES = (10, 11, 12, 14, 18, 24, 30, 36, 48, 60, 72, 96)
 LINK_TYPES = ("PRIMARY", "REFERENCE", "REJECT")
 
 
+def link_type_of(link: dict[str, Any]) -> str:
+    """``type_attr``, else the older ``app_data.datastage.link_type``, else PRIMARY (as the SDK reads it)."""
+    return link.get("type_attr") or ((link.get("app_data") or {}).get("datastage") or {}).get(
+        "link_type") or "PRIMARY"
+
+
 def new_id() -> str:
     """A fresh lower-case UUID, as every id in real exports is (format.md §7.1)."""
     return str(uuid.uuid4())
@@ -333,8 +339,7 @@ class Link:
 
     @property
     def type(self) -> str:
-        return self.link.get("type_attr") or (self.link.get("app_data") or {}).get("datastage", {}).get(
-            "link_type") or "PRIMARY"
+        return link_type_of(self.link)
 
     @property
     def source(self) -> Stage | None:
@@ -965,8 +970,18 @@ class Flow(EditableAsset):
 
     # -- links
     def _count_links(self, stage: Stage, side: str, link_type: str, skip: Link | None = None) -> int:
-        links = stage.get_input_links() if side == "inputs" else stage.get_output_links()
-        return sum(1 for link in links if link.type == link_type and link != skip)
+        """Links of *link_type* into (``inputs``) or out of (``outputs``) *stage*, read straight from the JSON."""
+        stage_id = stage.id
+        count = 0
+        for node in self._nodes():
+            for port in node.get("inputs") or []:
+                for link in (port.get("links") or []) if isinstance(port, dict) else []:
+                    if not isinstance(link, dict) or (skip is not None and link is skip.link):
+                        continue
+                    mine = node.get("id") == stage_id if side == "inputs" else link.get("node_id_ref") == stage_id
+                    if mine and link_type_of(link) == link_type:
+                        count += 1
+        return count
 
     def _check_capacity(self, source: Stage | None, target: Stage, link_type: str,
                         replacing: Link | None = None) -> None:
