@@ -205,7 +205,8 @@ def _component_layout(graph: nx.MultiDiGraph, nodes: list[str], order: dict[str,
     layers: list[list[str]] = [[] for _ in range(count)]
     for node in sorted(layer, key=order.get):
         layers[layer[node]].append(node)
-    for dummy in sorted(dummies):
+    # Dummies in the order of the stages they join, not of their ids: ids are random, positions must not be.
+    for dummy in sorted(dummies, key=lambda d: (order[d.split("\0")[1]], order[d.split("\0")[2]], dummies[d])):
         layers[dummies[dummy]].append(dummy)
     layers = _order(layers, edges)
     return _coordinates(layers, edges, heights)
