@@ -16,6 +16,7 @@ from .. import __version__
 from ..archive import Archive, open_archive
 from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
+from .common import find_flow, progress
 from .edit import COMMANDS as EDIT_COMMANDS
 from .lint import COMMANDS as LINT_COMMANDS
 from .render import REPORTERS, emit
@@ -159,19 +160,8 @@ def show_command(ctx: click.Context, archive: str, flow: str | None, as_json: bo
             raise FlowzipError(f"holds {len(flows)} flows; name one (flows: {names})", archive=archive)
         chosen = flows[0]
     else:
-        chosen = _find_flow(opened, flow)
+        chosen = find_flow(opened, flow)
     emit("flow", describe_flow(chosen), as_json)
-
-
-def _find_flow(archive: Archive, name: str):
-    for collection in (archive.flows, archive.subflows):
-        for item in collection:
-            if item.name == name:
-                return item
-    from ..errors import NotFoundError
-
-    names = ", ".join((archive.flows.names() + archive.subflows.names())[:10]) or "none"
-    raise NotFoundError(f"no flow named {name!r}", archive=archive.path, hint=f"flows: {names}")
 
 
 @cli.command("cat")
@@ -223,7 +213,7 @@ def check_command(ctx: click.Context, archive: str, as_json: bool) -> None:
     from ..inspect import check_archive, check_exit_code
 
     opened = _open(ctx, archive)
-    with _progress(len(opened.members), "Reading") as advance:
+    with progress(len(opened.members), "Reading") as advance:
         report = check_archive(opened, progress=lambda _m: advance())
     emit("check", report, as_json)
     ctx.exit(check_exit_code(report))
@@ -249,7 +239,7 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
     from ..inspect import check_archive
 
     opened = _open(ctx, source)
-    with _progress(len(opened.members), "Checking") as advance:
+    with progress(len(opened.members), "Checking") as advance:
         report = check_archive(opened, progress=lambda _m: advance())
     errors = [p for p in report["problems"] if p["severity"] == "error"]
     if errors:
@@ -258,25 +248,6 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
         raise FlowzipError(f"{first['message']}{more}", member=first["member"], hint="nothing was written")
     written = opened.save(output)
     emit("written", {"source": source, "output": written, "members": len(opened.members)}, as_json)
-
-
-class _progress:
-    """A progress bar on stderr for long runs, only when stderr is a terminal."""
-
-    def __init__(self, total: int, label: str) -> None:
-        self.total, self.label = total, label
-        self.bar: Any = None
-
-    def __enter__(self):
-        if self.total >= 200 and sys.stderr.isatty() and not os.environ.get("CI"):
-            self.bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-            return lambda: self.bar.update(1)
-        return lambda: None
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
 
 
 for _command in EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS:

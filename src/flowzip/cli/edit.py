@@ -16,8 +16,8 @@ import click
 
 from ..archive import Archive
 from ..catalog import catalog
-from ..errors import FlowzipError
 from ..flow import EditError, Flow, Stage
+from .common import find_flow
 from .render import emit, reporter
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -49,15 +49,6 @@ def _change(data: dict[str, Any]) -> None:
     for line in data["changes"]:
         click.echo(line)
     click.echo(f"wrote {data['written']}")
-
-
-def _flow(archive: Archive, name: str) -> Flow:
-    for collection in (archive.flows, archive.subflows):
-        for flow in collection:
-            if flow.name == name:
-                return flow
-    names = ", ".join((archive.flows.names() + archive.subflows.names())[:10]) or "none"
-    raise FlowzipError(f"no flow named {name!r}", archive=archive.path, hint=f"flows: {names}")
 
 
 def _stage(flow: Flow, label: str) -> Stage:
@@ -113,7 +104,7 @@ def flow_rm(archive: Archive, name: str, with_jobs: bool) -> dict[str, Any]:
       flowzip flow rm export.zip old_flow --with-jobs --in-place
     """
     before = {m.name for m in archive.members}
-    archive.delete_flow(_flow(archive, name), delete_jobs=with_jobs)
+    archive.delete_flow(find_flow(archive, name), delete_jobs=with_jobs)
     removed = sorted(before - {m.name for m in archive.members})
     return _summary(*(f"removed {m}" for m in removed), flow=name, removed=removed)
 
@@ -131,7 +122,7 @@ def flow_dup(archive: Archive, name: str, new_name: str, description: str | None
     Example:
       flowzip flow dup export.zip nightly_load nightly_load_test -o out.zip
     """
-    copy = archive.duplicate_flow(_flow(archive, name), new_name, description=description)
+    copy = archive.duplicate_flow(find_flow(archive, name), new_name, description=description)
     return _summary(f"duplicated flow {name!r} as {new_name!r} ({copy.member.name})", flow=new_name,
                     member=copy.member.name)
 
@@ -148,7 +139,7 @@ def flow_rename(archive: Archive, name: str, new_name: str) -> dict[str, Any]:
     Example:
       flowzip flow rename export.zip nightly_load daily_load --in-place
     """
-    flow = _flow(archive, name)
+    flow = find_flow(archive, name)
     archive.rename_flow(flow, new_name)
     return _summary(f"renamed flow {name!r} to {new_name!r} ({flow.member.name})", flow=new_name,
                     member=flow.member.name)
@@ -166,7 +157,7 @@ def flow_describe(archive: Archive, name: str, description: str) -> dict[str, An
     Example:
       flowzip flow describe export.zip nightly_load "Loads the warehouse at 02:00" --in-place
     """
-    flow = _flow(archive, name)
+    flow = find_flow(archive, name)
     flow.description = description
     archive.update_flow(flow)
     return _summary(f"set the description of flow {name!r}", flow=name, description=description)
@@ -202,7 +193,7 @@ def stage_ls(ctx: click.Context, archive: str, flow: str, type_: str | None, as_
     Example:
       flowzip stage ls export.zip nightly_load --type Transformer
     """
-    chosen = _flow(ctx.obj["open"](archive), flow)
+    chosen = find_flow(ctx.obj["open"](archive), flow)
     stages = chosen.stages.get_all(type=type_) if type_ else chosen.stages
     rows = [{"label": s.label, "type": s.type, "op": s.op, "id": s.id,
              "inputs": len(s.get_input_links()), "outputs": len(s.get_output_links())} for s in stages]
@@ -267,7 +258,7 @@ def stage_add(archive: Archive, flow: str, type_name: str, label: str | None) ->
     Example:
       flowzip stage add export.zip nightly_load "Row Generator" --label rows --in-place
     """
-    chosen = _flow(archive, flow)
+    chosen = find_flow(archive, flow)
     stage = chosen.add_stage(type_name, label)
     archive.update_flow(chosen)
     return _summary(f"flow {flow!r}: added stage {stage.label!r} ({stage.type})", flow=flow, stage=stage.label,
@@ -286,7 +277,7 @@ def stage_rm(archive: Archive, flow: str, label: str) -> dict[str, Any]:
     Example:
       flowzip stage rm export.zip nightly_load Peek_1 --in-place
     """
-    chosen = _flow(archive, flow)
+    chosen = find_flow(archive, flow)
     stage = _stage(chosen, label)
     links = [link.name for link in stage.get_input_links() + stage.get_output_links()]
     chosen.remove_stage(stage)
@@ -313,7 +304,7 @@ def stage_connect(archive: Archive, flow: str, source: str, target: str, name: s
       flowzip stage connect export.zip nightly_load rows Peek_1 --in-place
       flowzip stage connect export.zip nightly_load states Lookup_1 --type reference -o out.zip
     """
-    chosen = _flow(archive, flow)
+    chosen = find_flow(archive, flow)
     link = _stage(chosen, source).connect_output_to(_stage(chosen, target), link_type=link_type.upper(), name=name)
     archive.update_flow(chosen)
     return _summary(f"flow {flow!r}: linked {source!r} -> {target!r} as {link.name!r} ({link.type})", flow=flow,
@@ -352,7 +343,7 @@ def stage_set(archive: Archive, flow: str, label: str, assignments: tuple[str, .
       flowzip stage set export.zip nightly_load rows records=500 --in-place
       flowzip stage set export.zip nightly_load Peek_1 nrecs=20 all=all -o out.zip
     """
-    chosen = _flow(archive, flow)
+    chosen = find_flow(archive, flow)
     stage = _stage(chosen, label)
     lines, changed = [], {}
     for assignment in assignments:
@@ -380,7 +371,7 @@ def stage_links(ctx: click.Context, archive: str, flow: str, label: str, as_json
     Example:
       flowzip stage links export.zip nightly_load Lookup_1
     """
-    stage = _stage(_flow(ctx.obj["open"](archive), flow), label)
+    stage = _stage(find_flow(ctx.obj["open"](archive), flow), label)
     rows = [{"direction": direction, "name": link.name, "source": link.source.label if link.source else None,
              "target": link.target.label, "type": link.type, "id": link.id}
             for direction, links in (("in", stage.get_input_links()), ("out", stage.get_output_links()))
@@ -426,7 +417,7 @@ def comment_add(archive: Archive, flow: str, text: str, stages: tuple[str, ...])
     Example:
       flowzip comment add export.zip nightly_load "Reads **all** rows" --stage rows --in-place
     """
-    chosen = _flow(archive, flow)
+    chosen = find_flow(archive, flow)
     comment = chosen.add_markdown_comment(text)
     attached = _attach(chosen, comment, stages)[0]
     archive.update_flow(chosen)
@@ -457,7 +448,7 @@ def annotate(archive: Archive, flow: str, text: str, stages: tuple[str, ...], **
     Example:
       flowzip annotate export.zip nightly_load "Do not change" --bold --text-color "#DA1E28" --stage rows -o out.zip
     """
-    chosen = _flow(archive, flow)
+    chosen = find_flow(archive, flow)
     comment = chosen.add_annotation(text, **formatting)
     attached = _attach(chosen, comment, stages)[0]
     archive.update_flow(chosen)
@@ -485,7 +476,7 @@ def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool) -> di
     """
     from ..layout import metrics
 
-    chosen = [_flow(archive, name) for name in flows] if flows else list(archive.flows)
+    chosen = [find_flow(archive, name) for name in flows] if flows else list(archive.flows)
     lines, results = [], {}
     for flow in chosen:
         flow.auto_arrange(keep_existing=keep_existing)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import sys
-from typing import Any
 
 import click
 
 from ..lint import Baseline, LintConfig, lint, load_config
 from ..lint.engine import SEVERITIES
 from ..lint.report import REPORTERS
+from .common import progress
 
 
 @click.command("lint")
@@ -58,10 +57,9 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
     if update_baseline and not baseline_path:
         raise click.UsageError("--update-baseline needs --baseline FILE")
     baseline = Baseline.load(baseline_path) if baseline_path and not update_baseline else None
-    progress = _Progress(len(paths))
-    result = lint(list(paths), config, baseline=baseline, jobs=jobs, limits=ctx.obj["limits"],
-                  progress=progress.advance)
-    progress.close()
+    with progress(len(paths), "Linting", threshold=5) as advance:
+        result = lint(list(paths), config, baseline=baseline, jobs=jobs, limits=ctx.obj["limits"],
+                      progress=advance)
     if update_baseline:
         Baseline.write(baseline_path, result.findings)
         click.echo(f"wrote {len(result.findings)} findings to {baseline_path}", err=True)
@@ -74,24 +72,6 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
     else:
         click.echo(report)
     ctx.exit(result.exit_code(config.fail_on))
-
-
-class _Progress:
-    """A progress bar on a terminal for long runs; none in CI or when output is piped."""
-
-    def __init__(self, total: int) -> None:
-        self.bar: Any = None
-        if total >= 5 and sys.stderr.isatty() and not os.environ.get("CI"):
-            self.bar = click.progressbar(length=total, label="Linting", file=sys.stderr)
-            self.bar.__enter__()
-
-    def advance(self, _path: str) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 COMMANDS = [lint_command]

@@ -9,7 +9,8 @@ import click
 
 from ..archive import Archive
 from ..runtime import SettingsError
-from .edit import _flow, json_option, write_options
+from .common import find_flow
+from .edit import json_option, write_options
 from .render import emit, reporter
 
 NONE_WORDS = ("none", "null", "")
@@ -71,7 +72,7 @@ def settings_get(ctx: click.Context, archive: str, flow: str, as_json: bool) -> 
       flowzip settings get --json export.zip nightly_load
     """
     opened = ctx.obj["open"](archive)
-    emit("settings", {"flow": flow, **_flow(opened, flow).configuration.as_dict()}, as_json)
+    emit("settings", {"flow": flow, **find_flow(opened, flow).configuration.as_dict()}, as_json)
 
 
 @reporter("settings")
@@ -108,7 +109,7 @@ def settings_set(archive: Archive, flow: str, environment: str | None, warn_limi
     if not given:
         raise click.UsageError("give at least one of --environment, --warn-limit, --retention-days, "
                                "--retention-amount")
-    chosen = _flow(archive, flow)
+    chosen = find_flow(archive, flow)
     chosen.configuration.update(**given)
     settings = chosen.configuration.as_dict()
     lines = [f"flow {flow!r}: {key} = {settings[key]}" for key in given]
@@ -158,7 +159,7 @@ def params_ls(ctx: click.Context, archive: str, flow: str | None, as_json: bool)
                  "value_sets": [v.get("name") for v in ps.value_sets]} for ps in opened.parameter_sets]
         emit("parameter_sets", sets, as_json)
         return
-    chosen = _flow(opened, flow)
+    chosen = find_flow(opened, flow)
     data = {
         "flow": flow,
         "parameters": [{"name": p.name, "value": _masked({"type": p.type, "value": p.value}), "source": p.source,
@@ -210,7 +211,7 @@ def params_get(ctx: click.Context, archive: str, flow: str, name: str, as_json: 
     Example:
       flowzip params get export.zip nightly_load psGlobal.DatasetDir
     """
-    chosen = _flow(ctx.obj["open"](archive), flow)
+    chosen = find_flow(ctx.obj["open"](archive), flow)
     for parameter in chosen.runtime_parameters:
         if parameter.name == name:
             emit("parameter", {"name": name, "value": _masked({"type": parameter.type, "value": parameter.value}),
@@ -247,7 +248,7 @@ def params_set(archive: Archive, flow: str, assignments: tuple[str, ...],
     """
     if not assignments and not value_sets:
         raise click.UsageError("give NAME=VALUE assignments or --value-set SET=VALUESET")
-    chosen = _flow(archive, flow)
+    chosen = find_flow(archive, flow)
     lines = []
     for set_name, value_set in _pairs(value_sets):
         chosen.set_runtime_value_set(set_name, value_set)

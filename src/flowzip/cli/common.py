@@ -1,0 +1,34 @@
+"""Helpers every command shares: finding a flow by name, and a progress bar for long runs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from ..archive import Archive
+from ..errors import NotFoundError
+
+
+def find_flow(archive: Archive, name: str) -> Any:
+    """The flow (or subflow) called *name*; a one-line error listing the flows otherwise."""
+    for collection in (archive.flows, archive.subflows):
+        for flow in collection:
+            if flow.name == name:
+                return flow
+    names = ", ".join((archive.flows.names() + archive.subflows.names())[:10]) or "none"
+    raise NotFoundError(f"no flow named {name!r}", archive=archive.path, hint=f"flows: {names}")
+
+
+@contextmanager
+def progress(total: int, label: str, *, threshold: int = 200) -> Iterator[Callable[..., None]]:
+    """Yield a step function: a bar on stderr when it is a terminal and the run is long, never in CI."""
+    if total < threshold or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield lambda *_: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield lambda *_: bar.update(1)
