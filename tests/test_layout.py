@@ -125,3 +125,24 @@ def test_arrange_command(demo: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.output)
     assert data["flows"]["rowgen_peek"]["overlaps"] == 0
+
+
+def test_fewer_crossings_than_the_sdk_layout() -> None:
+    """Never more crossings than the SDK's LayeredLayout on a flow, at most half of them in total."""
+    from layout_flows import primary, sdk_layout
+
+    flows = [layout_flow(size, seed) for size in (50, 100) for seed in (7, 8, 9)] + [layout_flow(250, 8)]
+    flows += [json.loads(path.read_text(encoding="utf-8")) for path in _real_flows()[::4]]
+    theirs_total = ours_total = compared = 0
+    for doc in flows:
+        doc = flowzip.assets.unwrap_flow_document(doc) or doc
+        theirs = sdk_layout(doc)
+        if theirs is None:
+            continue
+        ours = copy.deepcopy(doc)
+        arrange_flow(ours)
+        sdk, mine = metrics(primary(theirs)), metrics(primary(ours))
+        assert mine.crossings <= sdk.crossings and mine.overlaps == 0, (primary(doc)["id"], sdk, mine)
+        theirs_total, ours_total, compared = theirs_total + sdk.crossings, ours_total + mine.crossings, compared + 1
+    assert compared >= 6 and theirs_total > 0
+    assert ours_total * 2 <= theirs_total, (ours_total, theirs_total)

@@ -3,18 +3,28 @@
 The SDK's ``auto_arrange()`` only deletes stored positions so that the server lays
 the flow out again; flowzip computes the layout itself and writes ``x_pos`` /
 ``y_pos`` of every stage and comment, nothing else.  Steps, as in Sugiyama et
-al.: break cycles, assign layers (longest path, sources pulled next to their
-first consumer), add dummy nodes on long links, order each layer to reduce
-crossings (barycentre sweeps plus adjacent transpositions, keeping the best
-order seen), then assign coordinates compactly (columns 248 px apart, rows kept
-apart by the stages' heights, each stage pulled towards its neighbours).
-Separate pieces of a flow are stacked one below the other.  The same flow always
-gives the same positions.
+al. and Gansner et al. ("A technique for drawing directed graphs", 1993):
+
+1. break cycles (reverse the back edges of a depth-first search);
+2. assign layers with the least total link length (network simplex), so that
+   few links span several columns;
+3. add dummy nodes on the links that still do;
+4. order each layer to reduce crossings: barycentre sweeps down and up, adjacent
+   transpositions and sifting, keeping the best order seen; small flows get
+   extra restarts from seeded shuffles;
+5. assign y coordinates by sweeps that pull each node towards its neighbours,
+   long links hardest so that they run straight, each layer kept in order and
+   apart by a weighted isotonic fit; x is the column.
+
+Separate pieces of a flow are stacked one below the other.  The same flow
+always gives the same positions.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +38,12 @@ COLUMN_GAP = 200.0  # the platform layout's gap between columns (format.md §6)
 ROW_GAP = 72.0
 COMPONENT_GAP = 144.0
 ORIGIN = (48.0, 48.0)
-SWEEPS = 12
+SWEEPS = 24  # ordering sweeps at most, stopping after STALE without progress
+STALE = 4
+RESTART_SIZE = 900  # flows smaller than this get restarts: more the smaller they are
+MAX_RESTARTS = 12
+_ROOT = "\0root"
+COORDINATE_SWEEPS = 16
 
 
 @dataclass(frozen=True)
@@ -96,93 +111,204 @@ def _acyclic(graph: nx.DiGraph, order: dict[str, int]) -> nx.DiGraph:
 
 
 def _layers(dag: nx.DiGraph) -> dict[str, int]:
+    """Layers with the least total link length (Gansner et al.'s network simplex layering).
+
+    Minimising the sum of ``layer[b] - layer[a]`` under ``layer[b] - layer[a] >= 1`` is the
+    dual of a min-cost flow: solve that with networkx, then read the layers off as shortest
+    path potentials of the residual graph.  Fewer long links mean fewer dummy nodes and
+    fewer crossings than longest-path layering.
+    """
     layer: dict[str, int] = {}
-    for node in nx.topological_sort(dag):
-        layer[node] = max((layer[p] + 1 for p in dag.predecessors(node)), default=0)
-    # Pull every node as far right as its successors allow: sources sit next to their first consumer.
-    for node in reversed(list(nx.topological_sort(dag))):
-        successors = list(dag.successors(node))
-        if successors:
-            layer[node] = min(layer[s] for s in successors) - 1
+    if dag.number_of_edges():
+        flow_graph = nx.DiGraph()
+        for node in dag.nodes:
+            flow_graph.add_node(node, demand=dag.in_degree(node) - dag.out_degree(node))
+        flow_graph.add_edges_from(dag.edges, weight=-1)
+        try:
+            _, flow = nx.network_simplex(flow_graph)
+        except nx.NetworkXException:  # pragma: no cover - a DAG always has an optimum
+            flow = None
+        if flow is not None:
+            residual = nx.DiGraph()
+            residual.add_node(_ROOT)
+            for node in dag.nodes:
+                residual.add_edge(_ROOT, node, weight=0)
+            for a, b in dag.edges:
+                residual.add_edge(a, b, weight=-1)
+                if flow[a][b] > 0:
+                    residual.add_edge(b, a, weight=1)
+            distance = nx.single_source_bellman_ford_path_length(residual, _ROOT)
+            layer = {node: -distance[node] for node in dag.nodes}
+    if not layer or any(layer[b] - layer[a] < 1 for a, b in dag.edges):  # pragma: no cover - fallback
+        layer = {}
+        for node in nx.topological_sort(dag):
+            layer[node] = max((layer[p] + 1 for p in dag.predecessors(node)), default=0)
     base = min(layer.values(), default=0)
     return {node: value - base for node, value in layer.items()}
 
 
 def _crossings_between(upper: list[str], lower: list[str], edges: list[tuple[str, str]]) -> int:
+    """Crossings of the links between two adjacent layers: inversions of the targets' positions."""
     position = {node: i for i, node in enumerate(lower)}
     rank = {node: i for i, node in enumerate(upper)}
     pairs = sorted((rank[a], position[b]) for a, b in edges if a in rank and b in position)
     count = 0
     seen: list[int] = []
-    for _, target in pairs:  # inversions of the targets' positions = crossings
-        count += sum(1 for other in seen if other > target)
-        seen.append(target)
+    for _, target in pairs:
+        index = bisect.bisect_right(seen, target)
+        count += len(seen) - index
+        seen.insert(index, target)
     return count
 
 
 def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[str]]:
-    down: dict[str, list[str]] = {}
+    """Order every layer to reduce crossings: barycentre sweeps down and up, each followed by
+    adjacent transpositions that lower the crossings, keeping the best order seen."""
     up: dict[str, list[str]] = {}
+    down: dict[str, list[str]] = {}
     for a, b in edges:
         down.setdefault(a, []).append(b)
         up.setdefault(b, []).append(a)
-    by_layer_edges = [[(a, b) for a, b in edges if a in set(layers[i]) and b in set(layers[i + 1])]
-                      for i in range(len(layers) - 1)]
+    layer_of = {node: i for i, layer in enumerate(layers) for node in layer}
+    between = [[] for _ in range(max(len(layers) - 1, 0))]
+    for a, b in edges:
+        between[layer_of[a]].append((a, b))
 
     def total(order: list[list[str]]) -> int:
-        return sum(_crossings_between(order[i], order[i + 1], by_layer_edges[i]) for i in range(len(order) - 1))
+        return sum(_crossings_between(order[i], order[i + 1], between[i]) for i in range(len(order) - 1))
 
-    def sweep(order: list[list[str]], forward: bool) -> list[list[str]]:
-        result = [list(layer) for layer in order]
-        indices = range(1, len(result)) if forward else range(len(result) - 2, -1, -1)
+    position: dict[str, int] = {}
+
+    def renumber(layer: list[str]) -> None:
+        for index, node in enumerate(layer):
+            position[node] = index
+
+    def sweep(order: list[list[str]], forward: bool) -> None:
+        indices = range(1, len(order)) if forward else range(len(order) - 2, -1, -1)
         neighbours = up if forward else down
         for i in indices:
-            fixed = {node: j for j, node in enumerate(result[i - 1] if forward else result[i + 1])}
-            current = {node: j for j, node in enumerate(result[i])}
+            layer = order[i]
             keys = {}
-            for node in result[i]:
-                found = [fixed[n] for n in neighbours.get(node, []) if n in fixed]
-                keys[node] = (sum(found) / len(found) if found else current[node], current[node])
-            result[i] = sorted(result[i], key=keys.__getitem__)
-        return result
+            for node in layer:
+                found = [position[n] for n in neighbours.get(node, ())]
+                # Nodes without neighbours on that side stay where they are.
+                keys[node] = (sum(found) / len(found) if found else position[node], position[node])
+            layer.sort(key=keys.__getitem__)
+            renumber(layer)
 
-    def transpose(order: list[list[str]]) -> list[list[str]]:
-        result = [list(layer) for layer in order]
-        improved = True
-        rounds = 0
-        while improved and rounds < 4:
-            improved, rounds = False, rounds + 1
-            for i, layer in enumerate(result):
+    def neighbour_positions(layer: list[str]) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+        """Positions of each node's neighbours in the layers above and below (fixed while *layer* moves)."""
+        return {node: (tuple(position[n] for n in up.get(node, ())), tuple(position[n] for n in down.get(node, ())))
+                for node in layer}
+
+    def pair_crossings(mine: tuple[tuple[int, ...], tuple[int, ...]],
+                       theirs: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[int, int]:
+        """Crossings among the links of two nodes of a layer: with the first left, and with it right."""
+        left = right = 0
+        for own, other in zip(mine, theirs):
+            for a in own:
+                for b in other:
+                    if a > b:
+                        left += 1
+                    elif a < b:
+                        right += 1
+        return left, right
+
+    def transpose(order: list[list[str]]) -> None:
+        """Swap neighbours in a layer while that lowers crossings; revisit only layers next to a change."""
+        dirty = set(range(len(order)))
+        for _ in range(8):
+            changed: set[int] = set()
+            for index in sorted(dirty):
+                layer = order[index]
+                if len(layer) < 2:
+                    continue
+                known = neighbour_positions(layer)
                 for j in range(len(layer) - 1):
-                    before = _local(result, i, by_layer_edges)
-                    layer[j], layer[j + 1] = layer[j + 1], layer[j]
-                    if _local(result, i, by_layer_edges) < before:
-                        improved = True
-                    else:
-                        layer[j], layer[j + 1] = layer[j + 1], layer[j]
-        return result
+                    u, v = layer[j], layer[j + 1]
+                    uv, vu = pair_crossings(known[u], known[v])
+                    if vu < uv:
+                        layer[j], layer[j + 1] = v, u
+                        position[u], position[v] = j + 1, j
+                        changed.add(index)
+            if not changed:
+                return
+            dirty = {i for index in changed for i in (index - 1, index, index + 1) if 0 <= i < len(order)}
 
-    best, best_count = layers, total(layers)
-    current = layers
-    for iteration in range(SWEEPS):
-        current = sweep(current, forward=iteration % 2 == 0)
-        if sum(len(layer) for layer in current) <= 150:  # transposition is quadratic: small flows only
-            current = transpose(current)
-        count = total(current)
-        if count < best_count:
-            best, best_count = [list(layer) for layer in current], count
+    def sift(order: list[list[str]]) -> None:
+        """Move each node, one at a time, to the place in its layer where its links cross least."""
+        for layer in order:
+            if len(layer) < 3:
+                continue
+            known = neighbour_positions(layer)
+            for node in list(layer):
+                start = layer.index(node)
+                rest = layer[:start] + layer[start + 1:]
+                mine = known[node]
+                cost = best_cost = 0
+                best_place = 0
+                for place, other in enumerate(rest, start=1):
+                    node_left, other_left = pair_crossings(mine, known[other])
+                    cost += other_left - node_left
+                    if cost < best_cost or (cost == best_cost and abs(place - start) < abs(best_place - start)):
+                        best_cost, best_place = cost, place
+                if best_place != start:
+                    rest.insert(best_place, node)
+                    layer[:] = rest
+                    renumber(layer)
+
+    def improve(start: list[list[str]]) -> tuple[list[list[str]], int]:
+        current = [list(layer) for layer in start]
+        for layer in current:
+            renumber(layer)
+        best, best_count = [list(layer) for layer in current], total(current)
+        stale = 0
+        for iteration in range(SWEEPS):
+            if best_count == 0:
+                break
+            sweep(current, forward=iteration % 2 == 0)
+            transpose(current)
+            sift(current)
+            transpose(current)
+            count = total(current)
+            if count < best_count:
+                best, best_count, stale = [list(layer) for layer in current], count, 0
+            else:
+                stale += 1
+                if stale >= STALE:
+                    break
+        return best, best_count
+
+    best, best_count = improve(layers)
+    size = sum(len(layer) for layer in layers)
+    # Small flows can afford restarts from shuffled orders (seeded: the same flow, the same layout).
+    rng = random.Random(0)
+    for _ in range(min(MAX_RESTARTS, RESTART_SIZE // max(size, 1) - 1)):
         if best_count == 0:
             break
+        start = [rng.sample(layer, len(layer)) for layer in layers]
+        candidate, count = improve(start)
+        if count < best_count:
+            best, best_count = candidate, count
     return best
 
 
-def _local(order: list[list[str]], i: int, by_layer_edges: list[list[tuple[str, str]]]) -> int:
-    count = 0
-    if i > 0:
-        count += _crossings_between(order[i - 1], order[i], by_layer_edges[i - 1])
-    if i < len(order) - 1:
-        count += _crossings_between(order[i], order[i + 1], by_layer_edges[i])
-    return count
+def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
+    """Weighted least-squares fit of a non-decreasing sequence to *targets* (pool adjacent violators)."""
+    blocks: list[list[float]] = []  # [mean, weight, count]
+    for target, weight in zip(targets, weights):
+        blocks.append([target, weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean, weight_sum, count = blocks.pop()
+            previous = blocks[-1]
+            total_weight = previous[1] + weight_sum
+            previous[0] = (previous[0] * previous[1] + mean * weight_sum) / total_weight
+            previous[1] = total_weight
+            previous[2] += count
+    result: list[float] = []
+    for mean, _, count in blocks:
+        result.extend([mean] * int(count))
+    return result
 
 
 def _component_layout(graph: nx.MultiDiGraph, nodes: list[str], order: dict[str, int],
@@ -214,47 +340,52 @@ def _component_layout(graph: nx.MultiDiGraph, nodes: list[str], order: dict[str,
 
 def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
                  heights: dict[str, float]) -> dict[str, tuple[float, float]]:
-    """x by column; y stacked in order, then pulled towards neighbours while keeping order and gaps."""
-    def height(node: str) -> float:
-        return heights.get(node, 0.0 if node.startswith("\0") else STAGE_SIZE)
+    """x by column; y by repeated sweeps that pull every node towards its neighbours (links through
+    dummy nodes pulled hardest, so that long links run straight, as in Gansner et al.'s priority
+    weights) while keeping each layer's order and gaps (a weighted isotonic fit per layer)."""
+    def is_dummy(node: str) -> bool:
+        return node.startswith("\0")
 
-    def gap(node: str) -> float:
-        return ROW_GAP / 3 if node.startswith("\0") else ROW_GAP
-
-    neighbours: dict[str, list[str]] = {}
+    height = {node: heights.get(node, 0.0 if is_dummy(node) else STAGE_SIZE) for layer in layers for node in layer}
+    linked: dict[str, list[tuple[str, float]]] = {}
     for a, b in edges:
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    y: dict[str, float] = {}
+        weight = (1.0, 2.0, 8.0)[is_dummy(a) + is_dummy(b)]
+        linked.setdefault(a, []).append((b, weight))
+        linked.setdefault(b, []).append((a, weight))
+    # Work on centres: in a layer, centre[i + 1] - centre[i] >= half heights + gap, i.e. the centres
+    # minus fixed offsets must not decrease.
+    centre: dict[str, float] = {}
+    offsets: list[list[float]] = []
     for layer in layers:
-        top = 0.0
+        offset, previous, column = 0.0, None, []
         for node in layer:
-            y[node] = top
-            top += height(node) + gap(node)
-
-    def centre(node: str) -> float:
-        return y[node] + height(node) / 2
-
-    for _ in range(8):
-        for layer in layers:
-            wanted = []
-            for node in layer:
-                others = [centre(n) for n in neighbours.get(node, [])]
-                wanted.append(sum(others) / len(others) - height(node) / 2 if others else y[node])
-            # Keep order and gaps: place top to bottom, each as close to its wish as the one above allows,
-            # then shift the whole column so that it sits, on average, where its stages want to be.
-            placed: list[float] = []
-            for index in range(len(layer)):
-                lowest = placed[-1] + height(layer[index - 1]) + gap(layer[index - 1]) if placed else -math.inf
-                placed.append(max(wanted[index], lowest))
-            shift = sum(w - p for w, p in zip(wanted, placed)) / len(layer) if layer else 0.0
-            for node, value in zip(layer, placed):
-                y[node] = value + shift
-    top = min((y[n] for layer in layers for n in layer if not n.startswith("\0")), default=0.0)
+            if previous is not None:
+                offset += height[previous] / 2 + (ROW_GAP / 3 if is_dummy(previous) else ROW_GAP) + height[node] / 2
+            column.append(offset)
+            centre[node] = offset
+            previous = node
+        offsets.append(column)
+    weight_of = {node: sum(w for _, w in pulls) for node, pulls in linked.items()}
+    order = list(range(len(layers)))
+    for iteration in range(COORDINATE_SWEEPS):
+        for index in order if iteration % 2 == 0 else reversed(order):
+            layer = layers[index]
+            if not layer:
+                continue
+            targets, weights = [], []
+            for node, offset in zip(layer, offsets[index]):
+                weight = weight_of.get(node, 0.0)
+                wanted = sum(centre[n] * w for n, w in linked[node]) / weight if weight else centre[node]
+                targets.append(wanted - offset)
+                weights.append(weight or 0.01)
+            for node, value, offset in zip(layer, _isotonic(targets, weights), offsets[index]):
+                centre[node] = value + offset
+    y = {node: value - height[node] / 2 for node, value in centre.items()}
+    top = min((y[n] for layer in layers for n in layer if not is_dummy(n)), default=0.0)
     positions: dict[str, tuple[float, float]] = {}
     for column, layer in enumerate(layers):
         for node in layer:
-            if not node.startswith("\0"):
+            if not is_dummy(node):
                 positions[node] = (column * (STAGE_SIZE + COLUMN_GAP), round(y[node] - top, 1))
     return positions
 
