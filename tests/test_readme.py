@@ -20,9 +20,12 @@ def test_readme_opens_with_the_demo_and_the_test_command() -> None:
     demo, tests = _first_commands()
     assert demo.startswith("pip install . && flowzip ")
     assert "fixtures/demo/" in demo
-    assert tests == "pip install '.[test]' && python -m pytest"
+    assert tests == ("apt-get update && apt-get install -y --no-install-recommends chromium"
+                     " && pip install '.[test]' && python -m pytest")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert "python -m pip install --quiet '.[test]' && python -m pytest" in ci
+    # The same steps, quieter: apt-get's and pip's -q flags change what they print, not what they do.
+    assert ("apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null"
+            " && python -m pip install --quiet '.[test]' && python -m pytest") in ci
 
 
 def test_the_demo_command_runs_on_the_shipped_fixture(monkeypatch) -> None:  # noqa: ANN001

@@ -16,7 +16,7 @@ al. and Gansner et al. ("A technique for drawing directed graphs", 1993):
    long links hardest so that they run straight, each layer kept in order and
    apart by a weighted isotonic fit; x is the column.
 
-Separate pieces of a flow are stacked one below the other.  The same flow
+Separate pieces of a flow are packed in columns, largest first.  The same flow
 always gives the same positions.
 """
 
@@ -36,7 +36,8 @@ __all__ = ["Metrics", "arrange_flow", "metrics", "flow_boxes", "COLUMN_GAP", "RO
 STAGE_SIZE = 48.0
 COLUMN_GAP = 200.0  # the platform layout's gap between columns (format.md §6)
 ROW_GAP = 72.0
-COMPONENT_GAP = 144.0
+COMPONENT_GAP = 144.0  # between columns of separate pieces
+PIECE_GAP = 96.0  # between pieces in a column: room for the labels under the stages
 ORIGIN = (48.0, 48.0)
 SWEEPS = 24  # ordering sweeps at most, stopping after STALE without progress
 STALE = 4
@@ -399,16 +400,33 @@ def arrange_pipeline(pipeline: dict[str, Any], *, keep_existing: bool = False) -
     heights = {n: _height(max(len(set(graph.predecessors(n))), len(set(graph.successors(n))))) for n in graph}
     components = sorted((sorted(c, key=order.get) for c in nx.connected_components(undirected)),
                         key=lambda c: (-len(c), order[c[0]]))
-    positions: dict[str, tuple[float, float]] = {}
-    top = ORIGIN[1]
-    for component in components:
-        local = _component_layout(graph, component, order, heights)
-        bottom = max(y + heights.get(n, STAGE_SIZE) for n, (_, y) in local.items())
-        for node, (x, y) in local.items():
-            positions[node] = (ORIGIN[0] + x, top + y)
-        top += bottom + COMPONENT_GAP
+    laid = [_component_layout(graph, component, order, heights) for component in components]
+    positions = _pack(laid, heights)
     if keep_existing:
         positions = _respect_fixed(nodes, positions, heights)
+    return positions
+
+
+def _pack(laid: list[dict[str, tuple[float, float]]], heights: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Separate pieces of a flow in columns, largest first, top to bottom, a new column when one is
+    full, so that a flow of many small pieces stays about as wide as it is high (16:9) instead of
+    becoming one tall strip."""
+    sizes = []
+    for local in laid:
+        width = max(x for x, _ in local.values()) + STAGE_SIZE
+        height = max(y + heights.get(n, STAGE_SIZE) for n, (_, y) in local.items())
+        sizes.append((width, height))
+    area = sum((w + COMPONENT_GAP) * (h + PIECE_GAP) for w, h in sizes)
+    capacity = max([h for _, h in sizes] + [math.sqrt(area * 9 / 16)])
+    positions: dict[str, tuple[float, float]] = {}
+    left, top, column_width = ORIGIN[0], ORIGIN[1], 0.0
+    for local, (width, height) in zip(laid, sizes):
+        if top > ORIGIN[1] and top - ORIGIN[1] + height > capacity:
+            left, top, column_width = left + column_width + COMPONENT_GAP, ORIGIN[1], 0.0
+        for node, (x, y) in local.items():
+            positions[node] = (left + x, top + y)
+        top += height + PIECE_GAP
+        column_width = max(column_width, width)
     return positions
 
 
@@ -454,11 +472,14 @@ def arrange_flow(document: dict[str, Any], *, keep_existing: bool = False) -> No
             box = _node_box(node) if isinstance(node, dict) else None
             if box:
                 boxes.append(box)
-        _place_comments(pipeline, boxes)
+        _place_comments(pipeline, boxes, keep_existing=keep_existing)
 
 
-def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, float, float, float]]) -> None:
-    """Each comment beside (above) the stages it is attached to, free ones in a row below; none overlaps a stage."""
+def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, float, float, float]], *,
+                    keep_existing: bool = False) -> None:
+    """Each comment beside (above) the stages it is attached to, free ones in a row below; none overlaps a stage.
+
+    With *keep_existing*, comments that have a position keep it."""
     ui = (pipeline.get("app_data") or {}).get("ui_data") or {}
     comments = [c for c in ui.get("comments") or [] if isinstance(c, dict)]
     if not comments:
@@ -467,6 +488,13 @@ def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, flo
     occupied = list(stage_boxes)
     bottom = max((y + h for _, y, _, h in stage_boxes), default=ORIGIN[1])
     free_x = ORIGIN[0]
+    if keep_existing:
+        kept = [c for c in comments if isinstance(c.get("x_pos"), (int, float))
+                and isinstance(c.get("y_pos"), (int, float))]
+        occupied += [(float(c["x_pos"]), float(c["y_pos"]), float(c.get("width") or 175.0),
+                      float(c.get("height") or 60.0)) for c in kept]
+        kept_ids = {id(c) for c in kept}
+        comments = [c for c in comments if id(c) not in kept_ids]
     for comment in comments:
         width = float(comment.get("width") or 175.0)
         height = float(comment.get("height") or 60.0)

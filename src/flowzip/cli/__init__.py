@@ -16,9 +16,10 @@ from .. import __version__
 from ..archive import Archive, open_archive
 from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
-from .common import find_flow, progress
+from .common import pick_flow, progress
 from .edit import COMMANDS as EDIT_COMMANDS
 from .lint import COMMANDS as LINT_COMMANDS
+from .picture import COMMANDS as PICTURE_COMMANDS
 from .render import REPORTERS, emit
 from .runtime import COMMANDS as RUNTIME_COMMANDS
 
@@ -152,16 +153,7 @@ def show_command(ctx: click.Context, archive: str, flow: str | None, as_json: bo
     """
     from ..inspect import describe_flow
 
-    opened = _open(ctx, archive)
-    flows = opened.flows or opened.subflows
-    if flow is None:
-        if len(flows) != 1:
-            names = ", ".join(flows.names()[:10]) or "none"
-            raise FlowzipError(f"holds {len(flows)} flows; name one (flows: {names})", archive=archive)
-        chosen = flows[0]
-    else:
-        chosen = find_flow(opened, flow)
-    emit("flow", describe_flow(chosen), as_json)
+    emit("flow", describe_flow(pick_flow(_open(ctx, archive), flow)), as_json)
 
 
 @cli.command("cat")
@@ -250,7 +242,7 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
     emit("written", {"source": source, "output": written, "members": len(opened.members)}, as_json)
 
 
-for _command in EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS:
+for _command in EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMMANDS:
     cli.add_command(_command)
 
 

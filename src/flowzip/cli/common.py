@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ..archive import Archive
-from ..errors import NotFoundError
+from ..errors import FlowzipError, NotFoundError
 
 
 def find_flow(archive: Archive, name: str) -> Any:
@@ -22,6 +22,17 @@ def find_flow(archive: Archive, name: str) -> Any:
                 return flow
     names = ", ".join((archive.flows.names() + archive.subflows.names())[:10]) or "none"
     raise NotFoundError(f"no flow named {name!r}", archive=archive.path, hint=f"flows: {names}")
+
+
+def pick_flow(archive: Archive, name: str | None) -> Any:
+    """The flow called *name*, or the archive's only flow when *name* is None."""
+    if name is not None:
+        return find_flow(archive, name)
+    flows = archive.flows or archive.subflows
+    if len(flows) != 1:
+        names = ", ".join(flows.names()[:10]) or "none"
+        raise FlowzipError(f"holds {len(flows)} flows; name one (flows: {names})", archive=archive.path)
+    return flows[0]
 
 
 @contextmanager
