@@ -57,14 +57,18 @@ class Member:
     ``other``.  Content is read on first use; JSON is parsed on first use.
     """
 
-    __slots__ = ("archive", "name", "type", "asset_name", "part", "_data", "_orig", "_doc_ref", "_pinned",
-                 "_changed")
+    __slots__ = ("archive", "name", "type", "asset_name", "part", "source", "_data", "_orig", "_doc_ref",
+                 "_pinned", "_changed")
 
-    def __init__(self, archive: Archive, name: str, part: Part | None, data: bytes | None = None) -> None:
+    def __init__(self, archive: Archive, name: str, part: Part | None, data: bytes | None = None, *,
+                 source: Source | None = None) -> None:
         self.archive = archive
         self.name = name
         self.type, self.asset_name = classify(name, archive.root)
         self.part = part
+        #: Where the stored bytes live: the archive's own source, or another archive's for a member
+        #: brought over by an import or an export (its stored record can still be copied verbatim).
+        self.source = source if source is not None else archive._source
         self._data = data  # the current bytes, when known
         self._orig: bytes | None = None  # the stored bytes, once read
         self._doc_ref: weakref.ref[Document] | None = None  # the parsed document, while anything holds it
@@ -114,7 +118,12 @@ class Member:
 
     def _stored(self) -> bytes:
         assert self.part is not None
-        return self.archive._source.read(self.part)  # type: ignore[union-attr]
+        return self.source.read(self.part)  # type: ignore[union-attr]
+
+    @property
+    def foreign(self) -> bool:
+        """True for a member brought over from another archive (new to this archive's storage)."""
+        return self.part is not None and self.source is not self.archive._source
 
     def _original(self) -> bytes | None:
         """The stored bytes, kept once the member has changed (its style and spellings come from them)."""
@@ -174,10 +183,21 @@ class Member:
             self.read()
 
     def unchanged_in_output(self) -> bool:
-        """True when the member can be copied as stored (never changed, or changed back)."""
+        """True when the archive's own stored copy of the member stays as it is (never changed, or changed back)."""
+        if self.foreign:
+            return False
         if not self._changed or self.part is None:
             return not self._changed
         return self.part.name == self.name and self.payload() == self._original()
+
+    def verbatim_record(self) -> tuple[bytes, Any] | None:
+        """(ZIP bytes, entry) when the member's stored ZIP record can be copied as it is, else ``None``."""
+        entry = self.part.entry if self.part else None
+        if entry is None or not isinstance(self.source, ZipSource) or self.part.name != self.name:
+            return None
+        if self._changed and self.payload() != self._original():
+            return None
+        return self.source.data, entry
 
 
 @dataclass(frozen=True)
@@ -269,6 +289,38 @@ class Archive:
         if member.part is not None:
             self._removed[member.name] = member  # stored before: an in-place save deletes it
         self._by_type.clear()
+
+    def adopt(self, member: Member, name: str | None = None) -> Member:
+        """Bring *member* of another archive into this one as *name* (its own name relative to its
+        root, placed under this archive's root, by default), content as it is.
+
+        An existing member of that name is replaced in its place; a new one goes before a
+        trailing manifest, as in platform exports.  Unchanged, the member's stored ZIP record
+        is copied verbatim when this archive is saved as a ZIP under the same name.
+        """
+        if name is None:
+            name = self.root + member.name[len(member.archive.root):]
+        check_member_name(name, archive=self.path)
+        if member.changed or member.part is None:
+            adopted = Member(self, name, None, b"")
+            if member._pinned is not None:
+                adopted.set_json(copy.deepcopy(member._pinned.value))
+            else:
+                adopted.set_bytes(member.read())
+        else:
+            adopted = Member(self, name, member.part, source=member.source)
+        if name in self._members:
+            self._members[name] = adopted  # same name: a tree saved in place rewrites the file
+        else:
+            members = list(self._members.items())
+            if members and members[-1][1].type == "manifest":
+                members.insert(len(members) - 1, (name, adopted))
+                self._members = dict(members)
+            else:
+                self._members[name] = adopted
+            self._removed.pop(name, None)
+        self._by_type.clear()
+        return adopted
 
     def _member_for_write(self, name: str) -> Member:
         found = self._members.get(name) or self._members.get(self.root + name)
@@ -453,6 +505,36 @@ class Archive:
             self.update_flow(copy_view)
         return copy_view
 
+    # ------------------------------------------------------------------ export and import (format.md §5.3, §5.4)
+    def export_flow(self, flow: Flow | str, destination: str | os.PathLike[str], *,
+                    include_dependencies: bool = True, include_binaries: bool = False) -> Any:
+        """Write one flow, its jobs and its dependencies to a new archive (see :meth:`export_flows`)."""
+        return self.export_flows([flow], destination, include_dependencies=include_dependencies,
+                                 include_binaries=include_binaries)
+
+    def export_flows(self, flows: Any, destination: str | os.PathLike[str], *, include_dependencies: bool = True,
+                     include_binaries: bool = False) -> Any:
+        """Write *flows* (views or names, all of one type), their jobs and, with *include_dependencies*,
+        the closure of their dependencies to a new archive at *destination* (``.zip`` or a folder),
+        with a manifest in the platform's shape.  Returns an :class:`~flowzip.transfer.ExportResult`."""
+        from .transfer import export_flows
+
+        return export_flows(self, flows, destination, include_dependencies=include_dependencies,
+                            include_binaries=include_binaries)
+
+    def import_flows(self, source: Any, type: str = "batch", conflict_resolution: str = "rename",  # noqa: A002
+                     on_failure: str = "continue", import_only: bool = False, include_dependencies: bool = True,
+                     replace_mode: str = "hard", import_binaries: bool = False) -> Any:
+        """Merge *source* (an archive or a path) into this archive as the platform's import would
+        (the SDK's ``Project.import_flows`` parameters and defaults).  Returns an
+        :class:`~flowzip.transfer.ImportResponse`; save the archive to keep the result."""
+        from .transfer import import_flows
+
+        return import_flows(self, source, type=type, conflict_resolution=conflict_resolution,
+                            on_failure=on_failure, import_only=import_only,
+                            include_dependencies=include_dependencies, replace_mode=replace_mode,
+                            import_binaries=import_binaries)
+
     def update_parameter_set(self, parameter_set: ParameterSet) -> ParameterSet:
         """Store a parameter set's edited document in the archive."""
         if parameter_set.archive is not self or parameter_set.member.name not in self._members:
@@ -585,8 +667,9 @@ class Archive:
         dos_time, dos_date = dos_timestamp(_source_date_epoch())
         for member in self._members.values():
             entry = member.part.entry if member.part else None
-            if entry is not None and isinstance(source, ZipSource) and member.unchanged_in_output():
-                writer.copy(source.data, entry)
+            record = member.verbatim_record()
+            if record is not None:
+                writer.copy(*record)
             elif member.type == "directory":
                 writer.add(member.name, b"", dos_time=dos_time, dos_date=dos_date, template=entry, compress=False)
             else:

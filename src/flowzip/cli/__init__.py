@@ -22,6 +22,7 @@ from .lint import COMMANDS as LINT_COMMANDS
 from .picture import COMMANDS as PICTURE_COMMANDS
 from .render import REPORTERS, emit
 from .runtime import COMMANDS as RUNTIME_COMMANDS
+from .transfer import COMMANDS as TRANSFER_COMMANDS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -242,7 +243,7 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
     emit("written", {"source": source, "output": written, "members": len(opened.members)}, as_json)
 
 
-for _command in EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMMANDS:
+for _command in EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMMANDS + TRANSFER_COMMANDS:
     cli.add_command(_command)
 
 

@@ -1,0 +1,325 @@
+"""What a flow, subflow or job depends on, and how to re-point those references to a new name.
+
+A flow refers to its dependencies by name (format.md §1.5): parameter sets in
+``external_paramsets`` and in ``#set.param#`` strings anywhere, project connections
+in connector stages, external subflows in super nodes, data definitions in column
+metadata (``table_def``), build / wrapped / custom stages by ``op``, function
+libraries in ``app_data.datastage.function_libraries``, Java libraries in Java
+Integration stages.  A job refers to its parameter sets.  The platform looks
+dependencies up by file stem == referenced name, and so does flowzip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .assets import unwrap_flow_document
+from .errors import FlowzipError
+
+if TYPE_CHECKING:
+    from .archive import Archive, Member
+
+__all__ = ["Reference", "DEPENDENCY_FOLDERS", "document_references", "job_references", "dependency_members",
+           "closure", "repoint", "repoint_job", "rename_in_asset"]
+
+#: Asset folders that hold what flows depend on, in the order an import brings them in: things other
+#: assets refer to come before what refers to them (format.md §1.2).
+DEPENDENCY_FOLDERS = (
+    "parameter_set",
+    "connection",
+    "data_definition",
+    "data_intg_message_handler",
+    "data_intg_java_library",
+    "data_intg_parallel_function",
+    "function_library",
+    "data_intg_build_stage",
+    "data_intg_wrapped_stage",
+    "data_intg_custom_stage",
+    "custom_stage_library",
+    "ds_match_specification",
+    "ds_xml_schema_library",
+    "data_intg_data_set",
+    "standardization_rule",
+    "data_intg_subflow",
+    "data_intg_test_case",
+)
+
+CUSTOM_KINDS = {0: "data_intg_custom_stage", 1: "data_intg_build_stage", 2: "data_intg_wrapped_stage"}
+NO_ASSET_CONNECTIONS = (None, "", "local", "app_defined")
+PARAMETER_REFERENCE = re.compile(r"#([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)#")
+
+
+@dataclass(frozen=True, order=True)
+class Reference:
+    """A dependency named by a flow or job: the asset folder it lives in and its name (file stem)."""
+
+    folder: str
+    name: str
+
+
+def _nodes(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for pipeline in document.get("pipelines") or []:
+        for node in (pipeline.get("nodes") or []) if isinstance(pipeline, dict) else []:
+            if isinstance(node, dict):
+                yield node
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _external_subflow(node: dict[str, Any]) -> str | None:
+    ref = node.get("subflow_ref") if node.get("type") == "super_node" else None
+    name = ref.get("name") if isinstance(ref, dict) else None
+    if not name or not ref.get("url") or (node.get("parameters") or {}).get("stage_type") == "XMLStage":
+        return None  # local subflows live in the same document; XML stages are not subflow assets
+    return name
+
+
+def document_references(document: Any, parameter_sets: Iterable[str] | None = None) -> set[Reference]:
+    """The dependencies a flow or subflow document names.
+
+    ``#set.param#`` strings count as a reference to ``set`` when *parameter_sets* (the
+    names that exist) includes it, or always when *parameter_sets* is None.
+    """
+    doc = unwrap_flow_document(document) or document
+    found: set[Reference] = set()
+    if not isinstance(doc, dict):
+        return found
+    for entry in doc.get("external_paramsets") or []:
+        if isinstance(entry, dict) and entry.get("name") and entry["name"] != "PROJDEF":
+            found.add(Reference("parameter_set", entry["name"]))
+    known = set(parameter_sets) if parameter_sets is not None else None
+    for text in _strings(doc):
+        if "#" in text:
+            for match in PARAMETER_REFERENCE.finditer(text):
+                if known is None or match.group(1) in known:
+                    found.add(Reference("parameter_set", match.group(1)))
+    for node in _nodes(doc):
+        connection = node.get("connection")
+        if isinstance(connection, dict):
+            if connection.get("ref") not in NO_ASSET_CONNECTIONS and connection.get("name"):
+                found.add(Reference("connection", connection["name"]))
+            data = connection.get("connData")
+            if isinstance(data, dict) and data.get("op") == "existing-asset" and data.get("connectionName"):
+                found.add(Reference("connection", data["connectionName"]))
+        subflow = _external_subflow(node)
+        if subflow:
+            found.add(Reference("data_intg_subflow", subflow))
+        datastage = (node.get("app_data") or {}).get("datastage") or {}
+        kind = CUSTOM_KINDS.get(datastage.get("custom_optype")) if isinstance(datastage, dict) else None
+        if kind and datastage.get("custom_op_asset_id") and node.get("op"):
+            found.add(Reference(kind, node["op"]))
+        java = (node.get("parameters") or {}).get("asset_name") if isinstance(node.get("parameters"), dict) else None
+        if isinstance(java, str) and java and node.get("op") in ("JavaStagePX", "JavaIntegration", "Java_Integration"):
+            found.add(Reference("data_intg_java_library", java))
+    for schema in doc.get("schemas") or []:
+        for field in (schema.get("fields") or []) if isinstance(schema, dict) else []:
+            table = (field.get("app_data") or {}).get("table_def") if isinstance(field, dict) else None
+            if isinstance(table, str) and table:
+                found.add(Reference("data_definition", table))
+    datastage = (doc.get("app_data") or {}).get("datastage") or {}
+    if isinstance(datastage, dict):
+        for library in datastage.get("function_libraries") or []:
+            if isinstance(library, dict) and library.get("asset_name"):
+                found.add(Reference("data_intg_parallel_function", library["asset_name"]))
+        for handler in datastage.get("external_message_handlers") or []:
+            # Asset ids (the SDK's reader, commented out, looks them up as such); a name also matches.
+            key = handler.get("asset_id") or handler.get("name") if isinstance(handler, dict) else handler
+            if isinstance(key, str) and key:
+                found.add(Reference("data_intg_message_handler", key))
+    return found
+
+
+def job_references(job_document: Any) -> set[Reference]:
+    """The parameter sets a job names (``entity.job.parameter_sets``)."""
+    body = ((job_document or {}).get("entity") or {}).get("job") if isinstance(job_document, dict) else None
+    found = set()
+    for entry in (body.get("parameter_sets") or []) if isinstance(body, dict) else []:
+        if isinstance(entry, dict) and entry.get("name") and entry["name"] != "PROJDEF":
+            found.add(Reference("parameter_set", entry["name"]))
+    return found
+
+
+def dependency_members(archive: Archive, reference: Reference) -> list[Member]:
+    """The members that hold *reference* in *archive* (a custom stage brings its library, a function
+    library its shared object); empty when the archive lacks it."""
+    found = [m for m in archive._typed(reference.folder) if m.asset_name == reference.name]
+    if not found and reference.folder == "data_intg_message_handler":
+        found = [m for m in archive._typed(reference.folder) if _asset_id(m) == reference.name]
+    if found and reference.folder == "data_intg_custom_stage":
+        found += [m for m in archive._typed("custom_stage_library") if m.asset_name == "lib_" + reference.name]
+    if found and reference.folder == "data_intg_parallel_function":
+        found += [m for m in archive._typed("function_library") if m.asset_name == reference.name]
+    return found
+
+
+def _asset_id(member: Member) -> str | None:
+    try:
+        doc = member.json()
+    except FlowzipError:
+        return None
+    metadata = doc.get("metadata") if isinstance(doc, dict) else None
+    return metadata.get("asset_id") if isinstance(metadata, dict) else None
+
+
+def member_references(archive: Archive, member: Member) -> set[Reference]:
+    """What one member names: a flow or subflow's dependencies, a job's parameter sets."""
+    if not member.is_json:
+        return set()
+    doc = member.json()
+    if member.type in ("data_intg_flow", "data_intg_subflow"):
+        return document_references(doc, {m.asset_name for m in archive._typed("parameter_set")})
+    if member.type == "job":
+        return job_references(doc)
+    return set()
+
+
+def closure(archive: Archive, members: Iterable[Member]) -> tuple[list[Member], set[Reference]]:
+    """*members* and everything they depend on, transitively (subflows' own dependencies too),
+    in archive order; and the references the archive cannot satisfy."""
+    chosen: dict[str, Member] = {}
+    missing: set[Reference] = set()
+    queue = list(members)
+    while queue:
+        member = queue.pop()
+        if member.name in chosen:
+            continue
+        chosen[member.name] = member
+        for reference in sorted(member_references(archive, member)):
+            found = dependency_members(archive, reference)
+            if not found:
+                missing.add(reference)
+            queue.extend(m for m in found if m.name not in chosen)
+    order = {m.name: i for i, m in enumerate(archive.members)}
+    return sorted(chosen.values(), key=lambda m: order.get(m.name, len(order))), missing
+
+
+# --------------------------------------------------------------------------- re-pointing
+
+
+def _replace_parameter_set(value: Any, old: str, new: str) -> tuple[Any, int]:
+    """*value* with ``#old.x#`` spelt ``#new.x#`` in every string; and how many strings changed."""
+    pattern = re.compile(r"#" + re.escape(old) + r"\.([A-Za-z0-9_$]+)#")
+    changed = 0
+
+    def walk(item: Any) -> Any:
+        nonlocal changed
+        if isinstance(item, str):
+            if "#" + old + "." in item:
+                replaced = pattern.sub(lambda m: f"#{new}.{m.group(1)}#", item)
+                if replaced != item:
+                    changed += 1
+                return replaced
+            return item
+        if isinstance(item, dict):
+            for key, sub in item.items():
+                item[key] = walk(sub)
+            return item
+        if isinstance(item, list):
+            for index, sub in enumerate(item):
+                item[index] = walk(sub)
+            return item
+        return item
+
+    return walk(value), changed
+
+
+def repoint(document: Any, folder: str, old: str, new: str) -> int:
+    """Re-point every reference of a flow or subflow *document* to the asset *old* of *folder* at *new*,
+    in place; returns how many places changed."""
+    doc = unwrap_flow_document(document) or document
+    if not isinstance(doc, dict) or old == new:
+        return 0
+    changed = 0
+    if folder == "parameter_set":
+        for entry in doc.get("external_paramsets") or []:
+            if isinstance(entry, dict) and entry.get("name") == old:
+                entry["name"] = new
+                changed += 1
+        _, count = _replace_parameter_set(doc, old, new)
+        return changed + count
+    for node in _nodes(doc):
+        if folder == "connection" and isinstance(node.get("connection"), dict):
+            connection = node["connection"]
+            if connection.get("name") == old and connection.get("ref") not in NO_ASSET_CONNECTIONS:
+                connection["name"] = new
+                changed += 1
+            data = connection.get("connData")
+            if isinstance(data, dict) and data.get("op") == "existing-asset" and data.get("connectionName") == old:
+                data["connectionName"] = new
+                changed += 1
+        elif folder == "data_intg_subflow" and _external_subflow(node) == old:
+            node["subflow_ref"]["name"] = new
+            changed += 1
+        elif folder in CUSTOM_KINDS.values():
+            datastage = (node.get("app_data") or {}).get("datastage") or {}
+            if isinstance(datastage, dict) and CUSTOM_KINDS.get(datastage.get("custom_optype")) == folder \
+                    and node.get("op") == old:
+                node["op"] = new
+                changed += 1
+        elif folder == "data_intg_java_library" and isinstance(node.get("parameters"), dict) \
+                and node["parameters"].get("asset_name") == old:
+            node["parameters"]["asset_name"] = new
+            changed += 1
+    if folder == "data_definition":
+        for schema in doc.get("schemas") or []:
+            for field in (schema.get("fields") or []) if isinstance(schema, dict) else []:
+                app = field.get("app_data") if isinstance(field, dict) else None
+                if isinstance(app, dict) and app.get("table_def") == old:
+                    app["table_def"] = new
+                    changed += 1
+    if folder == "data_intg_parallel_function":
+        datastage = (doc.get("app_data") or {}).get("datastage") or {}
+        for library in (datastage.get("function_libraries") or []) if isinstance(datastage, dict) else []:
+            if isinstance(library, dict) and library.get("asset_name") == old:
+                library["asset_name"] = new
+                changed += 1
+    return changed
+
+
+def repoint_job(job_document: Any, folder: str, old: str, new: str) -> int:
+    """Re-point a job's references to parameter set *old* (its selection, overrides and values) at *new*."""
+    body = ((job_document or {}).get("entity") or {}).get("job") if isinstance(job_document, dict) else None
+    if folder != "parameter_set" or not isinstance(body, dict) or old == new:
+        return 0
+    changed = 0
+    for entry in body.get("parameter_sets") or []:
+        if isinstance(entry, dict) and entry.get("name") == old:
+            entry["name"] = new
+            changed += 1
+    for entry in body.get("job_parameters") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"].startswith(old + "."):
+            entry["name"] = new + entry["name"][len(old):]
+            changed += 1
+    _, count = _replace_parameter_set(body, old, new)
+    return changed + count
+
+
+def rename_in_asset(document: Any, folder: str, old: str, new: str) -> int:
+    """Set the asset's own name inside its document (where the platform keeps one) from *old* to *new*."""
+    if not isinstance(document, dict):
+        return 0
+    holders: list[dict[str, Any]] = []
+    if folder == "parameter_set" and isinstance(document.get("parameter_set"), dict):
+        holders.append(document["parameter_set"])
+    else:
+        holders.append(document)
+        if isinstance(document.get("metadata"), dict):
+            holders.append(document["metadata"])
+    changed = 0
+    for holder in holders:
+        if holder.get("name") == old:
+            holder["name"] = new
+            changed += 1
+    return changed

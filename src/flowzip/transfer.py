@@ -1,0 +1,773 @@
+"""Export and import, offline: archives in, archives out, under the platform's rules (format.md §5.3, §5.4).
+
+``export_flows`` writes a new archive with some flows, their jobs and (by default)
+the closure of their dependencies, with a manifest in the platform's shape.
+
+``import_flows`` merges a *source* archive into a *target* archive (an export or a
+Git tree of the project as it stands) the way ``Project.import_flows`` would change
+the project: what collides by name is skipped, replaced or renamed, renamed
+dependencies are re-pointed in the imported flows and jobs, and a response in the
+platform's vocabulary says what happened to every asset.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import jsonio
+from .assets import document_kind_error, unwrap_flow_document
+from .dependencies import (
+    DEPENDENCY_FOLDERS,
+    Reference,
+    closure,
+    document_references,
+    rename_in_asset,
+    repoint,
+    repoint_job,
+)
+from .errors import DocumentError, FlowzipError
+from .folders import MANIFEST_NAME
+
+if TYPE_CHECKING:
+    from .archive import Archive, Member
+    from .flow import Flow
+
+__all__ = ["ExportResult", "ImportResponse", "ImportedAsset", "export_flows", "import_flows", "split_flows",
+           "CONFLICT_RESOLUTIONS", "ON_FAILURE", "REPLACE_MODES"]
+
+CONFLICT_RESOLUTIONS = ("skip", "rename", "replace")
+ON_FAILURE = ("continue", "stop")
+REPLACE_MODES = ("soft", "hard")
+JOB_SUFFIX = ".DataStage job"
+
+#: The import response's asset ``type`` for each folder (format.md §5.3; ``px_job`` is a batch flow).
+RESPONSE_TYPES = {
+    "data_intg_flow": "px_job", "parameter_set": "parameter_set", "connection": "connection",
+    "data_definition": "table_def", "data_intg_subflow": "subflow", "data_intg_message_handler": "message_handler",
+    "data_intg_build_stage": "build_stage", "data_intg_wrapped_stage": "wrapped_stage",
+    "data_intg_custom_stage": "custom_stage", "custom_stage_library": "custom_stage_library",
+    "data_intg_java_library": "data_intg_java_library", "data_intg_parallel_function": "data_intg_parallel_function",
+    "function_library": "function_library", "ds_xml_schema_library": "xml_schema_library",
+    "data_intg_data_set": "data_intg_data_set", "data_intg_test_case": "data_intg_test_case", "job": "job",
+    "px_executables": "px_executables",
+}
+#: The kind in ``<kind>_renamed`` / ``<kind>_skipped`` / ``<kind>_replacement_succeeded`` statuses.
+STATUS_KINDS = {
+    "parameter_set": "parameter_set", "connection": "connection", "data_definition": "table_definition",
+    "data_intg_subflow": "subflow", "data_intg_message_handler": "message_handler",
+    "data_intg_build_stage": "build_stage", "data_intg_wrapped_stage": "wrapped_stage",
+    "data_intg_custom_stage": "custom_stage", "data_intg_test_case": "test_case",
+}
+#: What a flow that needs a missing dependency is warned about (the platform's warning types).
+MISSING_WARNINGS = {
+    "parameter_set": "missing_parameter_set", "connection": "missing_data_connection",
+    "data_intg_subflow": "missing_subflow", "data_definition": "missing_table_definition",
+}
+#: Members that travel with their owner, not on their own.
+FOLLOWERS = {"custom_stage_library": "data_intg_custom_stage", "function_library": "data_intg_parallel_function"}
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class ImportedAsset:
+    """What the import did with one asset of the source (an entry of ``import_data_flows``)."""
+
+    type: str
+    name: str
+    original_name: str
+    status: str  # imported, renamed, replaced, skipped, failed
+    conflict_resolution_status: str | None = None
+    errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    job_name: str | None = None
+    member: str | None = None  # where it is in the result
+
+
+@dataclass
+class ImportResponse:
+    """The import's outcome, shaped like the platform's import record (format.md §5.3)."""
+
+    status: str  # completed or cancelled
+    conflict_resolution: str
+    on_failure: str
+    replace_mode: str
+    include_dependencies: bool
+    import_only: bool
+    import_binaries: bool
+    import_data_flows: list[ImportedAsset] = field(default_factory=list)
+    missing_assets: list[dict[str, str]] = field(default_factory=list)
+    import_error: str | None = None
+
+    @property
+    def tally(self) -> dict[str, int]:
+        counts = {"total": len(self.import_data_flows), "imported": 0, "renamed": 0, "replaced": 0, "skipped": 0,
+                  "failed": 0}
+        for entry in self.import_data_flows:
+            if entry.status in ("imported", "renamed", "replaced"):
+                counts["imported"] += 1  # renamed and replaced count as imported, as on the platform
+            if entry.status in counts and entry.status not in ("imported", "total"):
+                counts[entry.status] += 1
+        return counts
+
+    def imported_flows(self) -> list[ImportedAsset]:
+        """The flows that were imported (also renamed or replaced ones), as the SDK's ``imported_flows()``."""
+        return [e for e in self.import_data_flows
+                if e.type == "px_job" and e.status in ("imported", "renamed", "replaced")]
+
+    @property
+    def failed(self) -> list[ImportedAsset]:
+        return [e for e in self.import_data_flows if e.status == "failed"]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["tally"] = self.tally
+        return data
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: the path, its members, and the dependencies the archive could not supply."""
+
+    path: str
+    members: list[str]
+    flows: list[str]
+    missing: list[Reference]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "members": self.members, "flows": self.flows,
+                "missing": [{"type": r.folder, "name": r.name} for r in self.missing]}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _relative(member: Member) -> str:
+    return member.name[len(member.archive.root):]
+
+
+def _renamed_path(relative: str, old: str, new: str) -> str:
+    """*relative* (``folder/…/old.ext``) with the asset's name changed in every part after the folder."""
+    parts = relative.split("/")
+    out = [parts[0]]
+    for part in parts[1:-1]:
+        out.append(new if part == old else part)
+    last = parts[-1]
+    out.append(new + last[len(old):] if last.startswith(old + ".") or last == old else last)
+    return "/".join(out)
+
+
+def _jobs_of(archive: Archive, flow_name: str) -> list[Member]:
+    """Job members that run the flow called *flow_name* (``flow_name``, or the manifest's mapping)."""
+    mapped = set()
+    manifest = archive.manifest
+    if manifest is not None:
+        mapped = {e.get("job") for e in manifest.flow_job_mapping if e.get("flow") == flow_name}
+    found = []
+    for member in archive._typed("job"):
+        body = _job_body(member)
+        if member.asset_name in mapped or (body is not None and body.get("flow_name") == flow_name
+                                           and body.get("asset_ref_type") in (None, "data_intg_flow")):
+            found.append(member)
+    return found
+
+
+def _job_body(member: Member) -> dict[str, Any] | None:
+    try:
+        doc = member.json()
+    except FlowzipError:
+        return None
+    body = ((doc or {}).get("entity") or {}).get("job") if isinstance(doc, dict) else None
+    return body if isinstance(body, dict) else None
+
+
+def _same_content(a: Member, b: Member) -> bool:
+    """Same bytes, or the same JSON document (style aside)."""
+    first, second = a.read(), b.read()
+    if first == second:
+        return True
+    if a.is_json and b.is_json:
+        try:
+            return jsonio.loads(first) == jsonio.loads(second)
+        except FlowzipError:
+            return False
+    return False
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name_1``, ``name_2``, … : the first that is free (see docs/import-export.md for why)."""
+    number = 1
+    while f"{name}_{number}" in taken:
+        number += 1
+    return f"{name}_{number}"
+
+
+def _manifest_document(source: Archive | None, members: list[Member], mapping: list[dict[str, str]]) -> dict:
+    """A manifest in the platform's shape (format.md §1.3), keeping the source manifest's other keys."""
+    base: dict[str, Any] = {}
+    if source is not None and source.manifest is not None:
+        try:
+            base = copy.deepcopy(source.manifest.member.json())
+        except FlowzipError:
+            base = {}
+    if not isinstance(base, dict):
+        base = {}
+    assets = []
+    for member in members:
+        if member.asset_name is None or member.type in ("manifest",):
+            continue
+        entry = {"name": member.asset_name, "type": member.type}
+        parts = _relative(member).split("/")
+        if len(parts) > 2:
+            entry["location"] = "/".join(parts[1:-1])
+        assets.append(entry)
+    base["assets"] = assets
+    base["flow_job_mapping"] = mapping
+    if "project_name" not in base and "project" not in base:
+        base = {"project_name": "", **base}
+    return base
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _resolve_flows(archive: Archive, flows: Iterable[Flow | str]) -> list[Any]:
+    resolved = []
+    for item in flows:
+        if isinstance(item, str):
+            found = [f for f in list(archive.flows) + list(archive.subflows) if f.name == item]
+            if not found:
+                names = ", ".join(archive.flows.names()[:10]) or "none"
+                raise FlowzipError(f"no flow named {item!r}", archive=archive.path, hint=f"flows: {names}")
+            resolved.append(found[0])
+        else:
+            if item.archive is not archive:
+                raise FlowzipError("the flow does not belong to this archive", flow=item.name)
+            resolved.append(item)
+    if not resolved:
+        raise FlowzipError("no flows to export", archive=archive.path, hint="name at least one flow")
+    kinds = {f.member.type for f in resolved}
+    if len(kinds) > 1:
+        raise FlowzipError("all flows of an export must be of one type (batch flows or subflows), as the SDK "
+                           "requires", archive=archive.path)
+    return resolved
+
+
+def export_members(archive: Archive, flows: Iterable[Flow | str], *, include_dependencies: bool = True,
+                   include_binaries: bool = False) -> tuple[list[Member], list[Any], set[Reference],
+                                                             list[dict[str, str]]]:
+    """The members an export of *flows* holds, the flows, the missing dependencies and the job mapping."""
+    chosen = _resolve_flows(archive, flows)
+    roots: list[Member] = []
+    mapping: list[dict[str, str]] = []
+    for flow in chosen:
+        roots.append(flow.member)
+        for job in _jobs_of(archive, flow.name):
+            roots.append(job)
+            mapping.append({"flow": flow.name, "job": job.asset_name, "type": flow.member.type})
+        if include_binaries:
+            roots += [m for m in archive._typed("px_executables") if m.asset_name == flow.name]
+    if include_dependencies:
+        members, missing = closure(archive, roots)
+    else:
+        order = {m.name: i for i, m in enumerate(archive.members)}
+        members, missing = sorted(set(roots), key=lambda m: order[m.name]), set()
+    return members, chosen, missing, mapping
+
+
+def export_flows(archive: Archive, flows: Iterable[Flow | str], destination: str | os.PathLike[str], *,
+                 include_dependencies: bool = True, include_binaries: bool = False) -> ExportResult:
+    """Write a new archive (a ZIP when *destination* ends in ``.zip``, else a folder) with *flows*, their
+    jobs and, with *include_dependencies*, everything they depend on (format.md §5.4).
+
+    Members are written under the export's own layout (no ``datastage/`` prefix); unchanged ones
+    keep their bytes (their ZIP records are copied).  A manifest lists what the export holds.
+    """
+    from .archive import Archive as ArchiveClass
+
+    dest = os.fspath(destination)
+    if archive._is_input(dest):
+        raise FlowzipError("refusing to overwrite the input", archive=dest, hint="export to another path")
+    members, chosen, missing, mapping = export_members(archive, flows, include_dependencies=include_dependencies,
+                                                       include_binaries=include_binaries)
+    out = ArchiveClass(None)
+    for member in members:
+        out.adopt(member, _relative(member))
+    for marker in archive._typed("encrypted_marker"):
+        out.adopt(marker, _relative(marker))  # secrets in the export stay encrypted with the same key
+    manifest = _manifest_document(archive, members, mapping)
+    original = archive.manifest.member.read() if archive.manifest is not None else None
+    out.write_bytes(MANIFEST_NAME, jsonio.dumps_like(manifest, original))
+    written = out.save(dest)
+    return ExportResult(written, [m.name for m in out.members], [f.name for f in chosen], sorted(missing))
+
+
+def split_flows(archive: Archive, folder: str | os.PathLike[str], *, include_dependencies: bool = True,
+                include_binaries: bool = False,
+                progress: Callable[[str], None] | None = None) -> list[ExportResult]:
+    """One archive per batch flow, ``<folder>/<flow>.zip``, each with its jobs and dependencies."""
+    target = os.fspath(folder)
+    os.makedirs(target, exist_ok=True)
+    results = []
+    for name in archive.flows.names():
+        if progress:
+            progress(name)
+        results.append(export_flows(archive, [name], os.path.join(target, name + ".zip"),
+                                    include_dependencies=include_dependencies, include_binaries=include_binaries))
+    return results
+
+
+# --------------------------------------------------------------------------- import
+
+
+class _Failure(Exception):
+    def __init__(self, kind: str, description: str) -> None:
+        super().__init__(description)
+        self.kind = kind
+        self.description = description
+
+
+def _readable(member: Member) -> None:
+    """Raise _Failure when the member cannot be imported (bad JSON, wrong document)."""
+    kind = f"{RESPONSE_TYPES.get(member.type, member.type)}_creation_failed"
+    if member.type == "data_intg_flow":
+        kind = "flow_creation_failed"
+    try:
+        data = member.read()
+        if member.is_json:
+            doc = jsonio.loads(data, member=member.name)
+            wrong = document_kind_error(member, doc)
+            if wrong:
+                raise _Failure(kind, wrong)
+    except DocumentError as exc:  # a broken ZIP record (ArchiveError) is not an asset's failure: it stops all
+        raise _Failure(kind, str(exc)) from None
+
+
+class _Importer:
+    def __init__(self, target: Archive, source: Archive, options: dict[str, Any]) -> None:
+        self.target = target
+        self.source = source
+        self.options = options
+        self.response = ImportResponse(status="completed", **options)
+        self.actions: list[Callable[[], None]] = []
+        self.renames: dict[tuple[str, str], str] = {}  # (folder, original name) -> name in the target
+        self.flow_outcome: dict[str, ImportedAsset] = {}  # original flow name -> its entry
+        # Names per folder as the target will hold them once the planned actions are applied.
+        self.names: dict[str, set[str]] = {}
+        for member in target.members:
+            if member.asset_name is not None:
+                self.names.setdefault(member.type, set()).add(member.asset_name)
+        self.incoming: dict[str, set[str]] = {}
+        for member in source.members:
+            if member.asset_name is not None:
+                self.incoming.setdefault(member.type, set()).add(member.asset_name)
+        self.stopped = False
+        self.placed: set[str] = set()  # members the import writes
+        self.manifest_assets: list[tuple[str, str, str | None]] = []  # (name, type, location) to list
+        self.manifest_removed: list[tuple[str, str]] = []
+        self.mapping: list[dict[str, str]] = []
+
+    # -- planning
+    def fail(self, entry: ImportedAsset, failure: _Failure) -> None:
+        entry.status = "failed"
+        entry.errors.append({"type": failure.kind, "name": entry.original_name, "description": failure.description})
+        if entry.conflict_resolution_status and entry.conflict_resolution_status.endswith("replacement_succeeded"):
+            entry.conflict_resolution_status = entry.conflict_resolution_status.replace("succeeded", "failed")
+        if self.options["on_failure"] == "stop":
+            self.stopped = True
+
+    def status_for(self, folder: str, outcome: str) -> str:
+        if folder == "data_intg_flow":
+            return {"renamed": "import_flow_renamed", "skipped": "import_flow_skipped",
+                    "replaced": "flow_replacement_succeeded"}[outcome]
+        kind = STATUS_KINDS.get(folder, RESPONSE_TYPES.get(folder, folder))
+        return {"renamed": f"{kind}_renamed", "skipped": f"{kind}_skipped",
+                "replaced": f"{kind}_replacement_succeeded"}[outcome]
+
+    def target_members(self, folder: str, name: str) -> list[Member]:
+        return [m for m in self.target._typed(folder) if m.asset_name == name]
+
+    def followers(self, member: Member) -> list[Member]:
+        if member.type == "data_intg_custom_stage":
+            return [m for m in self.source._typed("custom_stage_library") if m.asset_name == "lib_" + member.asset_name]
+        if member.type == "data_intg_parallel_function":
+            return [m for m in self.source._typed("function_library") if m.asset_name == member.asset_name]
+        return []
+
+    def place(self, member: Member, name: str, replaces: list[Member], edit: Callable[[Any], bool] | None = None,
+              ) -> str:
+        """Plan: bring *member* in as asset *name*, replacing *replaces*; *edit* may change its document."""
+        relative = _relative(member)
+        if name != member.asset_name:
+            relative = _renamed_path(relative, member.asset_name, name)
+        destination = self.target.root + relative
+        old = member.asset_name
+        if name == old and [m.name for m in replaces] == [destination] and _same_content(replaces[0], member) \
+                and not (edit is not None and member.is_json and edit(copy.deepcopy(member.json()))):
+            return destination  # replaced by the very same asset: nothing changes
+
+        def apply() -> None:
+            for existing in replaces:
+                if existing.name != destination and existing.name in self.target:
+                    self.target.remove(existing.name)
+            adopted = self.target.adopt(member, destination)
+            if edit is not None and adopted.is_json:
+                doc = adopted.fresh_json()
+                if edit(doc):
+                    adopted.set_json(doc)
+            if name != old and adopted.is_json:
+                doc = adopted.fresh_json()
+                if rename_in_asset(doc, member.type, old, name):
+                    adopted.set_json(doc)
+
+        self.actions.append(apply)
+        self.placed.add(destination)
+        self.names.setdefault(member.type, set()).add(name)
+        if not replaces:
+            parts = relative.split("/")
+            self.manifest_assets.append((name, member.type, "/".join(parts[1:-1]) if len(parts) > 2 else None))
+        return destination
+
+    def taken(self, folder: str) -> set[str]:
+        return self.names.get(folder, set()) | self.incoming.get(folder, set())
+
+    def dependency(self, member: Member) -> None:
+        folder, name = member.type, member.asset_name
+        entry = ImportedAsset(RESPONSE_TYPES.get(folder, folder), name, name, "imported")
+        self.response.import_data_flows.append(entry)
+        try:
+            _readable(member)
+            for follower in self.followers(member):
+                _readable(follower)
+        except _Failure as failure:
+            self.fail(entry, failure)
+            return
+        existing = self.target_members(folder, name)
+        resolution = self.options["conflict_resolution"]
+        edit = self.repointer() if folder == "data_intg_subflow" else None
+        if not existing:
+            entry.member = self.place(member, name, [], edit)
+            for follower in self.followers(member):
+                self.place(follower, follower.asset_name, [])
+            return
+        identical = len(existing) == 1 and _same_content(existing[0], member)
+        if resolution == "skip" or (resolution == "rename" and identical):
+            entry.status, entry.conflict_resolution_status = "skipped", self.status_for(folder, "skipped")
+            entry.member = existing[0].name
+            if identical:
+                entry.warnings.append({"type": f"identical_{STATUS_KINDS.get(folder, folder)}", "name": name,
+                                       "description": "identical to the asset the project has; flows use that one "
+                                                      "by name"})
+            return
+        if resolution == "replace":
+            entry.status, entry.conflict_resolution_status = "replaced", self.status_for(folder, "replaced")
+            if identical:
+                entry.member = existing[0].name  # nothing to change
+                return
+            if folder == "parameter_set" and self.options["replace_mode"] == "soft":
+                entry.member = existing[0].name
+                self.merge_parameter_set(existing[0], member, entry)
+                return
+            entry.member = self.place(member, name, existing, edit)
+            for follower in self.followers(member):
+                self.place(follower, follower.asset_name,
+                           self.target_members(follower.type, follower.asset_name))
+            return
+        new_name = _unique(name, self.taken(folder))
+        self.renames[(folder, name)] = new_name
+        entry.status, entry.name = "renamed", new_name
+        entry.conflict_resolution_status = self.status_for(folder, "renamed")
+        entry.member = self.place(member, new_name, [], edit)
+        for follower in self.followers(member):
+            follower_name = ("lib_" + new_name) if folder == "data_intg_custom_stage" else new_name
+            self.place(follower, follower_name, [])
+
+    def repointer(self) -> Callable[[Any], bool]:
+        """An edit that re-points a flow or subflow document at the dependencies renamed so far."""
+        renames = dict(self.renames)
+
+        def edit(doc: Any) -> bool:
+            return sum(repoint(doc, folder, old, new) for (folder, old), new in renames.items()) > 0
+
+        return edit
+
+    def merge_parameter_set(self, existing: Member, incoming: Member, entry: ImportedAsset) -> None:
+        """``replace_mode='soft'``: add the incoming set's new parameters; keep the existing ones and value sets."""
+        current = existing.json()
+        new = incoming.json()
+        have = {p.get("name") for p in (current.get("parameter_set") or {}).get("parameters") or []
+                if isinstance(p, dict)}
+        added = [p for p in (new.get("parameter_set") or {}).get("parameters") or []
+                 if isinstance(p, dict) and p.get("name") not in have]
+        kept = sorted(n for n in have if n in {p.get("name") for p in (new.get("parameter_set") or {}).get(
+            "parameters") or [] if isinstance(p, dict)})
+        if kept:
+            entry.warnings.append({"type": "parameters_in_existing_parameter_set", "name": entry.name,
+                                   "description": "kept the project's " + ", ".join(kept)})
+        if not added:
+            entry.warnings.append({"type": "unchanged_parameter_set", "name": entry.name,
+                                   "description": "no new parameters"})
+            return
+        entry.warnings.append({"type": "soft_replace", "name": entry.name,
+                               "description": "added " + ", ".join(str(p.get("name")) for p in added)})
+
+        def apply() -> None:
+            doc = existing.fresh_json()
+            doc["parameter_set"].setdefault("parameters", []).extend(copy.deepcopy(added))
+            existing.set_json(doc)
+
+        self.actions.append(apply)
+
+    def flow(self, member: Member) -> None:
+        name = member.asset_name
+        entry = ImportedAsset("px_job", name, name, "imported")
+        self.response.import_data_flows.append(entry)
+        self.flow_outcome[name] = entry
+        try:
+            _readable(member)
+        except _Failure as failure:
+            self.fail(entry, failure)
+            return
+        existing = self.target_members("data_intg_flow", name)
+        resolution = self.options["conflict_resolution"]
+        final = name
+        if existing and resolution == "skip":
+            entry.status, entry.conflict_resolution_status = "skipped", "import_flow_skipped"
+            entry.member = existing[0].name
+            return
+        if existing and resolution == "rename":
+            final = _unique(name, self.taken("data_intg_flow"))
+            self.renames[("data_intg_flow", name)] = final
+            entry.status, entry.name, entry.conflict_resolution_status = "renamed", final, "import_flow_renamed"
+        elif existing:
+            entry.status, entry.conflict_resolution_status = "replaced", "flow_replacement_succeeded"
+        self.report_missing(member, entry)
+        edit = self.repointer()
+        replaced = existing if final == name else []
+        entry.member = self.place(member, final, replaced, edit)
+        if replaced and entry.member in self.placed:
+            self.drop_stale_binaries(name, entry)
+
+    def report_missing(self, member: Member, entry: ImportedAsset) -> None:
+        sets = self.names.get("parameter_set", set()) | (
+            self.incoming.get("parameter_set", set()) if self.options["include_dependencies"] else set())
+        for reference in sorted(document_references(member.json(), sets)):
+            available = self.names.get(reference.folder, set())
+            if self.options["include_dependencies"]:
+                available = available | {self.renames.get((reference.folder, n), n)
+                                         for n in self.incoming.get(reference.folder, set())}
+            if reference.name in available or (reference.folder, reference.name) in self.renames:
+                continue
+            self.add_missing(reference, entry)
+
+    def add_missing(self, reference: Reference, entry: ImportedAsset) -> None:
+        kind = MISSING_WARNINGS.get(reference.folder, "missing_" + RESPONSE_TYPES.get(reference.folder,
+                                                                                     reference.folder))
+        entry.warnings.append({"type": kind, "name": reference.name,
+                               "description": f"needs {reference.folder} {reference.name!r}, which neither the "
+                                              "project nor the imported assets have"})
+        item = {"name": reference.name, "type": RESPONSE_TYPES.get(reference.folder, reference.folder)}
+        if item not in self.response.missing_assets:
+            self.response.missing_assets.append(item)
+
+    def drop_stale_binaries(self, flow_name: str, entry: ImportedAsset) -> None:
+        """A replaced flow's compiled binaries were compiled from the old flow: they go (unless new ones come)."""
+        stale = [m for m in self.target._typed("px_executables") if m.asset_name == flow_name]
+        if not stale:
+            return
+        entry.warnings.append({"type": "missing_binaries", "name": flow_name,
+                               "description": "removed the project's compiled binaries of the replaced flow; "
+                                              "compile the flow again"})
+
+        def apply() -> None:
+            for member in stale:
+                if member.name in self.target and not member.foreign:
+                    self.target.remove(member.name)
+                    self.manifest_removed.append((flow_name, "px_executables"))
+
+        self.actions.append(apply)
+
+    def job(self, member: Member, flow_entry: ImportedAsset | None) -> None:
+        name = member.asset_name
+        entry = ImportedAsset("job", name, name, "imported")
+        self.response.import_data_flows.append(entry)
+        if flow_entry is not None and flow_entry.status in ("skipped", "failed"):
+            entry.status = "skipped"
+            entry.warnings.append({"type": "flow_not_imported", "name": flow_entry.original_name,
+                                   "description": f"its flow was {flow_entry.status}"})
+            return
+        try:
+            _readable(member)
+        except _Failure as failure:
+            self.fail(entry, failure)
+            return
+        existing = self.target_members("job", name)
+        final = name
+        flow_old = flow_entry.original_name if flow_entry else None
+        flow_new = flow_entry.name if flow_entry else None
+        if flow_entry is not None and flow_new != flow_old and name.startswith(flow_old):
+            final = flow_new + name[len(flow_old):]  # "<flow>.DataStage job" follows its flow's new name
+            if final in self.taken("job"):
+                final = _unique(final, self.taken("job"))
+        elif existing:
+            resolution = self.options["conflict_resolution"]
+            if resolution == "skip":
+                entry.status, entry.conflict_resolution_status = "skipped", "job_skipped"
+                entry.member = existing[0].name
+                return
+            if resolution == "rename":
+                final = _unique(name, self.taken("job"))
+        if final != name:
+            entry.status, entry.name, entry.conflict_resolution_status = "renamed", final, "job_renamed"
+        elif existing:
+            entry.status, entry.conflict_resolution_status = "replaced", "job_replacement_succeeded"
+        if flow_entry is not None:
+            flow_entry.job_name = final
+            if final != name or not existing:  # a job the project did not have before
+                self.mapping.append({"flow": flow_new, "job": final, "type": "data_intg_flow"})
+        renames = dict(self.renames)
+
+        def edit(doc: Any) -> bool:
+            changed = sum(repoint_job(doc, f, o, n) for (f, o), n in renames.items())
+            body = doc["entity"]["job"]
+            if flow_entry is not None and flow_new != flow_old:
+                for key in ("flow_name", "asset_ref_name"):
+                    if body.get(key) == flow_old:
+                        body[key] = flow_new
+                        changed += 1
+            return changed > 0
+
+        entry.member = self.place(member, final, existing if final == name else [], edit)
+
+    def binaries(self, member: Member) -> None:
+        flow_entry = self.flow_outcome.get(member.asset_name)
+        entry = ImportedAsset("px_executables", member.asset_name, member.asset_name, "imported")
+        self.response.import_data_flows.append(entry)
+        if flow_entry is None or flow_entry.status in ("skipped", "failed"):
+            entry.status = "skipped"
+            return
+        reason = _stale_reason(self.source, member)
+        if reason:
+            entry.status = "skipped"
+            entry.warnings.append({"type": "binaries_import_failed", "name": member.asset_name,
+                                   "description": f"not imported: {reason}; compile the flow after the import"})
+            return
+        existing = [m for m in self.target._typed("px_executables") if m.asset_name == flow_entry.name]
+        if flow_entry.name != member.asset_name:
+            entry.status, entry.name = "renamed", flow_entry.name
+        elif existing:
+            entry.status = "replaced"
+        entry.member = self.place(member, flow_entry.name, existing)
+
+    # -- running
+    def run(self) -> ImportResponse:
+        source = self.source
+        steps: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
+        if self.options["include_dependencies"]:
+            for folder in DEPENDENCY_FOLDERS:
+                if folder in FOLLOWERS:
+                    continue
+                steps += [(self.dependency, (m,)) for m in source._typed(folder)]
+        steps += [(self.flow, (m,)) for m in source._typed("data_intg_flow")]
+        for step, args in steps:
+            if self.stopped:
+                break
+            step(*args)
+        if not self.stopped and not self.options["import_only"]:
+            for member in source._typed("job"):
+                if self.stopped:
+                    break
+                body = _job_body(member)
+                flow_name = body.get("flow_name") if body else None
+                if flow_name in self.flow_outcome:
+                    self.job(member, self.flow_outcome[flow_name])
+        if not self.stopped and self.options["import_binaries"]:
+            for member in source._typed("px_executables"):
+                self.binaries(member)
+        if self.stopped:
+            self.response.status = "cancelled"
+            failed = next(e for e in self.response.import_data_flows if e.status == "failed")
+            self.response.import_error = (f"stopped at {failed.type} {failed.original_name!r}: "
+                                          f"{failed.errors[0]['description']}")
+            return self.response  # on_failure='stop': the target stays as it was
+        for action in self.actions:
+            action()
+        self.update_manifest()
+        return self.response
+
+    def update_manifest(self) -> None:
+        manifest = self.target.manifest
+        if manifest is None or not (self.manifest_assets or self.mapping or self.manifest_removed):
+            return
+        doc = manifest.member.fresh_json()
+        if not isinstance(doc, dict):
+            return
+        assets = doc.get("assets")
+        if isinstance(assets, list):
+            for name, type_ in self.manifest_removed:
+                assets[:] = [a for a in assets if not (isinstance(a, dict) and a.get("name") == name
+                                                       and a.get("type") == type_)]
+            for name, type_, location in self.manifest_assets:
+                if not any(isinstance(a, dict) and a.get("name") == name and a.get("type") == type_ for a in assets):
+                    entry = {"name": name, "type": type_}
+                    if location:
+                        entry["location"] = location
+                    assets.append(entry)
+        mapping = doc.get("flow_job_mapping")
+        if isinstance(mapping, list):
+            for item in self.mapping:
+                if item not in mapping:
+                    mapping.append(item)
+        manifest.member.set_json(doc)
+
+
+def _stale_reason(source: Archive, member: Member) -> str | None:
+    """Why the compiled binaries in *member* do not match their flow in *source*, or None."""
+    from .lint.rules.fzb001_stale_binaries import osh_scripts
+
+    flows = [m for m in source._typed("data_intg_flow") if m.asset_name == member.asset_name]
+    if not flows:
+        return "the archive has no flow of that name"
+    try:
+        scripts = osh_scripts(member.read(), member.name)
+        doc = unwrap_flow_document(flows[0].json()) or {}
+    except FlowzipError as exc:
+        return f"unreadable ({exc.message})"
+    text = "\n".join(scripts.values())
+    labels = [((n.get("app_data") or {}).get("ui_data") or {}).get("label")
+              for p in doc.get("pipelines") or [] for n in p.get("nodes") or [] if isinstance(n, dict) and n.get("op")]
+    missing = [label for label in labels if label and label not in text]
+    if scripts and missing:
+        return f"compiled before the flow changed (no stage {missing[0]!r} in the script)"
+    return None
+
+
+def import_flows(target: Archive, source: Archive | str | os.PathLike[str], type: str = "batch",  # noqa: A002
+                 conflict_resolution: str = "rename", on_failure: str = "continue", import_only: bool = False,
+                 include_dependencies: bool = True, replace_mode: str = "hard",
+                 import_binaries: bool = False) -> ImportResponse:
+    """Merge *source* into *target* as the platform's import would change the project (format.md §5.3).
+
+    Parameters and defaults are the SDK's ``Project.import_flows``.  The target is changed in
+    memory; save it to keep the result.  With ``on_failure='stop'`` a failing asset stops the
+    import and the target is left exactly as it was.
+    """
+    from .archive import Archive as ArchiveClass
+    from .archive import open_archive
+
+    if type != "batch":
+        raise FlowzipError(f"flowzip imports batch flows only, not {type!r}")
+    for value, allowed, what in ((conflict_resolution, CONFLICT_RESOLUTIONS, "conflict_resolution"),
+                                 (on_failure, ON_FAILURE, "on_failure"), (replace_mode, REPLACE_MODES, "replace_mode")):
+        if value not in allowed:
+            raise FlowzipError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+    opened = source if isinstance(source, ArchiveClass) else open_archive(os.fspath(source), limits=target.limits)
+    options = {"conflict_resolution": conflict_resolution, "on_failure": on_failure, "replace_mode": replace_mode,
+               "include_dependencies": include_dependencies, "import_only": import_only,
+               "import_binaries": import_binaries}
+    return _Importer(target, opened, options).run()
