@@ -45,6 +45,24 @@ def real_archives() -> list[Path]:
     return found
 
 
+def real_archives_with_flows() -> list[Path]:
+    """The real archives (exports and trees, not history snapshots) that hold at least one batch flow."""
+    import zipfile
+
+    import flowzip
+
+    found = []
+    for path in real_archives():
+        if path.name.endswith("-history") or (path.is_file() and not zipfile.is_zipfile(path)):
+            continue
+        try:
+            if len(flowzip.open(path).flows):
+                found.append(path)
+        except flowzip.FlowzipError:
+            continue
+    return found
+
+
 def real_params(paths: list[Path]) -> list:
     """pytest params for *paths*; one failing-or-skipping param when the corpus is missing."""
     if not paths:

@@ -13,7 +13,7 @@ import flowzip
 from flowzip.dependencies import closure
 from flowzip.lint.config import LintConfig
 from flowzip.transfer import split_flows
-from tests.conftest import real_archives, real_or_missing, real_params
+from tests.conftest import real_archives_with_flows, real_or_missing, real_params
 from tests.test_sdk_reader import sdk_load
 
 # --------------------------------------------------------------------------- small archives built here
@@ -394,21 +394,7 @@ def assert_no_new_lint_errors(output: Path, inputs: list[Path], missing: list[di
 # --------------------------------------------------------------------------- the real corpus
 
 
-def _flowing_archives() -> list[Path]:
-    found = []
-    for path in real_archives():
-        if path.name.endswith("-history") or (path.is_file() and not zipfile.is_zipfile(path)):
-            continue
-        try:
-            archive = flowzip.open(path)
-        except flowzip.FlowzipError:
-            continue
-        if len(archive.flows):
-            found.append(path)
-    return found
-
-
-FLOWING = _flowing_archives()
+FLOWING = real_archives_with_flows()
 
 
 @pytest.mark.parametrize("path", real_params(FLOWING))
@@ -417,6 +403,10 @@ def test_exporting_every_flow_and_importing_them_all_gives_them_back(path: Path 
     original = flowzip.open(path)
     exported = split_flows(original, tmp_path / "parts")
     assert sorted(r.flows[0] for r in exported) == sorted(original.flows.names())
+    for result in exported:  # every part is a good archive on its own
+        assert_no_new_lint_errors(Path(result.path), [path])
+        assert sdk_load(Path(result.path)) == sum(1 for m in result.members
+                                                  if m.startswith(("data_intg_flow/", "data_intg_subflow/")))
     rebuilt = flowzip.new()
     for result in exported:
         response = rebuilt.import_flows(result.path)
@@ -455,3 +445,55 @@ def test_importing_an_archive_into_itself(path: Path | None, tmp_path: Path) -> 
         if path.is_file():
             assert out.read_bytes() == path.read_bytes()
         assert {m.name: m.read() for m in flowzip.open(out).members} == stored
+
+
+def _changed_dependencies(path: Path, out: Path) -> set[tuple[str, str]]:
+    """A copy of *path* where every JSON dependency differs from the original; returns what changed."""
+    from flowzip.dependencies import DEPENDENCY_FOLDERS
+
+    archive = flowzip.open(path)
+    changed = set()
+    for member in list(archive.members):
+        if member.type in DEPENDENCY_FOLDERS and member.is_json:
+            doc = member.fresh_json()
+            if isinstance(doc, dict):
+                # Subflows go through the SDK's strict model: change them where it allows any key.
+                holder = doc.get("app_data") if member.type == "data_intg_subflow" else doc
+                holder["flowzip_test_change"] = 1
+                member.set_json(doc)
+                changed.add((member.type, member.asset_name))
+    archive.save(out)
+    return changed
+
+
+@pytest.mark.parametrize("path", real_params(FLOWING))
+def test_renamed_dependencies_are_re_pointed_in_real_flows(path: Path | None, tmp_path: Path) -> None:
+    path = real_or_missing(path)
+    changed = _changed_dependencies(path, tmp_path / "changed.zip")
+    target = flowzip.open(path)
+    response = target.import_flows(tmp_path / "changed.zip")  # rename, the SDK's default
+    assert response.status == "completed" and not response.failed
+    renamed = {(e.type, e.original_name): e.name for e in response.import_data_flows if e.status == "renamed"}
+    dependencies = [e for e in response.import_data_flows if e.type not in ("px_job", "job")]
+    for entry in dependencies:
+        if entry.original_name == "PROJDEF":
+            assert entry.status == "replaced" and entry.name == "PROJDEF"  # merged, never renamed
+        elif any(entry.original_name == name for _, name in changed):
+            assert entry.status == "renamed" and entry.name == entry.original_name + "_1"
+        else:  # not JSON, so left unchanged by this test: the project's identical copy serves
+            assert entry.status == "skipped" and entry.warnings[0]["type"].startswith("identical_")
+    assert all(e.status == "renamed" for e in response.import_data_flows if e.type in ("px_job", "job"))
+    out = tmp_path / "out.zip"
+    target.save(out)
+    result = flowzip.open(out)
+    from flowzip.dependencies import member_references
+    from flowzip.transfer import RESPONSE_TYPES
+
+    renamed_dependencies = {(folder, old) for (kind, old) in renamed for folder in RESPONSE_TYPES
+                            if RESPONSE_TYPES[folder] == kind and folder not in ("data_intg_flow", "job")}
+    for entry in response.imported_flows() + [e for e in dependencies if e.type == "subflow"]:
+        references = member_references(result, result.member(entry.member))
+        stale = {(r.folder, r.name) for r in references} & renamed_dependencies
+        assert not stale, (entry.name, stale)  # every renamed dependency is used under its new name
+    assert_no_new_lint_errors(out, [path, path])
+    assert sdk_load(out) == len(result.flows) + len(result.subflows)

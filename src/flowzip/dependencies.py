@@ -22,8 +22,8 @@ from .errors import FlowzipError
 if TYPE_CHECKING:
     from .archive import Archive, Member
 
-__all__ = ["Reference", "DEPENDENCY_FOLDERS", "document_references", "job_references", "dependency_members",
-           "closure", "repoint", "repoint_job", "rename_in_asset"]
+__all__ = ["Reference", "DEPENDENCY_FOLDERS", "document_references", "node_references", "job_references",
+           "dependency_members", "member_references", "closure", "repoint", "repoint_job", "rename_in_asset"]
 
 #: Asset folders that hold what flows depend on, in the order an import brings them in: things other
 #: assets refer to come before what refers to them (format.md §1.2).
@@ -49,6 +49,7 @@ DEPENDENCY_FOLDERS = (
 
 CUSTOM_KINDS = {0: "data_intg_custom_stage", 1: "data_intg_build_stage", 2: "data_intg_wrapped_stage"}
 NO_ASSET_CONNECTIONS = (None, "", "local", "app_defined")
+JAVA_OPS = ("JavaStagePX", "JavaIntegration", "Java_Integration")
 PARAMETER_REFERENCE = re.compile(r"#([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)#")
 
 
@@ -86,6 +87,29 @@ def _external_subflow(node: dict[str, Any]) -> str | None:
     return name
 
 
+def node_references(node: dict[str, Any]) -> Iterator[Reference]:
+    """The assets one stage names: its project connection (also a migrated stage's ``connData``), its
+    external subflow, its build / wrapped / custom stage, its Java library."""
+    connection = node.get("connection")
+    if isinstance(connection, dict):
+        if connection.get("ref") not in NO_ASSET_CONNECTIONS and connection.get("name"):
+            yield Reference("connection", connection["name"])
+        data = connection.get("connData")
+        if isinstance(data, dict) and data.get("op") == "existing-asset" and data.get("connectionName"):
+            yield Reference("connection", data["connectionName"])
+    subflow = _external_subflow(node)
+    if subflow:
+        yield Reference("data_intg_subflow", subflow)
+    datastage = (node.get("app_data") or {}).get("datastage") or {}
+    kind = CUSTOM_KINDS.get(datastage.get("custom_optype")) if isinstance(datastage, dict) else None
+    if kind and datastage.get("custom_op_asset_id") and node.get("op"):
+        yield Reference(kind, node["op"])
+    parameters = node.get("parameters")
+    java = parameters.get("asset_name") if isinstance(parameters, dict) else None
+    if isinstance(java, str) and java and node.get("op") in JAVA_OPS:
+        yield Reference("data_intg_java_library", java)
+
+
 def document_references(document: Any, parameter_sets: Iterable[str] | None = None) -> set[Reference]:
     """The dependencies a flow or subflow document names.
 
@@ -106,23 +130,7 @@ def document_references(document: Any, parameter_sets: Iterable[str] | None = No
                 if known is None or match.group(1) in known:
                     found.add(Reference("parameter_set", match.group(1)))
     for node in _nodes(doc):
-        connection = node.get("connection")
-        if isinstance(connection, dict):
-            if connection.get("ref") not in NO_ASSET_CONNECTIONS and connection.get("name"):
-                found.add(Reference("connection", connection["name"]))
-            data = connection.get("connData")
-            if isinstance(data, dict) and data.get("op") == "existing-asset" and data.get("connectionName"):
-                found.add(Reference("connection", data["connectionName"]))
-        subflow = _external_subflow(node)
-        if subflow:
-            found.add(Reference("data_intg_subflow", subflow))
-        datastage = (node.get("app_data") or {}).get("datastage") or {}
-        kind = CUSTOM_KINDS.get(datastage.get("custom_optype")) if isinstance(datastage, dict) else None
-        if kind and datastage.get("custom_op_asset_id") and node.get("op"):
-            found.add(Reference(kind, node["op"]))
-        java = (node.get("parameters") or {}).get("asset_name") if isinstance(node.get("parameters"), dict) else None
-        if isinstance(java, str) and java and node.get("op") in ("JavaStagePX", "JavaIntegration", "Java_Integration"):
-            found.add(Reference("data_intg_java_library", java))
+        found.update(node_references(node))
     for schema in doc.get("schemas") or []:
         for field in (schema.get("fields") or []) if isinstance(schema, dict) else []:
             table = (field.get("app_data") or {}).get("table_def") if isinstance(field, dict) else None

@@ -464,6 +464,16 @@ class _Importer:
                                        "description": "identical to the asset the project has; flows use that one "
                                                       "by name"})
             return
+        if folder == "parameter_set" and name == "PROJDEF" and resolution == "rename":
+            # A project has one PROJDEF and flows name it only as such: a renamed copy would serve nobody.
+            entry.status, entry.conflict_resolution_status = "replaced", self.status_for(folder, "replaced")
+            entry.member = existing[0].name
+            entry.warnings.append({"type": "project_parameter_set", "name": name,
+                                   "description": "PROJDEF is the project's own parameter set and is never "
+                                                  "renamed; its new parameters were merged in"})
+            if not identical:
+                self.merge_parameter_set(existing[0], member, entry)
+            return
         if resolution == "replace":
             entry.status, entry.conflict_resolution_status = "replaced", self.status_for(folder, "replaced")
             if identical:
@@ -488,11 +498,11 @@ class _Importer:
             self.place(follower, follower_name, [])
 
     def repointer(self) -> Callable[[Any], bool]:
-        """An edit that re-points a flow or subflow document at the dependencies renamed so far."""
-        renames = dict(self.renames)
+        """An edit that re-points a flow or subflow document at the renamed dependencies (all of them:
+        it runs once the whole import is planned, so a subflow sees renames planned after it)."""
 
         def edit(doc: Any) -> bool:
-            return sum(repoint(doc, folder, old, new) for (folder, old), new in renames.items()) > 0
+            return sum(repoint(doc, folder, old, new) for (folder, old), new in self.renames.items()) > 0
 
         return edit
 
@@ -630,10 +640,8 @@ class _Importer:
             flow_entry.job_name = final
             if final != name or not existing:  # a job the project did not have before
                 self.mapping.append({"flow": flow_new, "job": final, "type": "data_intg_flow"})
-        renames = dict(self.renames)
-
         def edit(doc: Any) -> bool:
-            changed = sum(repoint_job(doc, f, o, n) for (f, o), n in renames.items())
+            changed = sum(repoint_job(doc, f, o, n) for (f, o), n in self.renames.items())
             body = doc["entity"]["job"]
             if flow_entry is not None and flow_new != flow_old:
                 for key in ("flow_name", "asset_ref_name"):

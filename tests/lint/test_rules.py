@@ -181,6 +181,11 @@ def _missing_connection(doc: dict) -> None:
     nodes(doc)[0]["connection"] = {"name": "absent_conn", "ref": "1234", "properties": {}}
 
 
+def _missing_migrated_connection(doc: dict) -> None:
+    nodes(doc)[0]["connection"] = {"ref": "app_defined", "properties": {},
+                                   "connData": {"op": "existing-asset", "connectionName": "absent_conn"}}
+
+
 def _missing_subflow(doc: dict) -> None:
     nodes(doc).append({"type": "super_node", "id": "sn", "subflow_ref": {
         "name": "scAbsent", "url": "https://h/data_intg/v3/data_intg_flows/subflows/x", "pipeline_id_ref": "p"},
@@ -241,7 +246,8 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "FZS001": (edited(_set(["version"], "2.0")), base),
     "FZS002": (lambda p: _subflow_with_name(p), base),
 }
-EXTRA = {"FZX001-flow": (edited(_embedded_password), base)}
+EXTRA = {"FZX001-flow": (edited(_embedded_password), base),
+         "FZD002-migrated": (edited(_missing_migrated_connection), base)}
 
 
 def _unlisted(tmp_path: Path) -> flowzip.Archive:
@@ -291,6 +297,13 @@ def test_plaintext_secret_in_an_embedded_connection(tmp_path: Path) -> None:
     assert found and found[0].stage == "rows"
     assert "hunter2" not in json.dumps([f.to_dict() for f in found])  # never print the secret
     assert run(good(tmp_path), "FZX001") == []
+
+
+def test_a_migrated_stage_naming_a_project_connection_needs_it(tmp_path: Path) -> None:
+    bad, good = EXTRA["FZD002-migrated"]
+    found = run(bad(tmp_path), "FZD002")
+    assert [f.message for f in found] == ["stage 'rows' uses connection 'absent_conn', which the archive does not hold"]
+    assert run(good(tmp_path), "FZD002") == []
 
 
 def test_every_rule_has_a_case_a_code_a_name_and_a_docstring_with_examples() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ...dependencies import node_references
 from ..engine import Context, FlowDoc, Rule, node_label
 
 
@@ -7,7 +8,7 @@ class MissingConnection(Rule):
     """A connector stage refers to a project connection the archive does not hold.
 
     Connections embedded in the flow (``"ref": "local"``) and migrated ones (``"app_defined"``) need no
-    asset (format.md §1.5).
+    asset, unless a migrated stage names one in ``connData.connectionName`` (format.md §1.5).
 
     **Bad**: ``"connection": {"name": "pg_prod", "ref": "<asset id>"}`` with no ``connection/pg_prod.json``.
 
@@ -22,12 +23,8 @@ class MissingConnection(Rule):
     def check_flow(self, context: Context, flow: FlowDoc):
         available = context.asset_names.get("connection", set())
         for _, node in flow.nodes():
-            connection = node.get("connection")
-            if not isinstance(connection, dict):
-                continue
-            ref, name = connection.get("ref"), connection.get("name")
-            if ref in (None, "", "local", "app_defined") or not name:
-                continue
-            if name not in available:
-                yield self.finding(f"stage {node_label(node)!r} uses connection {name!r}, which the archive does "
-                                   "not hold", **flow.where, stage=node_label(node), stage_id=node.get("id"))
+            for reference in node_references(node):
+                if reference.folder == "connection" and reference.name not in available:
+                    yield self.finding(f"stage {node_label(node)!r} uses connection {reference.name!r}, which the "
+                                       "archive does not hold", **flow.where, stage=node_label(node),
+                                       stage_id=node.get("id"))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ...dependencies import node_references
 from ..engine import Context, FlowDoc, Rule, node_label
 
 
@@ -20,9 +21,8 @@ class MissingSubflow(Rule):
     def check_flow(self, context: Context, flow: FlowDoc):
         available = context.asset_names.get("data_intg_subflow", set())
         for _, node in flow.nodes():
-            ref = node.get("subflow_ref") if node.get("type") == "super_node" else None
-            name = ref.get("name") if isinstance(ref, dict) else None
-            if name and (ref.get("url") or name) and name not in available and node.get("parameters", {}).get(
-                    "stage_type") != "XMLStage":
-                yield self.finding(f"stage {node_label(node)!r} uses subflow {name!r}, which the archive does not "
-                                   "hold", **flow.where, stage=node_label(node), stage_id=node.get("id"))
+            for reference in node_references(node):
+                if reference.folder == "data_intg_subflow" and reference.name not in available:
+                    yield self.finding(f"stage {node_label(node)!r} uses subflow {reference.name!r}, which the "
+                                       "archive does not hold", **flow.where, stage=node_label(node),
+                                       stage_id=node.get("id"))

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
+from ...dependencies import CUSTOM_KINDS, node_references
 from ..engine import Context, FlowDoc, Rule, node_label
-
-KINDS = {0: "data_intg_custom_stage", 1: "data_intg_build_stage", 2: "data_intg_wrapped_stage"}
 
 
 class MissingCustomStage(Rule):
@@ -21,12 +20,10 @@ class MissingCustomStage(Rule):
 
     def check_flow(self, context: Context, flow: FlowDoc):
         for _, node in flow.nodes():
-            datastage = (node.get("app_data") or {}).get("datastage") or {}
-            kind = KINDS.get(datastage.get("custom_optype"))
-            if kind is None or not datastage.get("custom_op_asset_id"):
-                continue
-            names = context.asset_names.get(kind, set())
-            if node.get("op") not in names:
-                yield self.finding(f"stage {node_label(node)!r} needs {kind.split('_', 2)[-1].replace('_', ' ')} "
-                                   f"{node.get('op')!r}, which the archive does not hold", **flow.where,
-                                   stage=node_label(node), stage_id=node.get("id"))
+            for reference in node_references(node):
+                if reference.folder in CUSTOM_KINDS.values() and \
+                        reference.name not in context.asset_names.get(reference.folder, set()):
+                    kind = reference.folder.split("_", 2)[-1].replace("_", " ")
+                    yield self.finding(f"stage {node_label(node)!r} needs {kind} {reference.name!r}, which the "
+                                       "archive does not hold", **flow.where, stage=node_label(node),
+                                       stage_id=node.get("id"))
