@@ -103,3 +103,20 @@ def test_export_and_split(built: tuple[Path, Path], tmp_path: Path) -> None:  # 
 def test_help_has_examples(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0 and "Examples:" in result.output and f"flowzip {command}" in result.output
+
+
+def test_the_worked_example_in_the_docs_is_what_flowzip_prints(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    page = (repo / "docs" / "import-export.md").read_text(encoding="utf-8")
+    block = page.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    (tmp_path / "fixtures" / "demo").mkdir(parents=True)
+    (tmp_path / "fixtures" / "demo" / "paramset.zip").write_bytes((repo / "fixtures/demo/paramset.zip").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    commands = [i for i, line in enumerate(block) if line.startswith("$ flowzip ")]
+    for index, start in enumerate(commands):
+        end = commands[index + 1] if index + 1 < len(commands) else len(block)
+        result = CliRunner().invoke(cli, block[start].split()[2:])
+        assert result.exit_code == 0, result.stderr
+        if start == commands[-1]:
+            assert result.output.splitlines() == block[start + 1:end]
