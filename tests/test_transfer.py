@@ -497,3 +497,27 @@ def test_renamed_dependencies_are_re_pointed_in_real_flows(path: Path | None, tm
         assert not stale, (entry.name, stale)  # every renamed dependency is used under its new name
     assert_no_new_lint_errors(out, [path, path])
     assert sdk_load(out) == len(result.flows) + len(result.subflows)
+
+
+def test_importing_an_export_into_a_git_tree_uses_the_trees_layout(real: Path, tmp_path: Path) -> None:
+    """A Git-integration tree under datastage/ (no binaries yet) takes an export's flow, job, sets and
+    binaries under its root, binaries in the tree layout px_executables/<flow>/<flow>.zip."""
+    target = flowzip.open(real / "electromart")
+    export = real / "ibm-datastage" / "dsjob" / "blogs" / "paramset.zip"
+    response = target.import_flows(export, import_binaries=True)
+    assert response.status == "completed" and not response.failed
+    assert [(e.type, e.status) for e in response.import_data_flows] == [
+        ("parameter_set", "imported")] * 3 + [("px_job", "imported"), ("job", "imported"),
+                                              ("px_executables", "imported")]
+    out = tmp_path / "tree"
+    target.save(out)
+    assert (out / "datastage" / "px_executables" / "rowgen_peek" / "rowgen_peek.zip").read_bytes() == \
+        zipfile.ZipFile(export).read("px_executables/rowgen_peek.zip")
+    assert (out / "datastage" / "data_intg_flow" / "rowgen_peek.json").is_file()
+    manifest = flowzip.open(out).manifest.member.json()
+    assert {"name": "rowgen_peek", "type": "px_executables", "location": "rowgen_peek"} in manifest["assets"]
+    assert {"flow": "rowgen_peek", "job": "rowgen_peek.DataStage job", "type": "data_intg_flow"} in \
+        manifest["flow_job_mapping"]
+    assert_no_new_lint_errors(out, [real / "electromart", export])
+    target.save(tmp_path / "tree.zip")
+    assert sdk_load(tmp_path / "tree.zip") == len(target.flows)

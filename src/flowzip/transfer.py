@@ -400,11 +400,13 @@ class _Importer:
         return []
 
     def place(self, member: Member, name: str, replaces: list[Member], edit: Callable[[Any], bool] | None = None,
-              ) -> str:
-        """Plan: bring *member* in as asset *name*, replacing *replaces*; *edit* may change its document."""
-        relative = _relative(member)
-        if name != member.asset_name:
-            relative = _renamed_path(relative, member.asset_name, name)
+              relative: str | None = None) -> str:
+        """Plan: bring *member* in as asset *name* (at *relative*, by default where the source has it, renamed),
+        replacing *replaces*; *edit* may change its document."""
+        if relative is None:
+            relative = _relative(member)
+            if name != member.asset_name:
+                relative = _renamed_path(relative, member.asset_name, name)
         destination = self.target.root + relative
         old = member.asset_name
         if name == old and [m.name for m in replaces] == [destination] and _same_content(replaces[0], member) \
@@ -670,7 +672,16 @@ class _Importer:
             entry.status, entry.name = "renamed", flow_entry.name
         elif existing:
             entry.status = "replaced"
-        entry.member = self.place(member, flow_entry.name, existing)
+        relative = self.binaries_path(member, flow_entry.name)
+        entry.member = self.place(member, flow_entry.name, existing, relative=relative)
+
+    def binaries_path(self, member: Member, name: str) -> str:
+        """Where a flow's binaries go in the target: its own layout (``px_executables/<flow>.zip`` in
+        exports, ``px_executables/<flow>/<flow>.zip`` in Git trees), else the source's."""
+        layouts = {len(_relative(m).split("/")) for m in self.target._typed("px_executables")}
+        nested = 3 in layouts if layouts else (self.target.kind == "tree" or len(_relative(member).split("/")) == 3)
+        extension = _relative(member).rsplit("/", 1)[-1][len(member.asset_name):]
+        return f"px_executables/{name}/{name}{extension}" if nested else f"px_executables/{name}{extension}"
 
     # -- running
     def run(self) -> ImportResponse:
