@@ -9,6 +9,8 @@ compared with, and the ratio:
 * open + parse every flow  ÷  read + inflate + ``orjson.loads`` of every member
 * no-op save of an opened archive  ÷  raw file copy (``shutil.copyfile`` + fsync);
   open + save is printed too
+* import of the archive into itself (replace, rename) + save  ÷  two reads + a raw copy of the result
+* split into one archive per flow  ÷  writing each flow's and job's stored bytes to a file, with fsync
 * peak memory of open + parse + save (tracemalloc, measured in a separate pass)
 
 Timings are never asserted in tests; this script is where they are watched.
@@ -100,6 +102,41 @@ def open_and_save(src: Path, dest: Path) -> None:
     flowzip.open(src).save(dest)
 
 
+def import_into_itself(path: Path, dest: Path, resolution: str) -> None:
+    """The archive imported into itself: 'replace' changes nothing, 'rename' brings every flow and job in again
+    as a copy (its parameter sets are identical, so they are skipped)."""
+    target = flowzip.open(path)
+    target.import_flows(flowzip.open(path), conflict_resolution=resolution)
+    target.save(dest)
+
+
+def split(path: Path, folder: Path) -> None:
+    from flowzip.transfer import split_flows
+
+    shutil.rmtree(folder, ignore_errors=True)
+    split_flows(flowzip.open(path), folder)
+
+
+def floor_split(path: Path, folder: Path) -> None:
+    """The floor for a split: each flow's and its job's stored (compressed) bytes written to a file of
+    their own, with fsync, as a split must at least do."""
+    from flowzip.package.zipformat import read_directory
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    data = path.read_bytes()
+    entries = {e.name: e for e in read_directory(data, str(path), flowzip.Limits()).entries}
+    for name, entry in entries.items():
+        if name.startswith("data_intg_flow/"):
+            flow = name[len("data_intg_flow/"):-len(".json")]
+            job = entries.get(f"job/{flow}.DataStage job.json")
+            with open(folder / f"{flow}.zip", "wb") as handle:
+                for part in (entry, job) if job else (entry,):
+                    handle.write(memoryview(data)[part.header_offset:part.record_end])
+                handle.flush()
+                os.fsync(handle.fileno())
+
+
 def peak_memory(func: Callable[[], object]) -> int:
     tracemalloc.start()
     try:
@@ -155,6 +192,20 @@ def main() -> None:
     floor, parse_flows, parse_all, walk = times["floor"], times["parse_flows"], times["parse_all"], times["walk"]
     copy, save, open_save, lint_time = times["copy"], times["save"], times["open_save"], times["lint"]
     real_lint = largest_real_lint(args.repeat)
+    replaced_dest, renamed_dest = out / "replaced.zip", out / "renamed.zip"
+    split_dest, floor_split_dest = out / "split", out / "floor-split"
+    transfer = interleaved(
+        min(args.repeat, 3),
+        floor=lambda: floor_read(archive_path),
+        replace=lambda: import_into_itself(archive_path, replaced_dest, "replace"),
+        rename=lambda: import_into_itself(archive_path, renamed_dest, "rename"),
+        copy_renamed=lambda: raw_copy(renamed_dest, copy_dest) if renamed_dest.exists() else None,
+        split=lambda: split(archive_path, split_dest),
+        floor_split=lambda: floor_split(archive_path, floor_split_dest),
+    )
+    assert replaced_dest.read_bytes() == archive_path.read_bytes(), "replacing with the same flows changes nothing"
+    # Importing reads both archives and writes the result: its floor is two reads and a copy of the result.
+    import_floor = {"replace": 2 * transfer["floor"] + copy, "rename": 2 * transfer["floor"] + transfer["copy_renamed"]}
     assert save_dest.read_bytes() == archive_path.read_bytes(), "a no-op save must reproduce the archive"
 
     def whole_job() -> None:
@@ -181,11 +232,19 @@ def main() -> None:
         "lint_default_rules_s": lint_time,
         "lint_default_rules_ratio": lint_time / floor,
         "lint_largest_real_archive": real_lint,
+        "import_into_itself_replace_s": transfer["replace"],
+        "import_into_itself_replace_ratio": transfer["replace"] / import_floor["replace"],
+        "import_into_itself_rename_s": transfer["rename"],
+        "import_into_itself_rename_ratio": transfer["rename"] / import_floor["rename"],
+        "split_s": transfer["split"],
+        "split_ratio": transfer["split"] / transfer["floor_split"],
         "peak_memory_bytes": peak,
         "peak_memory_per_archive_byte": peak / size,
     }
-    for leftover in (copy_dest, save_dest):
+    for leftover in (copy_dest, save_dest, replaced_dest, renamed_dest):
         leftover.unlink(missing_ok=True)
+    for folder in (split_dest, floor_split_dest):
+        shutil.rmtree(folder, ignore_errors=True)
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -199,10 +258,17 @@ def main() -> None:
         ("no-op save of an open archive", save, copy, "<= 3"),
         ("open + no-op save", open_save, copy, ""),
     ]
+    rows += [
+        ("import into itself, replace + save", transfer["replace"], import_floor["replace"], ""),
+        ("import into itself, rename + save", transfer["rename"], import_floor["rename"], ""),
+        (f"split into {args.flows} archives", transfer["split"], transfer["floor_split"], ""),
+    ]
     for label, value, base, target in rows:
         print(f"{label:44} {value:9.3f} {base:9.3f} {value / base:7.2f} {target}")
     print(f"floor for reads: read + inflate + orjson.loads of every member = {floor:.3f} s")
     print(f"floor for save: raw file copy + fsync = {copy:.3f} s")
+    print("floor for import: two reads (target and source) + a raw copy of the result; for split: each flow's "
+          "and job's stored bytes written to a file of their own, with fsync")
     if real_lint:
         print(f"lint of the largest real archive ({real_lint['archive']}, {real_lint['members']} members): "
               f"{real_lint['seconds']:.3f} s")

@@ -191,9 +191,10 @@ class Member:
         return self.part.name == self.name and self.payload() == self._original()
 
     def verbatim_record(self) -> tuple[bytes, Any] | None:
-        """(ZIP bytes, entry) when the member's stored ZIP record can be copied as it is, else ``None``."""
+        """(ZIP bytes, entry) when the member's stored compressed bytes can be copied as they are (under
+        the member's name, which may differ from the entry's), else ``None``."""
         entry = self.part.entry if self.part else None
-        if entry is None or not isinstance(self.source, ZipSource) or self.part.name != self.name:
+        if entry is None or not isinstance(self.source, ZipSource):
             return None
         if self._changed and self.payload() != self._original():
             return None
@@ -312,12 +313,11 @@ class Archive:
         if name in self._members:
             self._members[name] = adopted  # same name: a tree saved in place rewrites the file
         else:
-            members = list(self._members.items())
-            if members and members[-1][1].type == "manifest":
-                members.insert(len(members) - 1, (name, adopted))
-                self._members = dict(members)
-            else:
-                self._members[name] = adopted
+            last = next(reversed(self._members), None)
+            trailing = self._members.pop(last) if last and self._members[last].type == "manifest" else None
+            self._members[name] = adopted
+            if trailing is not None:
+                self._members[last] = trailing  # keep the manifest last
             self._removed.pop(name, None)
         self._by_type.clear()
         return adopted
@@ -669,7 +669,7 @@ class Archive:
             entry = member.part.entry if member.part else None
             record = member.verbatim_record()
             if record is not None:
-                writer.copy(*record)
+                writer.copy_as(*record, member.name)
             elif member.type == "directory":
                 writer.add(member.name, b"", dos_time=dos_time, dos_date=dos_date, template=entry, compress=False)
             else:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from .archive import Archive, Member
 
 __all__ = ["Reference", "DEPENDENCY_FOLDERS", "document_references", "node_references", "job_references",
-           "dependency_members", "member_references", "closure", "repoint", "repoint_job", "rename_in_asset"]
+           "dependency_members", "member_references", "closure", "repoint", "repoint_all", "repoint_job",
+           "repoint_job_all", "rename_in_asset"]
 
 #: Asset folders that hold what flows depend on, in the order an import brings them in: things other
 #: assets refer to come before what refers to them (format.md §1.2).
@@ -50,7 +51,8 @@ DEPENDENCY_FOLDERS = (
 CUSTOM_KINDS = {0: "data_intg_custom_stage", 1: "data_intg_build_stage", 2: "data_intg_wrapped_stage"}
 NO_ASSET_CONNECTIONS = (None, "", "local", "app_defined")
 JAVA_OPS = ("JavaStagePX", "JavaIntegration", "Java_Integration")
-PARAMETER_REFERENCE = re.compile(r"#([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)#")
+PARAMETER_SET_NAME = re.compile(r"#([A-Za-z0-9_]+)\.[A-Za-z0-9_$]+#")
+PARAMETER_SET_NAME_BYTES = re.compile(rb"#([A-Za-z0-9_]+)\.[A-Za-z0-9_$]+#")
 
 
 @dataclass(frozen=True, order=True)
@@ -110,11 +112,25 @@ def node_references(node: dict[str, Any]) -> Iterator[Reference]:
         yield Reference("data_intg_java_library", java)
 
 
-def document_references(document: Any, parameter_sets: Iterable[str] | None = None) -> set[Reference]:
+def _parameter_set_names(doc: Any, raw: bytes | None) -> set[str]:
+    """The set names of every ``#set.param#`` in the document's strings (read off the member's bytes when
+    given: a match cannot span two JSON strings, and the names need no escapes)."""
+    if raw is not None:
+        return {name.decode() for name in PARAMETER_SET_NAME_BYTES.findall(raw)}
+    names: set[str] = set()
+    for text in _strings(doc):
+        if "#" in text:
+            names.update(PARAMETER_SET_NAME.findall(text))
+    return names
+
+
+def document_references(document: Any, parameter_sets: Iterable[str] | None = None, *,
+                        raw: bytes | None = None) -> set[Reference]:
     """The dependencies a flow or subflow document names.
 
     ``#set.param#`` strings count as a reference to ``set`` when *parameter_sets* (the
-    names that exist) includes it, or always when *parameter_sets* is None.
+    names that exist) includes it, or always when *parameter_sets* is None.  *raw*, the
+    document's bytes when at hand, makes finding those strings faster.
     """
     doc = unwrap_flow_document(document) or document
     found: set[Reference] = set()
@@ -123,12 +139,10 @@ def document_references(document: Any, parameter_sets: Iterable[str] | None = No
     for entry in doc.get("external_paramsets") or []:
         if isinstance(entry, dict) and entry.get("name") and entry["name"] != "PROJDEF":
             found.add(Reference("parameter_set", entry["name"]))
-    known = set(parameter_sets) if parameter_sets is not None else None
-    for text in _strings(doc):
-        if "#" in text:
-            for match in PARAMETER_REFERENCE.finditer(text):
-                if known is None or match.group(1) in known:
-                    found.add(Reference("parameter_set", match.group(1)))
+    names = _parameter_set_names(doc, raw)
+    if parameter_sets is not None:
+        names &= set(parameter_sets)
+    found.update(Reference("parameter_set", name) for name in names)
     for node in _nodes(doc):
         found.update(node_references(node))
     for schema in doc.get("schemas") or []:
@@ -187,15 +201,18 @@ def member_references(archive: Archive, member: Member) -> set[Reference]:
         return set()
     doc = member.json()
     if member.type in ("data_intg_flow", "data_intg_subflow"):
-        return document_references(doc, {m.asset_name for m in archive._typed("parameter_set")})
+        raw = None if member.changed else member.read()
+        return document_references(doc, {m.asset_name for m in archive._typed("parameter_set")}, raw=raw)
     if member.type == "job":
         return job_references(doc)
     return set()
 
 
-def closure(archive: Archive, members: Iterable[Member]) -> tuple[list[Member], set[Reference]]:
+def closure(archive: Archive, members: Iterable[Member], *, order: dict[str, int] | None = None,
+            ) -> tuple[list[Member], set[Reference]]:
     """*members* and everything they depend on, transitively (subflows' own dependencies too),
-    in archive order; and the references the archive cannot satisfy."""
+    in archive order (*order*: member name -> position, when already known); and the references
+    the archive cannot satisfy."""
     chosen: dict[str, Member] = {}
     missing: set[Reference] = set()
     queue = list(members)
@@ -209,109 +226,150 @@ def closure(archive: Archive, members: Iterable[Member]) -> tuple[list[Member], 
             if not found:
                 missing.add(reference)
             queue.extend(m for m in found if m.name not in chosen)
-    order = {m.name: i for i, m in enumerate(archive.members)}
+    order = order if order is not None else {m.name: i for i, m in enumerate(archive.members)}
     return sorted(chosen.values(), key=lambda m: order.get(m.name, len(order))), missing
 
 
 # --------------------------------------------------------------------------- re-pointing
 
 
-def _replace_parameter_set(value: Any, old: str, new: str) -> tuple[Any, int]:
-    """*value* with ``#old.x#`` spelt ``#new.x#`` in every string; and how many strings changed."""
-    pattern = re.compile(r"#" + re.escape(old) + r"\.([A-Za-z0-9_$]+)#")
+#: A rename map: (asset folder, old name) -> new name.
+Renames = dict[tuple[str, str], str]
+
+
+def _by_folder(renames: Renames) -> dict[str, dict[str, str]]:
+    grouped: dict[str, dict[str, str]] = {}
+    for (folder, old), new in renames.items():
+        if old != new:
+            grouped.setdefault(folder, {})[old] = new
+    return grouped
+
+
+def _replace_parameter_sets(value: Any, sets: dict[str, str]) -> int:
+    """Spell ``#old.x#`` as ``#new.x#`` in every string of *value*, in place, for every old -> new of
+    *sets*, in one walk; returns how many strings changed."""
+    pattern = re.compile("#(" + "|".join(re.escape(old) for old in sorted(sets, key=len, reverse=True))
+                         + r")\.([A-Za-z0-9_$]+)#")
     changed = 0
 
-    def walk(item: Any) -> Any:
+    def fix(text: str) -> str:
         nonlocal changed
-        if isinstance(item, str):
-            if "#" + old + "." in item:
-                replaced = pattern.sub(lambda m: f"#{new}.{m.group(1)}#", item)
-                if replaced != item:
-                    changed += 1
-                return replaced
-            return item
+        replaced = pattern.sub(lambda m: f"#{sets[m.group(1)]}.{m.group(2)}#", text)
+        changed += replaced != text
+        return replaced
+
+    def walk(item: Any) -> None:
         if isinstance(item, dict):
             for key, sub in item.items():
-                item[key] = walk(sub)
-            return item
-        if isinstance(item, list):
+                if isinstance(sub, str):
+                    if "#" in sub:
+                        item[key] = fix(sub)
+                elif isinstance(sub, (dict, list)):
+                    walk(sub)
+        elif isinstance(item, list):
             for index, sub in enumerate(item):
-                item[index] = walk(sub)
-            return item
-        return item
+                if isinstance(sub, str):
+                    if "#" in sub:
+                        item[index] = fix(sub)
+                elif isinstance(sub, (dict, list)):
+                    walk(sub)
 
-    return walk(value), changed
+    walk(value)
+    return changed
 
 
-def repoint(document: Any, folder: str, old: str, new: str) -> int:
-    """Re-point every reference of a flow or subflow *document* to the asset *old* of *folder* at *new*,
-    in place; returns how many places changed."""
+def repoint_all(document: Any, renames: Renames) -> int:
+    """Re-point every reference of a flow or subflow *document* to a renamed asset, in place, in one
+    pass over the document; returns how many places changed."""
     doc = unwrap_flow_document(document) or document
-    if not isinstance(doc, dict) or old == new:
+    grouped = _by_folder(renames)
+    if not isinstance(doc, dict) or not grouped:
         return 0
     changed = 0
-    if folder == "parameter_set":
+    sets = grouped.get("parameter_set")
+    if sets:
         for entry in doc.get("external_paramsets") or []:
-            if isinstance(entry, dict) and entry.get("name") == old:
-                entry["name"] = new
+            if isinstance(entry, dict) and entry.get("name") in sets:
+                entry["name"] = sets[entry["name"]]
                 changed += 1
-        _, count = _replace_parameter_set(doc, old, new)
-        return changed + count
-    for node in _nodes(doc):
-        if folder == "connection" and isinstance(node.get("connection"), dict):
-            connection = node["connection"]
-            if connection.get("name") == old and connection.get("ref") not in NO_ASSET_CONNECTIONS:
-                connection["name"] = new
+        changed += _replace_parameter_sets(doc, sets)
+    connections = grouped.get("connection", {})
+    subflows = grouped.get("data_intg_subflow", {})
+    java = grouped.get("data_intg_java_library", {})
+    custom = {folder: grouped[folder] for folder in CUSTOM_KINDS.values() if folder in grouped}
+    if connections or subflows or java or custom:
+        for node in _nodes(doc):
+            connection = node.get("connection")
+            if connections and isinstance(connection, dict):
+                if connection.get("name") in connections and connection.get("ref") not in NO_ASSET_CONNECTIONS:
+                    connection["name"] = connections[connection["name"]]
+                    changed += 1
+                data = connection.get("connData")
+                if isinstance(data, dict) and data.get("op") == "existing-asset" \
+                        and data.get("connectionName") in connections:
+                    data["connectionName"] = connections[data["connectionName"]]
+                    changed += 1
+            subflow = _external_subflow(node) if subflows else None
+            if subflow in subflows:
+                node["subflow_ref"]["name"] = subflows[subflow]
                 changed += 1
-            data = connection.get("connData")
-            if isinstance(data, dict) and data.get("op") == "existing-asset" and data.get("connectionName") == old:
-                data["connectionName"] = new
+            if custom:
+                datastage = (node.get("app_data") or {}).get("datastage") or {}
+                kind = CUSTOM_KINDS.get(datastage.get("custom_optype")) if isinstance(datastage, dict) else None
+                if kind in custom and node.get("op") in custom[kind]:
+                    node["op"] = custom[kind][node["op"]]
+                    changed += 1
+            parameters = node.get("parameters")
+            if java and isinstance(parameters, dict) and parameters.get("asset_name") in java \
+                    and node.get("op") in JAVA_OPS:
+                parameters["asset_name"] = java[parameters["asset_name"]]
                 changed += 1
-        elif folder == "data_intg_subflow" and _external_subflow(node) == old:
-            node["subflow_ref"]["name"] = new
-            changed += 1
-        elif folder in CUSTOM_KINDS.values():
-            datastage = (node.get("app_data") or {}).get("datastage") or {}
-            if isinstance(datastage, dict) and CUSTOM_KINDS.get(datastage.get("custom_optype")) == folder \
-                    and node.get("op") == old:
-                node["op"] = new
-                changed += 1
-        elif folder == "data_intg_java_library" and isinstance(node.get("parameters"), dict) \
-                and node["parameters"].get("asset_name") == old:
-            node["parameters"]["asset_name"] = new
-            changed += 1
-    if folder == "data_definition":
+    tables = grouped.get("data_definition")
+    if tables:
         for schema in doc.get("schemas") or []:
             for field in (schema.get("fields") or []) if isinstance(schema, dict) else []:
                 app = field.get("app_data") if isinstance(field, dict) else None
-                if isinstance(app, dict) and app.get("table_def") == old:
-                    app["table_def"] = new
+                if isinstance(app, dict) and app.get("table_def") in tables:
+                    app["table_def"] = tables[app["table_def"]]
                     changed += 1
-    if folder == "data_intg_parallel_function":
+    functions = grouped.get("data_intg_parallel_function")
+    if functions:
         datastage = (doc.get("app_data") or {}).get("datastage") or {}
         for library in (datastage.get("function_libraries") or []) if isinstance(datastage, dict) else []:
-            if isinstance(library, dict) and library.get("asset_name") == old:
-                library["asset_name"] = new
+            if isinstance(library, dict) and library.get("asset_name") in functions:
+                library["asset_name"] = functions[library["asset_name"]]
                 changed += 1
     return changed
 
 
-def repoint_job(job_document: Any, folder: str, old: str, new: str) -> int:
-    """Re-point a job's references to parameter set *old* (its selection, overrides and values) at *new*."""
+def repoint(document: Any, folder: str, old: str, new: str) -> int:
+    """Re-point every reference of a flow or subflow *document* to the asset *old* of *folder* at *new*."""
+    return repoint_all(document, {(folder, old): new})
+
+
+def repoint_job_all(job_document: Any, renames: Renames) -> int:
+    """Re-point a job's references to renamed parameter sets (its selection, overrides and values)."""
     body = ((job_document or {}).get("entity") or {}).get("job") if isinstance(job_document, dict) else None
-    if folder != "parameter_set" or not isinstance(body, dict) or old == new:
+    sets = _by_folder(renames).get("parameter_set")
+    if not isinstance(body, dict) or not sets:
         return 0
     changed = 0
     for entry in body.get("parameter_sets") or []:
-        if isinstance(entry, dict) and entry.get("name") == old:
-            entry["name"] = new
+        if isinstance(entry, dict) and entry.get("name") in sets:
+            entry["name"] = sets[entry["name"]]
             changed += 1
     for entry in body.get("job_parameters") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"].startswith(old + "."):
-            entry["name"] = new + entry["name"][len(old):]
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if isinstance(name, str) and "." in name and name.split(".", 1)[0] in sets:
+            prefix, rest = name.split(".", 1)
+            entry["name"] = f"{sets[prefix]}.{rest}"
             changed += 1
-    _, count = _replace_parameter_set(body, old, new)
-    return changed + count
+    return changed + _replace_parameter_sets(body, sets)
+
+
+def repoint_job(job_document: Any, folder: str, old: str, new: str) -> int:
+    """Re-point a job's references to parameter set *old* at *new*."""
+    return repoint_job_all(job_document, {(folder, old): new})
 
 
 def rename_in_asset(document: Any, folder: str, old: str, new: str) -> int:

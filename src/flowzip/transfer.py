@@ -25,9 +25,10 @@ from .dependencies import (
     Reference,
     closure,
     document_references,
+    job_references,
     rename_in_asset,
-    repoint,
-    repoint_job,
+    repoint_all,
+    repoint_job_all,
 )
 from .errors import DocumentError, FlowzipError
 from .folders import MANIFEST_NAME
@@ -162,21 +163,6 @@ def _renamed_path(relative: str, old: str, new: str) -> str:
     return "/".join(out)
 
 
-def _jobs_of(archive: Archive, flow_name: str) -> list[Member]:
-    """Job members that run the flow called *flow_name* (``flow_name``, or the manifest's mapping)."""
-    mapped = set()
-    manifest = archive.manifest
-    if manifest is not None:
-        mapped = {e.get("job") for e in manifest.flow_job_mapping if e.get("flow") == flow_name}
-    found = []
-    for member in archive._typed("job"):
-        body = _job_body(member)
-        if member.asset_name in mapped or (body is not None and body.get("flow_name") == flow_name
-                                           and body.get("asset_ref_type") in (None, "data_intg_flow")):
-            found.append(member)
-    return found
-
-
 def _job_body(member: Member) -> dict[str, Any] | None:
     try:
         doc = member.json()
@@ -199,24 +185,17 @@ def _same_content(a: Member, b: Member) -> bool:
     return False
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    """``name_1``, ``name_2``, … : the first that is free (see docs/import-export.md for why)."""
+def _unique(name: str, *taken: set[str]) -> str:
+    """``name_1``, ``name_2``, … : the first that none of the *taken* sets holds (docs/import-export.md says why)."""
     number = 1
-    while f"{name}_{number}" in taken:
+    while any(f"{name}_{number}" in names for names in taken):
         number += 1
     return f"{name}_{number}"
 
 
-def _manifest_document(source: Archive | None, members: list[Member], mapping: list[dict[str, str]]) -> dict:
-    """A manifest in the platform's shape (format.md §1.3), keeping the source manifest's other keys."""
-    base: dict[str, Any] = {}
-    if source is not None and source.manifest is not None:
-        try:
-            base = copy.deepcopy(source.manifest.member.json())
-        except FlowzipError:
-            base = {}
-    if not isinstance(base, dict):
-        base = {}
+def _manifest_document(base: dict[str, Any], members: list[Member], mapping: list[dict[str, str]]) -> dict:
+    """A manifest in the platform's shape (format.md §1.3): *base* (the source manifest's other keys,
+    in their order) with ``assets`` and ``flow_job_mapping`` for *members*."""
     assets = []
     for member in members:
         if member.asset_name is None or member.type in ("manifest",):
@@ -226,62 +205,95 @@ def _manifest_document(source: Archive | None, members: list[Member], mapping: l
         if len(parts) > 2:
             entry["location"] = "/".join(parts[1:-1])
         assets.append(entry)
-    base["assets"] = assets
-    base["flow_job_mapping"] = mapping
-    if "project_name" not in base and "project" not in base:
-        base = {"project_name": "", **base}
-    return base
+    document = {key: (assets if key == "assets" else mapping if key == "flow_job_mapping" else copy.deepcopy(value))
+                for key, value in base.items()}
+    document.setdefault("assets", assets)
+    document.setdefault("flow_job_mapping", mapping)
+    if "project_name" not in document and "project" not in document:
+        document = {"project_name": "", **document}
+    return document
 
 
 # --------------------------------------------------------------------------- export
 
 
-def _resolve_flows(archive: Archive, flows: Iterable[Flow | str]) -> list[Any]:
-    resolved = []
-    for item in flows:
-        if isinstance(item, str):
-            found = [f for f in list(archive.flows) + list(archive.subflows) if f.name == item]
-            if not found:
-                names = ", ".join(archive.flows.names()[:10]) or "none"
-                raise FlowzipError(f"no flow named {item!r}", archive=archive.path, hint=f"flows: {names}")
-            resolved.append(found[0])
-        else:
-            if item.archive is not archive:
-                raise FlowzipError("the flow does not belong to this archive", flow=item.name)
-            resolved.append(item)
-    if not resolved:
-        raise FlowzipError("no flows to export", archive=archive.path, hint="name at least one flow")
-    kinds = {f.member.type for f in resolved}
-    if len(kinds) > 1:
-        raise FlowzipError("all flows of an export must be of one type (batch flows or subflows), as the SDK "
-                           "requires", archive=archive.path)
-    return resolved
+class _ExportIndex:
+    """What an export looks up, built once per archive (``split_flows`` exports every flow with one)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.order = {m.name: i for i, m in enumerate(archive.members)}
+        self.flows: dict[str, Any] = {}
+        for flow in list(archive.flows) + list(archive.subflows):
+            self.flows.setdefault(flow.name, flow)
+        manifest = archive.manifest
+        original = manifest.member.read() if manifest is not None else None
+        self.manifest_style = jsonio.detect_style(original) if original is not None else jsonio.JACKSON
+        try:
+            base = manifest.member.json() if manifest is not None else {}
+        except FlowzipError:
+            base = {}
+        self.manifest_base = base if isinstance(base, dict) else {}
+        mapped: dict[str, set[str]] = {}
+        for entry in manifest.flow_job_mapping if manifest is not None else []:
+            mapped.setdefault(entry.get("job"), set()).add(entry.get("flow"))
+        self.jobs: dict[str, list[Member]] = {}  # flow name -> the jobs that run it (flow_name, or the manifest)
+        for member in archive._typed("job"):
+            body = _job_body(member)
+            flows = set(mapped.get(member.asset_name, ()))
+            if body is not None and body.get("flow_name") and body.get("asset_ref_type") in (None, "data_intg_flow"):
+                flows.add(body["flow_name"])
+            for name in flows:
+                self.jobs.setdefault(name, []).append(member)
+        self.binaries: dict[str, list[Member]] = {}
+        for member in archive._typed("px_executables"):
+            self.binaries.setdefault(member.asset_name, []).append(member)
+
+    def resolve(self, flows: Iterable[Flow | str]) -> list[Any]:
+        resolved = []
+        for item in flows:
+            if isinstance(item, str):
+                if item not in self.flows:
+                    names = ", ".join(self.archive.flows.names()[:10]) or "none"
+                    raise FlowzipError(f"no flow named {item!r}", archive=self.archive.path, hint=f"flows: {names}")
+                resolved.append(self.flows[item])
+            else:
+                if item.archive is not self.archive:
+                    raise FlowzipError("the flow does not belong to this archive", flow=item.name)
+                resolved.append(item)
+        if not resolved:
+            raise FlowzipError("no flows to export", archive=self.archive.path, hint="name at least one flow")
+        if len({f.member.type for f in resolved}) > 1:
+            raise FlowzipError("all flows of an export must be of one type (batch flows or subflows), as the SDK "
+                               "requires", archive=self.archive.path)
+        return resolved
 
 
 def export_members(archive: Archive, flows: Iterable[Flow | str], *, include_dependencies: bool = True,
-                   include_binaries: bool = False) -> tuple[list[Member], list[Any], set[Reference],
-                                                             list[dict[str, str]]]:
+                   include_binaries: bool = False, index: _ExportIndex | None = None,
+                   ) -> tuple[list[Member], list[Any], set[Reference], list[dict[str, str]]]:
     """The members an export of *flows* holds, the flows, the missing dependencies and the job mapping."""
-    chosen = _resolve_flows(archive, flows)
+    index = index or _ExportIndex(archive)
+    chosen = index.resolve(flows)
     roots: list[Member] = []
     mapping: list[dict[str, str]] = []
     for flow in chosen:
         roots.append(flow.member)
-        for job in _jobs_of(archive, flow.name):
+        for job in index.jobs.get(flow.name, []):
             roots.append(job)
             mapping.append({"flow": flow.name, "job": job.asset_name, "type": flow.member.type})
         if include_binaries:
-            roots += [m for m in archive._typed("px_executables") if m.asset_name == flow.name]
+            roots += index.binaries.get(flow.name, [])
     if include_dependencies:
-        members, missing = closure(archive, roots)
+        members, missing = closure(archive, roots, order=index.order)
     else:
-        order = {m.name: i for i, m in enumerate(archive.members)}
-        members, missing = sorted(set(roots), key=lambda m: order[m.name]), set()
+        members, missing = sorted(set(roots), key=lambda m: index.order[m.name]), set()
     return members, chosen, missing, mapping
 
 
 def export_flows(archive: Archive, flows: Iterable[Flow | str], destination: str | os.PathLike[str], *,
-                 include_dependencies: bool = True, include_binaries: bool = False) -> ExportResult:
+                 include_dependencies: bool = True, include_binaries: bool = False,
+                 index: _ExportIndex | None = None) -> ExportResult:
     """Write a new archive (a ZIP when *destination* ends in ``.zip``, else a folder) with *flows*, their
     jobs and, with *include_dependencies*, everything they depend on (format.md §5.4).
 
@@ -293,16 +305,16 @@ def export_flows(archive: Archive, flows: Iterable[Flow | str], destination: str
     dest = os.fspath(destination)
     if archive._is_input(dest):
         raise FlowzipError("refusing to overwrite the input", archive=dest, hint="export to another path")
+    index = index or _ExportIndex(archive)
     members, chosen, missing, mapping = export_members(archive, flows, include_dependencies=include_dependencies,
-                                                       include_binaries=include_binaries)
+                                                       include_binaries=include_binaries, index=index)
     out = ArchiveClass(None)
     for member in members:
         out.adopt(member, _relative(member))
     for marker in archive._typed("encrypted_marker"):
         out.adopt(marker, _relative(marker))  # secrets in the export stay encrypted with the same key
-    manifest = _manifest_document(archive, members, mapping)
-    original = archive.manifest.member.read() if archive.manifest is not None else None
-    out.write_bytes(MANIFEST_NAME, jsonio.dumps_like(manifest, original))
+    manifest = _manifest_document(index.manifest_base, members, mapping)
+    out.write_bytes(MANIFEST_NAME, jsonio.dumps(manifest, index.manifest_style))  # the source manifest's style
     written = out.save(dest)
     return ExportResult(written, [m.name for m in out.members], [f.name for f in chosen], sorted(missing))
 
@@ -314,11 +326,13 @@ def split_flows(archive: Archive, folder: str | os.PathLike[str], *, include_dep
     target = os.fspath(folder)
     os.makedirs(target, exist_ok=True)
     results = []
+    index = _ExportIndex(archive)
     for name in archive.flows.names():
         if progress:
             progress(name)
         results.append(export_flows(archive, [name], os.path.join(target, name + ".zip"),
-                                    include_dependencies=include_dependencies, include_binaries=include_binaries))
+                                    include_dependencies=include_dependencies, include_binaries=include_binaries,
+                                    index=index))
     return results
 
 
@@ -332,18 +346,21 @@ class _Failure(Exception):
         self.description = description
 
 
-def _readable(member: Member) -> None:
-    """Raise _Failure when the member cannot be imported (bad JSON, wrong document)."""
+def _readable(member: Member) -> Any:
+    """The member's parsed document (None for other files); _Failure when it cannot be imported (bad
+    JSON, wrong document).  Callers hold the document while they work, so it is parsed once."""
     kind = f"{RESPONSE_TYPES.get(member.type, member.type)}_creation_failed"
     if member.type == "data_intg_flow":
         kind = "flow_creation_failed"
     try:
-        data = member.read()
-        if member.is_json:
-            doc = jsonio.loads(data, member=member.name)
-            wrong = document_kind_error(member, doc)
-            if wrong:
-                raise _Failure(kind, wrong)
+        if not member.is_json:
+            member.read()
+            return None
+        doc = member.json()
+        wrong = document_kind_error(member, doc)
+        if wrong:
+            raise _Failure(kind, f"{member.name}: {wrong}")
+        return doc
     except DocumentError as exc:  # a broken ZIP record (ArchiveError) is not an asset's failure: it stops all
         raise _Failure(kind, str(exc)) from None
 
@@ -355,19 +372,24 @@ class _Importer:
         self.options = options
         self.response = ImportResponse(status="completed", **options)
         self.actions: list[Callable[[], None]] = []
-        self.renames: dict[tuple[str, str], str] = {}  # (folder, original name) -> name in the target
+        # Renamed dependencies: (folder, original name) -> name in the target.
+        self.renames: dict[tuple[str, str], str] = {}
         self.flow_outcome: dict[str, ImportedAsset] = {}  # original flow name -> its entry
         # Names per folder as the target will hold them once the planned actions are applied.
         self.names: dict[str, set[str]] = {}
+        self.index: dict[tuple[str, str], list[Member]] = {}  # the target's members by (folder, asset name)
         for member in target.members:
             if member.asset_name is not None:
                 self.names.setdefault(member.type, set()).add(member.asset_name)
+                self.index.setdefault((member.type, member.asset_name), []).append(member)
         self.incoming: dict[str, set[str]] = {}
         for member in source.members:
             if member.asset_name is not None:
                 self.incoming.setdefault(member.type, set()).add(member.asset_name)
+        self.source_flows = {m.asset_name: m for m in source._typed("data_intg_flow")}
         self.stopped = False
         self.placed: set[str] = set()  # members the import writes
+        self.binaries_layouts: set[int] | None = None
         self.manifest_assets: list[tuple[str, str, str | None]] = []  # (name, type, location) to list
         self.manifest_removed: list[tuple[str, str]] = []
         self.mapping: list[dict[str, str]] = []
@@ -390,7 +412,7 @@ class _Importer:
                 "replaced": f"{kind}_replacement_succeeded"}[outcome]
 
     def target_members(self, folder: str, name: str) -> list[Member]:
-        return [m for m in self.target._typed(folder) if m.asset_name == name]
+        return self.index.get((folder, name), [])
 
     def followers(self, member: Member) -> list[Member]:
         if member.type == "data_intg_custom_stage":
@@ -410,7 +432,7 @@ class _Importer:
         destination = self.target.root + relative
         old = member.asset_name
         if name == old and [m.name for m in replaces] == [destination] and _same_content(replaces[0], member) \
-                and not (edit is not None and member.is_json and edit(copy.deepcopy(member.json()))):
+                and not (edit is not None and self.names_renamed(member)):
             return destination  # replaced by the very same asset: nothing changes
 
         def apply() -> None:
@@ -418,13 +440,14 @@ class _Importer:
                 if existing.name != destination and existing.name in self.target:
                     self.target.remove(existing.name)
             adopted = self.target.adopt(member, destination)
-            if edit is not None and adopted.is_json:
+            # A flow's name is its file name only (format.md §1.5); other assets may carry theirs inside.
+            renaming = name != old and member.type != "data_intg_flow"
+            editing = edit is not None and (bool(self.renames) or member.type == "job")
+            if (renaming or editing) and adopted.is_json:
                 doc = adopted.fresh_json()
-                if edit(doc):
-                    adopted.set_json(doc)
-            if name != old and adopted.is_json:
-                doc = adopted.fresh_json()
-                if rename_in_asset(doc, member.type, old, name):
+                changed = edit(doc) if editing else False
+                changed = bool(rename_in_asset(doc, member.type, old, name)) or changed if renaming else changed
+                if changed:
                     adopted.set_json(doc)
 
         self.actions.append(apply)
@@ -435,15 +458,25 @@ class _Importer:
             self.manifest_assets.append((name, member.type, "/".join(parts[1:-1]) if len(parts) > 2 else None))
         return destination
 
-    def taken(self, folder: str) -> set[str]:
-        return self.names.get(folder, set()) | self.incoming.get(folder, set())
+    def names_renamed(self, member: Member) -> bool:
+        """Whether *member* (a flow, subflow or job) names a dependency this import renames."""
+        renamed = {Reference(folder, old) for (folder, old) in self.renames}
+        if not renamed:
+            return False
+        found = job_references(member.json()) if member.type == "job" else \
+            document_references(member.json(), raw=member.read())
+        return bool(found & renamed)
+
+    def taken(self, folder: str) -> tuple[set[str], set[str]]:
+        """The names of *folder* a new name must avoid: the target's (as planned so far) and the source's."""
+        return self.names.setdefault(folder, set()), self.incoming.get(folder, set())
 
     def dependency(self, member: Member) -> None:
         folder, name = member.type, member.asset_name
         entry = ImportedAsset(RESPONSE_TYPES.get(folder, folder), name, name, "imported")
         self.response.import_data_flows.append(entry)
         try:
-            _readable(member)
+            document = _readable(member)  # noqa: F841 - held so that the member is parsed once
             for follower in self.followers(member):
                 _readable(follower)
         except _Failure as failure:
@@ -490,7 +523,7 @@ class _Importer:
                 self.place(follower, follower.asset_name,
                            self.target_members(follower.type, follower.asset_name))
             return
-        new_name = _unique(name, self.taken(folder))
+        new_name = _unique(name, *self.taken(folder))
         self.renames[(folder, name)] = new_name
         entry.status, entry.name = "renamed", new_name
         entry.conflict_resolution_status = self.status_for(folder, "renamed")
@@ -504,7 +537,7 @@ class _Importer:
         it runs once the whole import is planned, so a subflow sees renames planned after it)."""
 
         def edit(doc: Any) -> bool:
-            return sum(repoint(doc, folder, old, new) for (folder, old), new in self.renames.items()) > 0
+            return repoint_all(doc, self.renames) > 0
 
         return edit
 
@@ -541,7 +574,7 @@ class _Importer:
         self.response.import_data_flows.append(entry)
         self.flow_outcome[name] = entry
         try:
-            _readable(member)
+            document = _readable(member)  # noqa: F841 - held so that the member is parsed once
         except _Failure as failure:
             self.fail(entry, failure)
             return
@@ -553,8 +586,7 @@ class _Importer:
             entry.member = existing[0].name
             return
         if existing and resolution == "rename":
-            final = _unique(name, self.taken("data_intg_flow"))
-            self.renames[("data_intg_flow", name)] = final
+            final = _unique(name, *self.taken("data_intg_flow"))
             entry.status, entry.name, entry.conflict_resolution_status = "renamed", final, "import_flow_renamed"
         elif existing:
             entry.status, entry.conflict_resolution_status = "replaced", "flow_replacement_succeeded"
@@ -568,7 +600,7 @@ class _Importer:
     def report_missing(self, member: Member, entry: ImportedAsset) -> None:
         sets = self.names.get("parameter_set", set()) | (
             self.incoming.get("parameter_set", set()) if self.options["include_dependencies"] else set())
-        for reference in sorted(document_references(member.json(), sets)):
+        for reference in sorted(document_references(member.json(), sets, raw=member.read())):
             available = self.names.get(reference.folder, set())
             if self.options["include_dependencies"]:
                 available = available | {self.renames.get((reference.folder, n), n)
@@ -589,7 +621,7 @@ class _Importer:
 
     def drop_stale_binaries(self, flow_name: str, entry: ImportedAsset) -> None:
         """A replaced flow's compiled binaries were compiled from the old flow: they go (unless new ones come)."""
-        stale = [m for m in self.target._typed("px_executables") if m.asset_name == flow_name]
+        stale = self.target_members("px_executables", flow_name)
         if not stale:
             return
         entry.warnings.append({"type": "missing_binaries", "name": flow_name,
@@ -614,7 +646,7 @@ class _Importer:
                                    "description": f"its flow was {flow_entry.status}"})
             return
         try:
-            _readable(member)
+            document = _readable(member)  # noqa: F841 - held so that the member is parsed once
         except _Failure as failure:
             self.fail(entry, failure)
             return
@@ -624,8 +656,8 @@ class _Importer:
         flow_new = flow_entry.name if flow_entry else None
         if flow_entry is not None and flow_new != flow_old and name.startswith(flow_old):
             final = flow_new + name[len(flow_old):]  # "<flow>.DataStage job" follows its flow's new name
-            if final in self.taken("job"):
-                final = _unique(final, self.taken("job"))
+            if any(final in names for names in self.taken("job")):
+                final = _unique(final, *self.taken("job"))
         elif existing:
             resolution = self.options["conflict_resolution"]
             if resolution == "skip":
@@ -633,7 +665,7 @@ class _Importer:
                 entry.member = existing[0].name
                 return
             if resolution == "rename":
-                final = _unique(name, self.taken("job"))
+                final = _unique(name, *self.taken("job"))
         if final != name:
             entry.status, entry.name, entry.conflict_resolution_status = "renamed", final, "job_renamed"
         elif existing:
@@ -643,7 +675,7 @@ class _Importer:
             if final != name or not existing:  # a job the project did not have before
                 self.mapping.append({"flow": flow_new, "job": final, "type": "data_intg_flow"})
         def edit(doc: Any) -> bool:
-            changed = sum(repoint_job(doc, f, o, n) for (f, o), n in self.renames.items())
+            changed = repoint_job_all(doc, self.renames)
             body = doc["entity"]["job"]
             if flow_entry is not None and flow_new != flow_old:
                 for key in ("flow_name", "asset_ref_name"):
@@ -661,13 +693,13 @@ class _Importer:
         if flow_entry is None or flow_entry.status in ("skipped", "failed"):
             entry.status = "skipped"
             return
-        reason = _stale_reason(self.source, member)
+        reason = _stale_reason(self.source_flows.get(member.asset_name), member)
         if reason:
             entry.status = "skipped"
             entry.warnings.append({"type": "binaries_import_failed", "name": member.asset_name,
                                    "description": f"not imported: {reason}; compile the flow after the import"})
             return
-        existing = [m for m in self.target._typed("px_executables") if m.asset_name == flow_entry.name]
+        existing = self.target_members("px_executables", flow_entry.name)
         if flow_entry.name != member.asset_name:
             entry.status, entry.name = "renamed", flow_entry.name
         elif existing:
@@ -678,7 +710,9 @@ class _Importer:
     def binaries_path(self, member: Member, name: str) -> str:
         """Where a flow's binaries go in the target: its own layout (``px_executables/<flow>.zip`` in
         exports, ``px_executables/<flow>/<flow>.zip`` in Git trees), else the source's."""
-        layouts = {len(_relative(m).split("/")) for m in self.target._typed("px_executables")}
+        if self.binaries_layouts is None:
+            self.binaries_layouts = {len(_relative(m).split("/")) for m in self.target._typed("px_executables")}
+        layouts = self.binaries_layouts
         nested = 3 in layouts if layouts else (self.target.kind == "tree" or len(_relative(member).split("/")) == 3)
         extension = _relative(member).rsplit("/", 1)[-1][len(member.asset_name):]
         return f"px_executables/{name}/{name}{extension}" if nested else f"px_executables/{name}{extension}"
@@ -728,33 +762,37 @@ class _Importer:
             return
         assets = doc.get("assets")
         if isinstance(assets, list):
-            for name, type_ in self.manifest_removed:
-                assets[:] = [a for a in assets if not (isinstance(a, dict) and a.get("name") == name
-                                                       and a.get("type") == type_)]
+            removed = set(self.manifest_removed)
+            if removed:
+                assets[:] = [a for a in assets
+                             if not (isinstance(a, dict) and (a.get("name"), a.get("type")) in removed)]
+            listed = {(a.get("name"), a.get("type")) for a in assets if isinstance(a, dict)}
             for name, type_, location in self.manifest_assets:
-                if not any(isinstance(a, dict) and a.get("name") == name and a.get("type") == type_ for a in assets):
+                if (name, type_) not in listed:
+                    listed.add((name, type_))
                     entry = {"name": name, "type": type_}
                     if location:
                         entry["location"] = location
                     assets.append(entry)
         mapping = doc.get("flow_job_mapping")
         if isinstance(mapping, list):
+            present = {tuple(sorted(m.items())) for m in mapping if isinstance(m, dict)}
             for item in self.mapping:
-                if item not in mapping:
+                if tuple(sorted(item.items())) not in present:
+                    present.add(tuple(sorted(item.items())))
                     mapping.append(item)
         manifest.member.set_json(doc)
 
 
-def _stale_reason(source: Archive, member: Member) -> str | None:
-    """Why the compiled binaries in *member* do not match their flow in *source*, or None."""
+def _stale_reason(flow: Member | None, member: Member) -> str | None:
+    """Why the compiled binaries in *member* do not match *flow* (their flow in the same archive), or None."""
     from .lint.rules.fzb001_stale_binaries import osh_scripts
 
-    flows = [m for m in source._typed("data_intg_flow") if m.asset_name == member.asset_name]
-    if not flows:
+    if flow is None:
         return "the archive has no flow of that name"
     try:
         scripts = osh_scripts(member.read(), member.name)
-        doc = unwrap_flow_document(flows[0].json()) or {}
+        doc = unwrap_flow_document(flow.json()) or {}
     except FlowzipError as exc:
         return f"unreadable ({exc.message})"
     text = "\n".join(scripts.values())

@@ -63,6 +63,26 @@ def test_no_op_copy_reproduces_the_whole_file() -> None:
     assert out.getvalue() == original
 
 
+def test_copy_as_moves_compressed_bytes_under_a_new_name() -> None:
+    original = make_zip({"a.json": b'{"a":1}' * 50, "b.json": b"[]"})
+    directory = read_directory(original, "in", DEFAULT_LIMITS)
+    out = io.BytesIO()
+    writer = ZipWriter(out)
+    writer.copy_as(original, directory.entries[1], "b.json")  # same name: a plain copy
+    writer.copy_as(original, directory.entries[0], "renamed/ä.json")
+    writer.close()
+    written = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(written)) as archive:
+        assert archive.testzip() is None
+        assert archive.namelist() == ["b.json", "renamed/ä.json"]
+        assert archive.read("renamed/ä.json") == b'{"a":1}' * 50
+        info = archive.getinfo("renamed/ä.json")
+        assert info.date_time == (2024, 1, 2, 3, 4, 6) and info.flag_bits & 0x800
+    entry = directory.entries[0]
+    compressed = original[entry.data_offset:entry.data_offset + entry.compress_size]
+    assert compressed in written  # copied, not compressed again
+
+
 def test_zip64_offsets_are_patched_inside_the_extra_field() -> None:
     name = b"a"
     extra = struct.pack("<HHQ", 1, 8, 5)

@@ -432,6 +432,41 @@ class ZipWriter:
         central = entry.central if offset == entry.header_offset else _patch_offset(entry.central, offset)
         self._central.append(central)
 
+    def copy_as(self, source: bytes, entry: ZipEntry, name: str) -> None:
+        """Copy *entry*'s compressed bytes from *source* under another *name*: a new local header and
+        central record (same method, CRC, sizes, timestamp, attributes and extra fields), no re-compression."""
+        if name == entry.name:
+            self.copy(source, entry)
+            return
+        tpl = _CENTRAL.unpack_from(entry.central, 0)
+        nlen, elen, clen = tpl[10], tpl[11], tpl[12]
+        extra = _strip_zip64(entry.central[_CENTRAL.size + nlen : _CENTRAL.size + nlen + elen])
+        comment = entry.central[_CENTRAL.size + nlen + elen : _CENTRAL.size + nlen + elen + clen]
+        flags = (entry.flags & ~(FLAG_DESCRIPTOR | FLAG_UTF8)) | (FLAG_UTF8 if not name.isascii() else 0)
+        body = memoryview(source)[entry.data_offset : entry.data_offset + entry.compress_size]
+        self._record(name, body, versions=(tpl[1], tpl[2]), flags=flags, method=entry.method,
+                     stamp=(entry.dos_time, entry.dos_date), crc=entry.crc, size=entry.file_size,
+                     attrs=(tpl[14], tpl[15]), extra=extra, comment=comment)
+
+    def _record(self, name: str, body: bytes | memoryview, *, versions: tuple[int, int], flags: int, method: int,
+                stamp: tuple[int, int], crc: int, size: int, attrs: tuple[int, int], extra: bytes,
+                comment: bytes) -> None:
+        """Write one local record (header, then *body* as stored) and keep its central record."""
+        encoded = name.encode("utf-8")
+        if len(body) >= _U32 or size >= _U32:
+            raise ArchiveError(f"member {name!r} is too large to write", member=name)
+        offset = self._offset
+        if offset >= _U32:
+            raise ArchiveError("the archive would exceed 4 GiB; flowzip does not write ZIP64 offsets")
+        self._write(_LOCAL.pack(LOCAL_SIG, versions[1], flags, method, stamp[0], stamp[1], crc, len(body), size,
+                                len(encoded), len(extra)) + encoded + extra)
+        self._write(body)
+        self._central.append(
+            _CENTRAL.pack(CENTRAL_SIG, versions[0], versions[1], flags, method, stamp[0], stamp[1], crc, len(body),
+                          size, len(encoded), len(extra), len(comment), 0, attrs[0], attrs[1], offset)
+            + encoded + extra + comment
+        )
+
     def add(
         self,
         name: str,
@@ -447,11 +482,10 @@ class ZipWriter:
         With *template* (the member's previous entry) the new record keeps its
         version fields, flags, method, timestamp, attributes and extra fields.
         """
-        encoded = name.encode("utf-8")
         flags = FLAG_UTF8 if not name.isascii() else 0
         method = DEFLATED if compress else STORED
         create_version, extract_version, internal_attr, external_attr = 20, 20, 0, 0
-        local_extra = central_extra = comment = b""
+        central_extra = comment = b""
         if template is not None:
             tpl = _CENTRAL.unpack_from(template.central, 0)
             create_version, extract_version = tpl[1], tpl[2]
@@ -462,33 +496,14 @@ class ZipWriter:
             nlen, elen, clen = tpl[10], tpl[11], tpl[12]
             central_extra = _strip_zip64(template.central[_CENTRAL.size + nlen : _CENTRAL.size + nlen + elen])
             comment = template.central[_CENTRAL.size + nlen + elen : _CENTRAL.size + nlen + elen + clen]
-            local_extra = central_extra
         if method == DEFLATED:
             deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
             body = deflater.compress(payload) + deflater.flush()
         else:
             body = payload
-        crc = zlib.crc32(payload)
-        if len(body) >= _U32 or len(payload) >= _U32:
-            raise ArchiveError(f"member {name!r} is too large to write", member=name)
-        offset = self._offset
-        if offset >= _U32:
-            raise ArchiveError("the archive would exceed 4 GiB; flowzip does not write ZIP64 offsets")
-        self._write(
-            _LOCAL.pack(LOCAL_SIG, extract_version, flags, method, dos_time, dos_date, crc, len(body),
-                        len(payload), len(encoded), len(local_extra))
-            + encoded
-            + local_extra
-        )
-        self._write(body)
-        self._central.append(
-            _CENTRAL.pack(CENTRAL_SIG, create_version, extract_version, flags, method, dos_time, dos_date,
-                          crc, len(body), len(payload), len(encoded), len(central_extra), len(comment), 0,
-                          internal_attr, external_attr, offset)
-            + encoded
-            + central_extra
-            + comment
-        )
+        self._record(name, body, versions=(create_version, extract_version), flags=flags, method=method,
+                     stamp=(dos_time, dos_date), crc=zlib.crc32(payload), size=len(payload),
+                     attrs=(internal_attr, external_attr), extra=central_extra, comment=comment)
 
     def close(self, comment: bytes = b"") -> None:
         """Write the central directory and the end records."""
