@@ -347,8 +347,8 @@ class _Failure(Exception):
 
 
 def _readable(member: Member) -> Any:
-    """The member's parsed document (None for other files); _Failure when it cannot be imported (bad
-    JSON, wrong document).  Callers hold the document while they work, so it is parsed once."""
+    """The holder of the member's parsed document (None for other files): while a caller keeps it, the
+    document is parsed once.  _Failure when the member cannot be imported (bad JSON, wrong document)."""
     kind = f"{RESPONSE_TYPES.get(member.type, member.type)}_creation_failed"
     if member.type == "data_intg_flow":
         kind = "flow_creation_failed"
@@ -356,11 +356,11 @@ def _readable(member: Member) -> Any:
         if not member.is_json:
             member.read()
             return None
-        doc = member.json()
-        wrong = document_kind_error(member, doc)
+        held = member.document()
+        wrong = document_kind_error(member, held.value)
         if wrong:
             raise _Failure(kind, f"{member.name}: {wrong}")
-        return doc
+        return held
     except DocumentError as exc:  # a broken ZIP record (ArchiveError) is not an asset's failure: it stops all
         raise _Failure(kind, str(exc)) from None
 
@@ -402,6 +402,15 @@ class _Importer:
             entry.conflict_resolution_status = entry.conflict_resolution_status.replace("succeeded", "failed")
         if self.options["on_failure"] == "stop":
             self.stopped = True
+
+    def readable(self, entry: ImportedAsset, *members: Member) -> list[Any] | None:
+        """The members' parsed documents (hold them while working on the asset), or None when one of them
+        cannot be imported: *entry* then records the failure."""
+        try:
+            return [_readable(member) for member in members]
+        except _Failure as failure:
+            self.fail(entry, failure)
+            return None
 
     def status_for(self, folder: str, outcome: str) -> str:
         if folder == "data_intg_flow":
@@ -475,12 +484,8 @@ class _Importer:
         folder, name = member.type, member.asset_name
         entry = ImportedAsset(RESPONSE_TYPES.get(folder, folder), name, name, "imported")
         self.response.import_data_flows.append(entry)
-        try:
-            document = _readable(member)  # noqa: F841 - held so that the member is parsed once
-            for follower in self.followers(member):
-                _readable(follower)
-        except _Failure as failure:
-            self.fail(entry, failure)
+        held = self.readable(entry, member, *self.followers(member))
+        if held is None:
             return
         existing = self.target_members(folder, name)
         resolution = self.options["conflict_resolution"]
@@ -573,10 +578,8 @@ class _Importer:
         entry = ImportedAsset("px_job", name, name, "imported")
         self.response.import_data_flows.append(entry)
         self.flow_outcome[name] = entry
-        try:
-            document = _readable(member)  # noqa: F841 - held so that the member is parsed once
-        except _Failure as failure:
-            self.fail(entry, failure)
+        held = self.readable(entry, member)
+        if held is None:
             return
         existing = self.target_members("data_intg_flow", name)
         resolution = self.options["conflict_resolution"]
@@ -645,10 +648,8 @@ class _Importer:
             entry.warnings.append({"type": "flow_not_imported", "name": flow_entry.original_name,
                                    "description": f"its flow was {flow_entry.status}"})
             return
-        try:
-            document = _readable(member)  # noqa: F841 - held so that the member is parsed once
-        except _Failure as failure:
-            self.fail(entry, failure)
+        held = self.readable(entry, member)
+        if held is None:
             return
         existing = self.target_members("job", name)
         final = name

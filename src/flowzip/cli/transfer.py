@@ -15,6 +15,16 @@ from .render import _table, emit, reporter
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 
 
+def export_options(func: Any) -> Any:
+    """What export and split share: which dependencies come along, and --json."""
+    func = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(func)
+    func = click.option("--include-binaries", is_flag=True,
+                        help="Bring the flows' compiled binaries (px_executables) along.")(func)
+    return click.option("--include-dependencies/--no-include-dependencies", default=True, show_default=True,
+                        help="Bring the flows' parameter sets, connections, subflows and other dependencies "
+                             "along.")(func)
+
+
 @click.command("import")
 @click.argument("target", type=click.Path(exists=True, dir_okay=True))
 @click.argument("source", type=click.Path(exists=True, dir_okay=True))
@@ -124,10 +134,7 @@ def _import_report(data: dict[str, Any]) -> None:
               help="A flow to export (repeat for more; all of one type: batch flows or subflows).")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The new archive (.zip for a ZIP, any other path for a folder).")
-@click.option("--include-dependencies/--no-include-dependencies", default=True, show_default=True,
-              help="Bring the flows' parameter sets, connections, subflows and other dependencies along.")
-@click.option("--include-binaries", is_flag=True, help="Bring the flows' compiled binaries (px_executables) along.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@export_options
 @click.pass_context
 def export_command(ctx: click.Context, archive: str, flows: tuple[str, ...], output: str, include_dependencies: bool,
                    include_binaries: bool, as_json: bool) -> None:
@@ -162,10 +169,7 @@ def _export_report(data: dict[str, Any]) -> None:
 @click.argument("archive", type=click.Path(exists=True, dir_okay=True))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder to write one FLOW.zip per flow into (created when missing).")
-@click.option("--include-dependencies/--no-include-dependencies", default=True, show_default=True,
-              help="Bring each flow's dependencies along.")
-@click.option("--include-binaries", is_flag=True, help="Bring each flow's compiled binaries along.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@export_options
 @click.pass_context
 def split_command(ctx: click.Context, archive: str, output: str, include_dependencies: bool, include_binaries: bool,
                   as_json: bool) -> None:
