@@ -521,3 +521,13 @@ def test_importing_an_export_into_a_git_tree_uses_the_trees_layout(real: Path, t
     assert_no_new_lint_errors(out, [real / "electromart", export])
     target.save(tmp_path / "tree.zip")
     assert sdk_load(tmp_path / "tree.zip") == len(target.flows)
+
+
+def test_an_export_holds_flows_of_one_type(real: Path, tmp_path: Path) -> None:
+    archive = flowzip.open(real / "stabledev1-DrewTest3")
+    flow, subflow = archive.flows.names()[0], archive.subflows.names()[0]
+    with pytest.raises(flowzip.FlowzipError, match="all flows of an export must be of one type"):
+        archive.export_flows([flow, subflow], tmp_path / "mixed.zip")
+    assert not (tmp_path / "mixed.zip").exists()
+    result = archive.export_flows([subflow], tmp_path / "subflow.zip")  # subflows alone are fine
+    assert f"data_intg_subflow/{subflow}.json" in result.members
