@@ -17,6 +17,7 @@ from ..archive import Archive, open_archive
 from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
 from .common import pick_flow, progress
+from .compare import COMMANDS as COMPARE_COMMANDS
 from .edit import COMMANDS as EDIT_COMMANDS
 from .lint import COMMANDS as LINT_COMMANDS
 from .picture import COMMANDS as PICTURE_COMMANDS
@@ -243,7 +244,8 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
     emit("written", {"source": source, "output": written, "members": len(opened.members)}, as_json)
 
 
-for _command in EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMMANDS + TRANSFER_COMMANDS:
+for _command in (EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMMANDS + TRANSFER_COMMANDS
+                 + COMPARE_COMMANDS):
     cli.add_command(_command)
 
 

@@ -1,0 +1,166 @@
+"""RFC 6902 JSON Patch between two JSON documents, made so that it always applies, and applying patches.
+
+``make_patch(a, b)`` walks both documents together.  Lists whose items all carry a
+unique ``id`` (nodes, ports, links, schemas, comments) or ``name`` (parameters,
+properties) are matched item by item, so that a reordered, inserted or removed
+stage yields ``remove`` / ``move`` / ``add`` operations at indices that are right
+at the moment each operation runs, never a cascade of replacements or an index
+that no longer exists.  Other lists are compared by position.  Objects keep their
+key order: when an edit would leave the keys in another order than *b*'s (a key
+inserted in the middle), the object is replaced whole, because ``add`` appends.
+
+Every patch is checked by applying it to a copy of *a* (with the ``jsonpatch``
+package) and comparing the result with *b*, key order included; should that
+ever fail, the patch falls back to replacing the whole document.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import jsonpatch
+import jsonpointer
+
+from . import jsonio
+from .errors import FlowzipError
+
+__all__ = ["make_patch", "apply_patch", "PatchError", "same_document"]
+
+Operation = dict[str, Any]
+
+
+class PatchError(FlowzipError):
+    """A patch that cannot be applied: a failed ``test``, a path that does not exist, a bad operation."""
+
+
+def _escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _key_field(items: list[Any]) -> str | None:
+    """The field that tells a list's items apart across versions: ``id`` or ``name`` when every item is an
+    object carrying a distinct one, else None (the items are compared by position)."""
+    if not all(isinstance(item, dict) for item in items):
+        return None
+    for field in ("id", "name"):
+        keys = [item.get(field) for item in items]
+        if all(isinstance(k, str) and k for k in keys) and len(set(keys)) == len(keys):
+            return field
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON, key order included (``True == 1`` and ``1 == 1.0`` are not)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def same_document(a: Any, b: Any) -> bool:
+    """Whether two parsed JSON documents are the same, key order and number types included."""
+    return _same(a, b)
+
+
+def _diff(a: Any, b: Any, path: str, ops: list[Operation]) -> None:
+    if _same(a, b):
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        _diff_object(a, b, path, ops)
+    elif isinstance(a, list) and isinstance(b, list):
+        _diff_list(a, b, path, ops)
+    else:
+        ops.append({"op": "replace", "path": path, "value": copy.deepcopy(b)})
+
+
+def _diff_object(a: dict[str, Any], b: dict[str, Any], path: str, ops: list[Operation]) -> None:
+    kept = [k for k in a if k in b]
+    added = [k for k in b if k not in a]
+    if kept + added != list(b):  # the keys would end up in another order than b's: replace the object
+        ops.append({"op": "replace", "path": path, "value": copy.deepcopy(b)})
+        return
+    for key in a:
+        if key not in b:
+            ops.append({"op": "remove", "path": f"{path}/{_escape(key)}"})
+    for key in kept:
+        _diff(a[key], b[key], f"{path}/{_escape(key)}", ops)
+    for key in added:
+        ops.append({"op": "add", "path": f"{path}/{_escape(key)}", "value": copy.deepcopy(b[key])})
+
+
+def _diff_list(a: list[Any], b: list[Any], path: str, ops: list[Operation]) -> None:
+    field_a, field_b = _key_field(a) if a else None, _key_field(b) if b else None
+    field = field_a if field_a == field_b or not b else field_b if not a else None
+    if field is None:
+        _diff_by_position(a, b, path, ops)
+        return
+    keys_a, keys_b = [item[field] for item in a], [item[field] for item in b]
+    in_b, in_a = set(keys_b), set(keys_a)
+    current = list(keys_a)
+    for index in range(len(a) - 1, -1, -1):  # removals, last first, so earlier indices stay right
+        if keys_a[index] not in in_b:
+            ops.append({"op": "remove", "path": f"{path}/{index}"})
+            current.pop(index)
+    by_key_a = dict(zip(keys_a, a))
+    by_key_b = dict(zip(keys_b, b))
+    survivors = [k for k in keys_b if k in in_a]
+    for target, item_key in enumerate(survivors):  # moves into b's order
+        where = current.index(item_key)
+        if where != target:
+            ops.append({"op": "move", "from": f"{path}/{where}", "path": f"{path}/{target}"})
+            current.insert(target, current.pop(where))
+    for index, item_key in enumerate(current):  # changes inside the items that stay
+        _diff(by_key_a[item_key], by_key_b[item_key], f"{path}/{index}", ops)
+    for index, item_key in enumerate(keys_b):  # additions, in b's order
+        if item_key not in in_a:
+            ops.append({"op": "add", "path": f"{path}/{index}", "value": copy.deepcopy(by_key_b[item_key])})
+            current.insert(index, item_key)
+
+
+def _diff_by_position(a: list[Any], b: list[Any], path: str, ops: list[Operation]) -> None:
+    for index in range(min(len(a), len(b))):
+        _diff(a[index], b[index], f"{path}/{index}", ops)
+    for index in range(len(a) - 1, len(b) - 1, -1):
+        ops.append({"op": "remove", "path": f"{path}/{index}"})
+    for index in range(len(a), len(b)):
+        ops.append({"op": "add", "path": f"{path}/{index}", "value": copy.deepcopy(b[index])})
+
+
+def make_patch(a: Any, b: Any) -> list[Operation]:
+    """The RFC 6902 operations that turn document *a* into document *b* (checked: see the module)."""
+    ops: list[Operation] = []
+    _diff(a, b, "", ops)
+    try:
+        applied = jsonpatch.apply_patch(a, ops)
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException):  # pragma: no cover - a bug
+        applied = None
+    if applied is None or not _same(applied, b):  # pragma: no cover - never seen; the safe answer
+        return [{"op": "replace", "path": "", "value": copy.deepcopy(b)}]
+    return ops
+
+
+def apply_patch(document: Any, patch: Any, *, member: str | None = None) -> Any:
+    """*document* with *patch* (an RFC 6902 array) applied, as a new document; *document* is not changed.
+
+    A failed ``test``, a path that does not exist or a malformed operation raises :class:`PatchError`
+    naming *member*.
+    """
+    if not isinstance(patch, list) or not all(isinstance(op, dict) for op in patch):
+        raise PatchError("a JSON Patch is an array of operation objects (RFC 6902)", member=member)
+    for number, operation in enumerate(patch, 1):
+        if operation.get("op") not in ("add", "remove", "replace", "move", "copy", "test") \
+                or not isinstance(operation.get("path"), str):
+            raise PatchError(f"operation {number} is not an RFC 6902 operation: {jsonio.dumps(operation).decode()}",
+                             member=member)
+    try:
+        return jsonpatch.apply_patch(document, patch)
+    except jsonpatch.JsonPatchTestFailed as exc:
+        raise PatchError(f"a test operation failed: {exc}", member=member,
+                         hint="the member is not what the patch expects; nothing was written") from None
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
+        raise PatchError(f"the patch does not apply: {exc}", member=member,
+                         hint="a path it names does not exist; nothing was written") from None
