@@ -193,7 +193,7 @@ def _edit(archive: flowzip.Archive, edits: list[str]) -> None:
         elif edit == "set":
             peek = [s for s in stages if s.type == "Peek"]
             if peek:
-                peek[0].configuration.nrecs = 10 + number
+                peek[0].configuration.nrecs = 100 + number  # the demo has 10: always a change
         elif edit == "rename_link" and flow.links:
             flow.links[0].name = f"Lnk_{number}"
         elif edit == "arrange":

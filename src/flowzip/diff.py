@@ -202,13 +202,12 @@ class _FlowView:
             view[side], ui[side] = {}, {}
             for index, port in enumerate(p for p in node.get(side) or [] if isinstance(p, dict)):
                 meaning, canvas = self.port(port)
-                # A port is known by the link it carries (its id changes on every save).
+                # Ports are known by position (their ids change on every save); the links they carry by name.
                 names = [self.link_names.get(str(link.get("id"))) for link in port.get("links") or []
                          if isinstance(link, dict)]
-                source_of = ((meaning.get("app_data") or {}).get("datastage") or {}).get("source_of_link")
-                key = "link " + (names[0] if names and names[0] else source_of) if (names and names[0]) or \
-                    source_of else f"port {index + 1}"
-                view[side][key], ui[side][key] = meaning, canvas
+                if names:
+                    meaning["links"] = names
+                view[side][f"port {index + 1}"], ui[side][f"port {index + 1}"] = meaning, canvas
         for key in ("connection", "subflow_ref"):
             if key in node:
                 value = node[key]
@@ -221,7 +220,8 @@ class _FlowView:
             view["other"] = extra
         return view, ui
 
-    def link_views(self) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    def link_views(self) -> dict[str, tuple[dict[str, Any], dict[str, Any], str, tuple[str, str]]]:
+        """"source -> target: name" -> (what the link means, canvas-only keys, link id, (source, target) ids)."""
         found = {}
         for node in self.nodes.values():
             for port in node.get("inputs") or []:
@@ -231,11 +231,13 @@ class _FlowView:
                     name = link.get("link_name") or ""
                     key = f"{self.label(link.get('node_id_ref'))} -> {_label(node)}" + (f": {name}" if name else "")
                     app, keep, canvas = _split_ui(link.get("app_data"))
-                    view = {"type": link.get("type_attr"), "app_data": app, "ui_data": keep}
+                    view = {"name": name, "from": self.label(link.get("node_id_ref")), "to": _label(node),
+                            "type": link.get("type_attr"), "app_data": app, "ui_data": keep}
                     extra = _without(link, "id", "node_id_ref", "port_id_ref", "app_data", "type_attr", "link_name")
                     if extra:
                         view["other"] = extra
-                    found[key] = (view, {"ui_data": canvas})
+                    ends = (str(link.get("node_id_ref")), str(node.get("id")))
+                    found[key] = (view, {"ui_data": canvas}, str(link.get("id")), ends)
         return found
 
     def comment_view(self, comment: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -283,6 +285,34 @@ def _pair_stages(a: _FlowView, b: _FlowView) -> tuple[list[tuple[str, str]], lis
     return pairs, still, [n for n in b.nodes if n not in used]
 
 
+def _pair_links(links_a: dict[str, Any], links_b: dict[str, Any], stage_pairs: dict[str, str],
+                ) -> list[tuple[str | None, str | None]]:
+    """Links of a and b paired: by their two stages and name, then by link id (a renamed link or stage),
+    then by the same two (paired) stages when only one link joins them; the rest added or removed."""
+    pairs = [(k, k) for k in links_a if k in links_b]
+    left = [k for k in links_a if k not in links_b]
+    right = [k for k in links_b if k not in links_a]
+    by_id = {links_b[k][2]: k for k in right}
+    for key in list(left):
+        match = by_id.get(links_a[key][2])
+        if match in right:
+            pairs.append((key, match))
+            left.remove(key)
+            right.remove(match)
+    ends_b: dict[tuple[str, str], list[str]] = {}
+    for key in right:
+        ends_b.setdefault(links_b[key][3], []).append(key)
+    for key in list(left):
+        source, target = links_a[key][3]
+        ends = (stage_pairs.get(source, source), stage_pairs.get(target, target))
+        matches = ends_b.get(ends, [])
+        if len(matches) == 1 and sum(links_a[k][3] == links_a[key][3] for k in left) == 1:
+            pairs.append((key, matches[0]))
+            left.remove(key)
+            right.remove(matches[0])
+    return pairs + [(k, None) for k in left] + [(None, k) for k in right]
+
+
 def _compare(scope: str, name: str | None, before: tuple[Any, Any], after: tuple[Any, Any],
              changes: list[Change]) -> None:
     for kind, path, old, new in _walk(before[0], after[0], ""):
@@ -310,14 +340,13 @@ def flow_changes(before: Any, after: Any) -> list[Change]:
             changes.append(Change("changed", "stage", _label(node_a), "label", _label(node_a), _label(node_b)))
         _compare("stage", _label(node_b), a.stage(node_a), b.stage(node_b), changes)
     links_a, links_b = a.link_views(), b.link_views()
-    for key in links_a:
-        if key not in links_b:
-            changes.append(Change("removed", "link", key))
-    for key in links_b:
-        if key not in links_a:
-            changes.append(Change("added", "link", key))
+    for key_a, key_b in _pair_links(links_a, links_b, dict(pairs)):
+        if key_b is None:
+            changes.append(Change("removed", "link", key_a))
+        elif key_a is None:
+            changes.append(Change("added", "link", key_b))
         else:
-            _compare("link", key, links_a[key], links_b[key], changes)
+            _compare("link", key_b, links_a[key_a][:2], links_b[key_b][:2], changes)
     for comment_id, comment in a.comments.items():
         if comment_id not in b.comments:
             changes.append(Change("removed", "comment", str(comment.get("content", ""))[:60], "", comment, None))

@@ -24,6 +24,7 @@ from .picture import COMMANDS as PICTURE_COMMANDS
 from .render import REPORTERS, emit
 from .runtime import COMMANDS as RUNTIME_COMMANDS
 from .transfer import COMMANDS as TRANSFER_COMMANDS
+from .transform import COMMANDS as TRANSFORM_COMMANDS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -245,7 +246,7 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
 
 
 for _command in (EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMMANDS + TRANSFER_COMMANDS
-                 + COMPARE_COMMANDS):
+                 + COMPARE_COMMANDS + TRANSFORM_COMMANDS):
     cli.add_command(_command)
 
 
