@@ -91,4 +91,44 @@ def _applied(data: dict[str, Any]) -> None:
         click.echo(f"{count} member{'s' if count != 1 else ''} changed; wrote {data['written']}")
 
 
-COMMANDS = [apply_command]
+@click.command("overlay")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=True))
+@click.argument("overlays", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@with_output_options
+@click.pass_context
+def overlay_command(ctx: click.Context, archive: str, overlays: tuple[str, ...], output: str | None,
+                    in_place: bool, dry_run: bool, as_json: bool) -> None:
+    """Apply per-environment overlays to ARCHIVE, folder after folder, and report them asset by asset.
+
+    An overlay folder is laid out like the archive: <folder>/<asset>.json is an
+    RFC 7386 JSON Merge Patch of that member; parameter_set/<set>.json5 sets
+    parameter defaults (name: value, JSON5).  An overlay for a member or a
+    parameter the archive does not hold is an error: nothing is written.
+
+    \b
+    Examples:
+      flowzip overlay repo/datastage overlays/qa --dry-run
+      flowzip overlay release.zip overlays/common overlays/prod -o release-prod.zip
+    """
+    from ..overlay import apply_overlays
+
+    _check_outputs(output, in_place, dry_run)
+    opened = ctx.obj["open"](archive)
+    result = apply_overlays(opened, list(overlays))
+    _write_or_dry_run(ctx, opened, archive, output, in_place, dry_run, as_json, "overlaid", result.to_dict())
+
+
+@reporter("overlaid")
+def _overlaid(data: dict[str, Any]) -> None:
+    for item in data["applied"]:
+        click.echo(f"{item['overlay']} -> {item['member']}: " + (f"{len(item['changes'])} changes"
+                                                                 if item["changes"] else "already so"))
+        for change in item["changes"]:
+            click.echo(f"    {change}")
+    if data.get("diff") is not None:
+        click.echo("dry run: nothing written")
+    else:
+        click.echo(f"wrote {data['written']}")
+
+
+COMMANDS = [apply_command, overlay_command]

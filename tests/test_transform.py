@@ -1,0 +1,139 @@
+"""Batch transforms: each action, recipes and their errors, and a recipe on the largest real archive."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from pathlib import Path
+
+import pytest
+
+import flowzip
+from flowzip import jsonio
+from flowzip.diff import diff
+from flowzip.transform import RecipeError, apply_recipe, load_recipe, parse_recipe
+from tests.conftest import REAL, require_shared
+
+
+def _run(demo: Path, *steps: dict) -> tuple[flowzip.Archive, dict[str, list[str]]]:
+    archive = flowzip.open(demo)
+    result = apply_recipe(archive, parse_recipe(list(steps)))
+    return archive, result.flows
+
+
+def _flow(archive: flowzip.Archive) -> flowzip.Flow:
+    return archive.flows.get(name="rowgen_peek")
+
+
+# (step, the change lines it reports, a check on the result)
+ACTIONS = {
+    "set": ({"stages": {"type": "Peek"}, "set": {"nrecs": 25}}, ["stage 'Peek_1': nrecs = 25"],
+            lambda a: _flow(a).stages.get(label="Peek_1").configuration.nrecs == 25),
+    "remove": ({"stages": {"label": "Peek_*"}, "remove": ["nrecs"]}, ["stage 'Peek_1': nrecs removed"],
+               lambda a: "nrecs" not in _flow(a).stages.get(label="Peek_1").node["parameters"]),
+    "rename-stage": ({"rename-stage": {"from": "Peek_1", "to": "peek"}}, ["stage 'Peek_1' renamed 'peek'"],
+                     lambda a: [s.label for s in _flow(a).stages] == ["Row_Generator_1", "peek"]),
+    "rename-stage-regex": ({"rename-stage": {"from": "(.*)_1", "to": r"\1", "regex": True}},
+                           ["stage 'Row_Generator_1' renamed 'Row_Generator'", "stage 'Peek_1' renamed 'Peek'"],
+                           lambda a: [s.label for s in _flow(a).stages] == ["Row_Generator", "Peek"]),
+    "rename-link": ({"rename-link": {"from": "Link_1", "to": "lnk_rows"}}, ["link 'Link_1' renamed 'lnk_rows'"],
+                    lambda a: [link.name for link in _flow(a).links] == ["lnk_rows"]),
+    "replace-text": ({"replace-text": {"old": "num_records", "new": "rows", "in": "references"}},
+                     ["local parameter 'num_records': '#record_paramset.num_records#' -> '#record_paramset.rows#'"],
+                     lambda a: _flow(a).local_parameters[0]["name"] == "num_records"),
+    "repoint-parameter-set": ({"repoint-parameter-set": {"from": "peek_paramset", "to": "description_paramset"}},
+                              ["parameter set 'peek_paramset' -> 'description_paramset' (4 places)"],
+                              lambda a: _flow(a).parameter_sets == ["description_paramset"]
+                              and b"peek_paramset" not in a.read_bytes("job/rowgen_peek.DataStage job.json")),
+    "add-parameter-set": ({"add-parameter-set": "column_name_paramset"}, ["uses parameter set 'column_name_paramset'"],
+                          lambda a: _flow(a).parameter_sets == ["peek_paramset", "column_name_paramset"]),
+    "remove-parameter-set": ({"remove-parameter-set": "peek_paramset"},
+                             ["no longer uses parameter set 'peek_paramset'; 2 #peek_paramset.…# references remain "
+                              "(lint FZP001 lists them)"],
+                             lambda a: _flow(a).parameter_sets == []),
+    "settings": ({"settings": {"warn_limit": 5, "retention_days": 3}}, ["warn_limit = 5", "retention_days = 3"],
+                 lambda a: (_flow(a).configuration.warn_limit, _flow(a).configuration.retention_days) == (5, 3)),
+    "arrange": ({"arrange": {}}, ["arranged"], lambda a: True),
+}
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_each_action(demo: Path, action: str) -> None:
+    step, lines, check = ACTIONS[action]
+    archive, flows = _run(demo, step)
+    assert flows == {"rowgen_peek": lines}
+    assert check(archive)
+    assert [m.name for m in archive.members if m.changed]  # and the archive knows what changed
+    again, flows_again = _run(demo, step, step)
+    if action not in ("arrange", "rename-stage-regex"):  # a second run finds nothing left to do
+        assert flows_again == {"rowgen_peek": lines}
+
+
+def test_selectors_pick_flows_and_stages(demo: Path) -> None:
+    _, flows = _run(demo, {"flows": "other*", "set": {"nrecs": 25}, "stages": {"type": "Peek"}})
+    assert flows == {}
+    _, flows = _run(demo, {"stages": {"op": "PxPeek", "label": "Peek_?"}, "set": {"nrecs": 25}})
+    assert list(flows) == ["rowgen_peek"]
+    _, flows = _run(demo, {"stages": {"type": "Sort"}, "settings": {"warn_limit": 3}})  # no Sort: flow not picked
+    assert flows == {}
+
+
+@pytest.mark.parametrize(("recipe", "message"), [
+    ([], "non-empty list of steps"),
+    ([{"set": {"a": 1}, "remove": ["a"]}], "exactly one action"),
+    ([{"frobnicate": 1}], "unknown: frobnicate"),
+    ([{"stages": {"colour": "red"}, "set": {}}], "'stages' takes type, op and label"),
+    ([{"flows": 3, "arrange": {}}], "'flows' is a name glob"),
+])
+def test_bad_recipes_are_refused(recipe: list, message: str) -> None:
+    with pytest.raises(RecipeError, match=message):
+        parse_recipe(recipe)
+
+
+def test_recipes_in_toml_and_json(tmp_path: Path) -> None:
+    (tmp_path / "r.toml").write_text('[[steps]]\nstages = { type = "Peek" }\nset = { nrecs = 3 }\n')
+    (tmp_path / "r.json").write_text(json.dumps({"steps": [{"stages": {"type": "Peek"}, "set": {"nrecs": 3}}]}))
+    assert load_recipe(tmp_path / "r.toml") == load_recipe(tmp_path / "r.json")
+    (tmp_path / "bad.toml").write_text("[[steps]\n")
+    with pytest.raises(RecipeError, match="is not valid TOML"):
+        load_recipe(tmp_path / "bad.toml")
+
+
+def test_a_bad_value_names_the_flow_and_stage(demo: Path) -> None:
+    with pytest.raises(flowzip.FlowzipError) as caught:
+        _run(demo, {"stages": {"type": "Peek"}, "set": {"no_such_property": 1}})
+    assert "rowgen_peek" in str(caught.value) and "Peek_1" in str(caught.value)
+
+
+def test_a_recipe_on_the_largest_real_archive_changes_only_what_it_should(tmp_path: Path) -> None:
+    """Checked member by member against an independent reading of the raw files."""
+    require_shared()
+    source = REAL / "CPD_ocaso"
+    recipe = [
+        {"flows": "FlowTest*", "stages": {"type": "Peek"}, "set": {"nrecs": 42}},
+        {"repoint-connection": {"from": "ConnectionTestDB2", "to": "ConnectionTestDB2_prod"}},
+    ]
+    archive = flowzip.open(source)
+    result = apply_recipe(archive, parse_recipe(recipe))
+    out = tmp_path / "out.zip"
+    archive.save(out)
+
+    expected = set()
+    for path in sorted((source / "data_intg_flow").glob("*.json")):
+        doc = jsonio.loads(path.read_bytes())
+        nodes = [n for p in doc["pipelines"] for n in p["nodes"]]
+        peeks = [n for n in nodes if n.get("op") == "PxPeek" and n.get("parameters", {}).get("nrecs") != 42]
+        uses = [n for n in nodes if isinstance(n.get("connection"), dict)
+                and n["connection"].get("name") == "ConnectionTestDB2"]
+        if (fnmatch.fnmatchcase(path.stem, "FlowTest*") and peeks) or uses:
+            expected.add(f"data_intg_flow/{path.name}")
+    assert set(result.members) == expected and len(expected) > 10
+    before, after = flowzip.open(source), flowzip.open(out)
+    assert [m.name for m in before.members] == [m.name for m in after.members]
+    for member in before.members:
+        if member.name not in expected:
+            assert after.read_bytes(member.name) == member.read(), member.name  # untouched, byte for byte
+    for changed in diff(source, out).members:  # and inside the changed ones, only the recipe's changes
+        for change in changed.changes:
+            assert (change.scope, change.path) in {("stage", "parameters.nrecs"), ("stage", "connection.name")}, \
+                (changed.member, change)
