@@ -12,6 +12,7 @@ from .archive import Archive, Member, Problem
 from .archive import new_archive as new
 from .archive import open_archive as open  # noqa: A001 - the public name, as in zipfile/tarfile
 from .assets import Connection, Job, Manifest, ParameterSet
+from .diff import diff
 from .errors import FlowzipError
 from .flow import Comment, Flow, Link, Stage, Subflow
 from .lint import lint
@@ -36,6 +37,7 @@ __all__ = [
     "Manifest",
     "Limits",
     "lint",
+    "diff",
     "FlowzipError",
     "__version__",
 ]

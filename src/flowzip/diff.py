@@ -166,13 +166,6 @@ class _FlowView:
                 if isinstance(comment, dict):
                     self.comments[str(comment.get("id"))] = comment
         self.schemas = {str(s.get("id")): s for s in doc.get("schemas") or [] if isinstance(s, dict)}
-        self.link_names: dict[str, str] = {}  # link id -> name
-        self.links: dict[str, dict[str, Any]] = {}  # "source -> target: name" -> view
-        for node in self.nodes.values():
-            for port in node.get("inputs") or []:
-                for link in (port.get("links") or []) if isinstance(port, dict) else []:
-                    if isinstance(link, dict):
-                        self.link_names[str(link.get("id"))] = str(link.get("link_name") or link.get("id"))
 
     def label(self, node_id: Any) -> str:
         node = self.nodes.get(str(node_id))
@@ -181,9 +174,8 @@ class _FlowView:
     def port(self, port: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         app, keep, canvas = _split_ui(port.get("app_data"))
         datastage = app.get("datastage")
-        if isinstance(datastage, dict) and "is_source_of_link" in datastage:
+        if isinstance(datastage, dict) and "is_source_of_link" in datastage:  # the link says it (by name)
             app = {**app, "datastage": _without(datastage, "is_source_of_link")}
-            app["datastage"]["source_of_link"] = self.link_names.get(str(datastage["is_source_of_link"]))
         schema = self.schemas.get(str(port.get("schema_ref"))) if port.get("schema_ref") else None
         view = {"parameters": port.get("parameters"), "app_data": app, "ui_data": keep,
                 "columns": (schema or {}).get("fields")}
@@ -201,12 +193,8 @@ class _FlowView:
         for side in ("inputs", "outputs"):
             view[side], ui[side] = {}, {}
             for index, port in enumerate(p for p in node.get(side) or [] if isinstance(p, dict)):
+                # Ports are known by position (their ids change on every save); their links are compared as links.
                 meaning, canvas = self.port(port)
-                # Ports are known by position (their ids change on every save); the links they carry by name.
-                names = [self.link_names.get(str(link.get("id"))) for link in port.get("links") or []
-                         if isinstance(link, dict)]
-                if names:
-                    meaning["links"] = names
                 view[side][f"port {index + 1}"], ui[side][f"port {index + 1}"] = meaning, canvas
         for key in ("connection", "subflow_ref"):
             if key in node:

@@ -140,7 +140,8 @@ def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str 
 @reporter("patched")
 def _patched(data: dict[str, Any]) -> None:
     for item in data["members"]:
-        click.echo(f"{item['member']}: {item['operations']} operations applied")
+        count = item["operations"]
+        click.echo(f"{item['member']}: {count} operation{'s' if count != 1 else ''} applied")
     click.echo(f"wrote {data['written']}")
 
 

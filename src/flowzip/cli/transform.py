@@ -121,8 +121,9 @@ def overlay_command(ctx: click.Context, archive: str, overlays: tuple[str, ...],
 @reporter("overlaid")
 def _overlaid(data: dict[str, Any]) -> None:
     for item in data["applied"]:
-        click.echo(f"{item['overlay']} -> {item['member']}: " + (f"{len(item['changes'])} changes"
-                                                                 if item["changes"] else "already so"))
+        count = len(item["changes"])
+        click.echo(f"{item['overlay']} -> {item['member']}: " + (f"{count} change{'s' if count != 1 else ''}"
+                                                                 if count else "already so"))
         for change in item["changes"]:
             click.echo(f"    {change}")
     if data.get("diff") is not None:
