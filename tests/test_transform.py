@@ -137,3 +137,16 @@ def test_a_recipe_on_the_largest_real_archive_changes_only_what_it_should(tmp_pa
         for change in changed.changes:
             assert (change.scope, change.path) in {("stage", "parameters.nrecs"), ("stage", "connection.name")}, \
                 (changed.member, change)
+
+
+def test_renaming_a_link_in_real_flows_rewrites_the_columns_that_name_it() -> None:
+    require_shared()
+    archive = flowzip.open(REAL / "CPD_ocaso")
+    before = {name: archive.read_bytes(f"data_intg_flow/{name}.json").count(b'"Link_15.')
+              for name in ("FlowTestAllSample",)}
+    assert before["FlowTestAllSample"] >= 5
+    result = apply_recipe(archive, parse_recipe([{"flows": "FlowTestAllSample",
+                                                  "rename-link": {"from": "Link_15", "to": "lnk_orders"}}]))
+    assert result.flows == {"FlowTestAllSample": ["link 'Link_15' renamed 'lnk_orders'"]}
+    raw = archive.read_bytes("data_intg_flow/FlowTestAllSample.json")
+    assert b'"Link_15' not in raw and raw.count(b'"lnk_orders.') == before["FlowTestAllSample"]

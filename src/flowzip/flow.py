@@ -1096,6 +1096,12 @@ class Flow(EditableAsset):
         link.link["link_name"] = value
         if old:
             _rewrite_link_references(self.flow_document, old, value)
+            # The canvas draws the name from the link's label decoration (and shows it as its tooltip).
+            ui = (link.link.get("app_data") or {}).get("ui_data") or {}
+            for decoration in ui.get("decorations") or [] if isinstance(ui, dict) else []:
+                for key in ("label", "tooltip"):
+                    if isinstance(decoration, dict) and decoration.get(key) == old:
+                        decoration[key] = value
 
     # -- comments
     def add_markdown_comment(self, text: str) -> Comment:
