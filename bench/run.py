@@ -11,6 +11,7 @@ compared with, and the ratio:
   open + save is printed too
 * import of the archive into itself (replace, rename) + save  ÷  two reads + a raw copy of the result
 * split into one archive per flow  ÷  writing each flow's and job's stored bytes to a file, with fsync
+* diff (and diff with patches) against a copy where a recipe changed most flows  ÷  reading both archives
 * peak memory of open + parse + save (tracemalloc, measured in a separate pass)
 
 Timings are never asserted in tests; this script is where they are watched.
@@ -137,6 +138,16 @@ def floor_split(path: Path, folder: Path) -> None:
                 os.fsync(handle.fileno())
 
 
+def make_changed_copy(path: Path, dest: Path) -> int:
+    """A copy of the archive where a recipe changed every flow with a Peek stage; how many flows changed."""
+    from flowzip.transform import apply_recipe, parse_recipe
+
+    archive = flowzip.open(path)
+    result = apply_recipe(archive, parse_recipe([{"stages": {"type": "Peek"}, "set": {"nrecs": 25}}]))
+    archive.save(dest)
+    return len(result.flows)
+
+
 def peak_memory(func: Callable[[], object]) -> int:
     tracemalloc.start()
     try:
@@ -204,6 +215,14 @@ def main() -> None:
         floor_split=lambda: floor_split(archive_path, floor_split_dest),
     )
     assert replaced_dest.read_bytes() == archive_path.read_bytes(), "replacing with the same flows changes nothing"
+    changed_path = out / "changed.zip"
+    changed_flows = make_changed_copy(archive_path, changed_path)
+    compare = interleaved(
+        min(args.repeat, 3),
+        floor=lambda: (floor_read(archive_path), floor_read(changed_path)),
+        diff=lambda: flowzip.diff(archive_path, changed_path),
+        patch=lambda: flowzip.diff(archive_path, changed_path, patches=True),
+    )
     # Importing reads both archives and writes the result: its floor is two reads and a copy of the result.
     import_floor = {"replace": 2 * transfer["floor"] + copy, "rename": 2 * transfer["floor"] + transfer["copy_renamed"]}
     assert save_dest.read_bytes() == archive_path.read_bytes(), "a no-op save must reproduce the archive"
@@ -236,12 +255,16 @@ def main() -> None:
         "import_into_itself_replace_ratio": transfer["replace"] / import_floor["replace"],
         "import_into_itself_rename_s": transfer["rename"],
         "import_into_itself_rename_ratio": transfer["rename"] / import_floor["rename"],
+        "diff_s": compare["diff"],
+        "diff_ratio": compare["diff"] / compare["floor"],
+        "diff_with_patches_s": compare["patch"],
+        "diff_with_patches_ratio": compare["patch"] / compare["floor"],
         "split_s": transfer["split"],
         "split_ratio": transfer["split"] / transfer["floor_split"],
         "peak_memory_bytes": peak,
         "peak_memory_per_archive_byte": peak / size,
     }
-    for leftover in (copy_dest, save_dest, replaced_dest, renamed_dest):
+    for leftover in (copy_dest, save_dest, replaced_dest, renamed_dest, changed_path):
         leftover.unlink(missing_ok=True)
     for folder in (split_dest, floor_split_dest):
         shutil.rmtree(folder, ignore_errors=True)
@@ -262,13 +285,15 @@ def main() -> None:
         ("import into itself, replace + save", transfer["replace"], import_floor["replace"], ""),
         ("import into itself, rename + save", transfer["rename"], import_floor["rename"], ""),
         (f"split into {args.flows} archives", transfer["split"], transfer["floor_split"], ""),
+        (f"diff, {changed_flows} flows changed", compare["diff"], compare["floor"], ""),
+        ("diff --format patch (patches checked)", compare["patch"], compare["floor"], ""),
     ]
     for label, value, base, target in rows:
         print(f"{label:44} {value:9.3f} {base:9.3f} {value / base:7.2f} {target}")
     print(f"floor for reads: read + inflate + orjson.loads of every member = {floor:.3f} s")
     print(f"floor for save: raw file copy + fsync = {copy:.3f} s")
     print("floor for import: two reads (target and source) + a raw copy of the result; for split: each flow's "
-          "and job's stored bytes written to a file of their own, with fsync")
+          "and job's stored bytes written to a file of their own, with fsync; for diff: reading both archives")
     if real_lint:
         print(f"lint of the largest real archive ({real_lint['archive']}, {real_lint['members']} members): "
               f"{real_lint['seconds']:.3f} s")
