@@ -122,27 +122,25 @@ def _renames(mapping: dict[str, Any], current: list[str]) -> Iterator[tuple[str,
         yield old, new
 
 
+def _rename_all(kind: str, named: dict[str, Any], mapping: dict[str, Any], attribute: str) -> list[str]:
+    done = []
+    for old, new in list(_renames(mapping, list(named))):
+        if old != new:
+            setattr(named[old], attribute, new)  # the views check uniqueness and rewrite what refers to them
+            done.append(f"{kind} {old!r} renamed {new!r}")
+    return done
+
+
 def rename_stage(flow: Any, stages: StageSelector, mapping: dict[str, Any]) -> list[str]:
     """Relabel stages (``{from, to}``, or ``regex = true`` for a pattern); labels stay unique."""
-    picked = {s.label: s for s in stages.stages(flow) if s.label}
-    done = []
-    for old, new in list(_renames(mapping, list(picked))):
-        if old != new:
-            picked[old].label = new
-            done.append(f"stage {old!r} renamed {new!r}")
-    return done
+    return _rename_all("stage", {s.label: s for s in stages.stages(flow) if s.label}, mapping, "label")
 
 
 def rename_link(flow: Any, stages: StageSelector, mapping: dict[str, Any]) -> list[str]:
     """Rename links (into the picked stages, or every link); ``source_field_id`` and expressions follow."""
     targets = {s.id for s in stages.stages(flow)} if not stages.empty else None
     links = {link.name: link for link in flow.links if link.name and (targets is None or link.target.id in targets)}
-    done = []
-    for old, new in list(_renames(mapping, list(links))):
-        if old != new:
-            links[old].name = new
-            done.append(f"link {old!r} renamed {new!r}")
-    return done
+    return _rename_all("link", links, mapping, "name")
 
 
 REFERENCE = re.compile(r"#[A-Za-z0-9_$.]+#")
