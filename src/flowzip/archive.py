@@ -121,6 +121,11 @@ class Member:
         return self.source.read(self.part)  # type: ignore[union-attr]
 
     @property
+    def relative_name(self) -> str:
+        """The member's path below the archive's root folder (a Git tree's ``datastage/``, if any)."""
+        return self.name[len(self.archive.root):]
+
+    @property
     def foreign(self) -> bool:
         """True for a member brought over from another archive (new to this archive's storage)."""
         return self.part is not None and self.source is not self.archive._source
@@ -300,7 +305,7 @@ class Archive:
         is copied verbatim when this archive is saved as a ZIP under the same name.
         """
         if name is None:
-            name = self.root + member.name[len(member.archive.root):]
+            name = self.root + member.relative_name
         check_member_name(name, archive=self.path)
         if member.changed or member.part is None:
             adopted = Member(self, name, None, b"")

@@ -23,7 +23,7 @@ from typing import Any
 from . import jsonio
 from .archive import Archive, Member, open_archive
 from .assets import unwrap_flow_document
-from .patch import make_patch, same_document
+from .patch import key_field, make_patch, same_document
 
 __all__ = ["Change", "MemberDiff", "Diff", "diff"]
 
@@ -83,14 +83,7 @@ class Diff:
 # --------------------------------------------------------------------------- generic values
 
 
-def _key_field(items: list[Any]) -> str | None:
-    if not items or not all(isinstance(item, dict) for item in items):
-        return None
-    for name in ("name", "id", "ColumnName"):
-        keys = [item.get(name) for item in items]
-        if all(isinstance(k, str) and k for k in keys) and len(set(keys)) == len(keys):
-            return name
-    return None
+NAMED = ("name", "id", "ColumnName")  # what tells the items of a list apart in a report
 
 
 def _walk(before: Any, after: Any, path: str) -> Iterator[tuple[str, str, Any, Any]]:
@@ -109,8 +102,8 @@ def _walk(before: Any, after: Any, path: str) -> Iterator[tuple[str, str, Any, A
                 yield "added", f"{path}.{key}" if path else str(key), None, after[key]
         return
     if isinstance(before, list) and isinstance(after, list):
-        key = _key_field(before) if before else _key_field(after)
-        if key and (not after or _key_field(after) == key) and (not before or _key_field(before) == key):
+        key = key_field(before, NAMED) if before else key_field(after, NAMED)
+        if key and (not after or key_field(after, NAMED) == key) and (not before or key_field(before, NAMED) == key):
             old = {item[key]: item for item in before}
             new = {item[key]: item for item in after}
             for name, item in old.items():
@@ -369,12 +362,9 @@ def flow_changes(before: Any, after: Any) -> list[Change]:
 # --------------------------------------------------------------------------- archives
 
 
-def _relative(member: Member) -> str:
-    return member.name[len(member.archive.root):]
-
 
 def _members(archive: Archive) -> dict[str, Member]:
-    return {_relative(m): m for m in archive.members if m.type != "directory"}
+    return {m.relative_name: m for m in archive.members if m.type != "directory"}
 
 
 def _member_diff(name: str, a: Member | None, b: Member | None, ignore_ui: bool, with_patch: bool,

@@ -26,7 +26,7 @@ import orjson
 from . import jsonio
 from .errors import FlowzipError
 
-__all__ = ["make_patch", "apply_patch", "PatchError", "same_document"]
+__all__ = ["make_patch", "apply_patch", "PatchError", "same_document", "key_field"]
 
 Operation = dict[str, Any]
 
@@ -39,15 +39,15 @@ def _escape(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
-def _key_field(items: list[Any]) -> str | None:
-    """The field that tells a list's items apart across versions: ``id`` or ``name`` when every item is an
-    object carrying a distinct one, else None (the items are compared by position)."""
+def key_field(items: list[Any], fields: tuple[str, ...] = ("id", "name")) -> str | None:
+    """The first of *fields* that tells a list's items apart across versions: every item an object carrying a
+    distinct non-empty string there; else None (the items are compared by position)."""
     if not all(isinstance(item, dict) for item in items):
         return None
-    for field in ("id", "name"):
-        keys = [item.get(field) for item in items]
+    for name in fields:
+        keys = [item.get(name) for item in items]
         if all(isinstance(k, str) and k for k in keys) and len(set(keys)) == len(keys):
-            return field
+            return name
     return None
 
 
@@ -102,7 +102,7 @@ def _diff_object(a: dict[str, Any], b: dict[str, Any], path: str, ops: list[Oper
 
 
 def _diff_list(a: list[Any], b: list[Any], path: str, ops: list[Operation]) -> None:
-    field_a, field_b = _key_field(a) if a else None, _key_field(b) if b else None
+    field_a, field_b = key_field(a) if a else None, key_field(b) if b else None
     field = field_a if field_a == field_b or not b else field_b if not a else None
     if field is None:
         _diff_by_position(a, b, path, ops)

@@ -148,9 +148,6 @@ class ExportResult:
 # --------------------------------------------------------------------------- helpers
 
 
-def _relative(member: Member) -> str:
-    return member.name[len(member.archive.root):]
-
 
 def _renamed_path(relative: str, old: str, new: str) -> str:
     """*relative* (``folder/…/old.ext``) with the asset's name changed in every part after the folder."""
@@ -201,7 +198,7 @@ def _manifest_document(base: dict[str, Any], members: list[Member], mapping: lis
         if member.asset_name is None or member.type in ("manifest",):
             continue
         entry = {"name": member.asset_name, "type": member.type}
-        parts = _relative(member).split("/")
+        parts = member.relative_name.split("/")
         if len(parts) > 2:
             entry["location"] = "/".join(parts[1:-1])
         assets.append(entry)
@@ -310,9 +307,9 @@ def export_flows(archive: Archive, flows: Iterable[Flow | str], destination: str
                                                        include_binaries=include_binaries, index=index)
     out = ArchiveClass(None)
     for member in members:
-        out.adopt(member, _relative(member))
+        out.adopt(member, member.relative_name)
     for marker in archive._typed("encrypted_marker"):
-        out.adopt(marker, _relative(marker))  # secrets in the export stay encrypted with the same key
+        out.adopt(marker, marker.relative_name)  # secrets in the export stay encrypted with the same key
     manifest = _manifest_document(index.manifest_base, members, mapping)
     out.write_bytes(MANIFEST_NAME, jsonio.dumps(manifest, index.manifest_style))  # the source manifest's style
     written = out.save(dest)
@@ -435,7 +432,7 @@ class _Importer:
         """Plan: bring *member* in as asset *name* (at *relative*, by default where the source has it, renamed),
         replacing *replaces*; *edit* may change its document."""
         if relative is None:
-            relative = _relative(member)
+            relative = member.relative_name
             if name != member.asset_name:
                 relative = _renamed_path(relative, member.asset_name, name)
         destination = self.target.root + relative
@@ -712,10 +709,10 @@ class _Importer:
         """Where a flow's binaries go in the target: its own layout (``px_executables/<flow>.zip`` in
         exports, ``px_executables/<flow>/<flow>.zip`` in Git trees), else the source's."""
         if self.binaries_layouts is None:
-            self.binaries_layouts = {len(_relative(m).split("/")) for m in self.target._typed("px_executables")}
+            self.binaries_layouts = {len(m.relative_name.split("/")) for m in self.target._typed("px_executables")}
         layouts = self.binaries_layouts
-        nested = 3 in layouts if layouts else (self.target.kind == "tree" or len(_relative(member).split("/")) == 3)
-        extension = _relative(member).rsplit("/", 1)[-1][len(member.asset_name):]
+        nested = 3 in layouts if layouts else (self.target.kind == "tree" or len(member.relative_name.split("/")) == 3)
+        extension = member.relative_name.rsplit("/", 1)[-1][len(member.asset_name):]
         return f"px_executables/{name}/{name}{extension}" if nested else f"px_executables/{name}{extension}"
 
     # -- running
