@@ -145,7 +145,6 @@ class _FlowView:
         doc = unwrap_flow_document(document) or {}
         self.doc = doc
         self.nodes: dict[str, dict[str, Any]] = {}  # node id -> node, every pipeline
-        self.pipeline_of: dict[str, str] = {}
         self.comments: dict[str, dict[str, Any]] = {}
         for pipeline in doc.get("pipelines") or []:
             if not isinstance(pipeline, dict):
@@ -153,7 +152,6 @@ class _FlowView:
             for node in pipeline.get("nodes") or []:
                 if isinstance(node, dict):
                     self.nodes[str(node.get("id"))] = node
-                    self.pipeline_of[str(node.get("id"))] = str(pipeline.get("id"))
             ui = ((pipeline.get("app_data") or {}).get("ui_data") or {})
             for comment in ui.get("comments") or [] if isinstance(ui, dict) else []:
                 if isinstance(comment, dict):
