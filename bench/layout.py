@@ -4,8 +4,8 @@
 
 For every real flow the SDK can read offline and for generated flows, prints the
 link crossings and overlapping stage pairs of the SDK's layout (``_dag_to_json``
-with auto-arrange on) and of flowzip's (``flowzip.layout``), measured the same
-way (``flowzip.layout.metrics``), then the totals, then flowzip's layout time by
+with auto-arrange on) and of flowzip's (``flowzip.document.layout``), measured the same
+way (``flowzip.document.layout.metrics``), then the totals, then flowzip's layout time by
 flow size.  Needs the official SDK (the test extra installs it).
 """
 
@@ -25,8 +25,8 @@ sys.path.insert(0, str(HERE))
 
 from layout_flows import layout_flow, primary, sdk_layout  # noqa: E402
 
-from flowzip.assets import unwrap_flow_document  # noqa: E402
-from flowzip.layout import arrange_flow, metrics  # noqa: E402
+from flowzip.document.pipeline import unwrap_flow_document  # noqa: E402
+from flowzip.document.layout import arrange_flow, metrics  # noqa: E402
 
 REAL = HERE.parent.parent / "shared" / "fixtures" / "real"
 

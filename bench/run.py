@@ -112,7 +112,7 @@ def import_into_itself(path: Path, dest: Path, resolution: str) -> None:
 
 
 def split(path: Path, folder: Path) -> None:
-    from flowzip.transfer import split_flows
+    from flowzip.ops.transfer import split_flows
 
     shutil.rmtree(folder, ignore_errors=True)
     split_flows(flowzip.open(path), folder)
@@ -140,7 +140,7 @@ def floor_split(path: Path, folder: Path) -> None:
 
 def make_changed_copy(path: Path, dest: Path) -> int:
     """A copy of the archive where a recipe changed every flow with a Peek stage; how many flows changed."""
-    from flowzip.transform import apply_recipe, parse_recipe
+    from flowzip.ops.transform import apply_recipe, parse_recipe
 
     archive = flowzip.open(path)
     result = apply_recipe(archive, parse_recipe([{"stages": {"type": "Peek"}, "set": {"nrecs": 25}}]))

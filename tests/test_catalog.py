@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flowzip.catalog import catalog, closest
+from flowzip.document.catalog import catalog
+
+from flowzip.suggest import closest
 from flowzip.errors import NotFoundError
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import flowzip
-from flowzip.dependencies import Reference, closure, document_references, job_references, repoint, repoint_job
+from flowzip.document.references import Reference, document_references, job_references, repoint, repoint_job
+from flowzip.model.relations import closure
 from flowzip.lint.config import LintConfig
 from tests.conftest import real_archives_with_flows, real_or_missing, real_params
 

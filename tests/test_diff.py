@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import flowzip
 from flowzip import jsonio
-from flowzip.diff import diff, flow_changes
-from flowzip.patch import apply_patch
+from flowzip.analysis.diff import diff, flow_changes
+from flowzip.document.patch import apply_patch
 from tests.conftest import REAL, require_shared
 
 HISTORY = REAL / "drew-cp4d-prod1-git-test-history"

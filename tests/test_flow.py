@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import flowzip
 from flowzip.errors import FlowzipError, NotFoundError
-from flowzip.flow import EditError
-from flowzip.integrity import check_flow
+from flowzip.errors import EditError
+from flowzip.document.integrity import check_flow
 
 SDK = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "sdk-examples"
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from flowzip.folders import classify, find_root
+from flowzip.package.folders import classify, find_root
 
 
 def test_root_is_the_prefix_with_most_asset_folders() -> None:

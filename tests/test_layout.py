@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import flowzip
-from flowzip.layout import arrange_flow, metrics, positions_only
+from flowzip.document.layout import arrange_flow, metrics, positions_only
 from tests.conftest import REAL, require_shared
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -135,7 +135,7 @@ def test_fewer_crossings_than_the_sdk_layout() -> None:
     flows += [json.loads(path.read_text(encoding="utf-8")) for path in _real_flows()[::4]]
     theirs_total = ours_total = compared = 0
     for doc in flows:
-        doc = flowzip.assets.unwrap_flow_document(doc) or doc
+        doc = flowzip.document.pipeline.unwrap_flow_document(doc) or doc
         theirs = sdk_layout(doc)
         if theirs is None:
             continue

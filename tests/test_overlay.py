@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 import flowzip
 from flowzip.cli import cli
-from flowzip.diff import diff
-from flowzip.overlay import OverlayError, apply_overlays, json5_loads, merge_patch
+from flowzip.analysis.diff import diff
+from flowzip.errors import OverlayError
+from flowzip.ops.overlay import apply_overlays, json5_loads, merge_patch
 from tests.conftest import REAL, require_shared
 
 # RFC 7386, appendix A: (target, patch, result).

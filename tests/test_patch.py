@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flowzip import jsonio
-from flowzip.patch import PatchError, apply_patch, make_patch, same_document
+from flowzip.document.patch import apply_patch, make_patch, same_document
+from flowzip.errors import PatchError
 from tests.conftest import REAL, require_shared
 
 HISTORY = REAL / "drew-cp4d-prod1-git-test-history"

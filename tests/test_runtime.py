@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import flowzip
-from flowzip.runtime import SettingsError, value_problem
+from flowzip.document.parameters import value_problem
+from flowzip.errors import SettingsError
 from tests.conftest import REAL
 from tests.zipbuild import MINIMAL_FLOW, make_zip
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import flowzip
-from flowzip.dependencies import closure
+from flowzip.model.relations import closure
 from flowzip.lint.config import LintConfig
-from flowzip.transfer import split_flows
+from flowzip.ops.transfer import split_flows
 from tests.conftest import real_archives_with_flows, real_or_missing, real_params
 from tests.test_sdk_reader import sdk_load
 
@@ -449,7 +449,7 @@ def test_importing_an_archive_into_itself(path: Path | None, tmp_path: Path) -> 
 
 def _changed_dependencies(path: Path, out: Path) -> set[tuple[str, str]]:
     """A copy of *path* where every JSON dependency differs from the original; returns what changed."""
-    from flowzip.dependencies import DEPENDENCY_FOLDERS
+    from flowzip.document.references import DEPENDENCY_FOLDERS
 
     archive = flowzip.open(path)
     changed = set()
@@ -486,8 +486,8 @@ def test_renamed_dependencies_are_re_pointed_in_real_flows(path: Path | None, tm
     out = tmp_path / "out.zip"
     target.save(out)
     result = flowzip.open(out)
-    from flowzip.dependencies import member_references
-    from flowzip.transfer import RESPONSE_TYPES
+    from flowzip.model.relations import member_references
+    from flowzip.ops.transfer import RESPONSE_TYPES
 
     renamed_dependencies = {(folder, old) for (kind, old) in renamed for folder in RESPONSE_TYPES
                             if RESPONSE_TYPES[folder] == kind and folder not in ("data_intg_flow", "job")}

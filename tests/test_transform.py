@@ -10,8 +10,9 @@ import pytest
 
 import flowzip
 from flowzip import jsonio
-from flowzip.diff import diff
-from flowzip.transform import RecipeError, apply_recipe, load_recipe, parse_recipe
+from flowzip.analysis.diff import diff
+from flowzip.errors import RecipeError
+from flowzip.ops.transform import apply_recipe, load_recipe, parse_recipe
 from tests.conftest import REAL, require_shared
 
 

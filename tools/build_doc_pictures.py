@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import flowzip  # noqa: E402
-from flowzip.picture import flow_svg  # noqa: E402
+from flowzip.analysis.picture import flow_svg  # noqa: E402
 
 PLAN = [  # label, stage type, inputs (labels)
     ("customers", "Sequential file", []),

@@ -8,17 +8,18 @@
 
 from __future__ import annotations
 
-from .archive import Archive, Member, Problem
-from .archive import new_archive as new
-from .archive import open_archive as open  # noqa: A001 - the public name, as in zipfile/tarfile
-from .assets import Connection, Job, Manifest, ParameterSet
-from .diff import diff
+from .analysis.diff import diff
+from .api import Archive
+from .api import new_archive as new
+from .api import open_archive as open  # noqa: A001 - the public name, as in zipfile/tarfile
 from .errors import FlowzipError
-from .flow import Comment, Flow, Link, Stage, Subflow
 from .lint import lint
+from .model.archive import Problem
+from .model.assets import Connection, Job, Manifest, ParameterSet
+from .model.flow import Comment, Flow, Link, Stage, Subflow
 from .package.limits import Limits
-
-__version__ = "0.1.0"
+from .package.store import Member
+from .version import __version__
 
 __all__ = [
     "open",

@@ -1,7 +1,8 @@
 """The exception hierarchy.
 
 Every error flowzip raises for bad input derives from :class:`FlowzipError`,
-itself a :class:`ValueError`, so callers can catch one type.  Errors carry the
+itself a :class:`ValueError`, so callers can catch one type.  All of them are
+defined here, whatever layer raises them.  Errors carry the
 archive, member, flow and stage they concern; ``str(error)`` is a single line
 that names them and, where it can, says what to do.
 """
@@ -18,6 +19,13 @@ __all__ = [
     "WrongDocumentError",
     "NotFoundError",
     "DestinationError",
+    "EditError",
+    "SettingsError",
+    "PatchError",
+    "RecipeError",
+    "OverlayError",
+    "PictureError",
+    "ConfigError",
 ]
 
 
@@ -92,3 +100,31 @@ class NotFoundError(FlowzipError, LookupError):
 
 class DestinationError(FlowzipError):
     """The destination cannot be written as asked (would overwrite the input, not empty)."""
+
+
+class EditError(FlowzipError):
+    """An edit that would break the flow (cardinality, duplicate names, unknown properties)."""
+
+
+class SettingsError(FlowzipError):
+    """A runtime setting or parameter value that breaks a rule."""
+
+
+class PatchError(FlowzipError):
+    """A patch that cannot be applied: a failed ``test``, a path that does not exist, a bad operation."""
+
+
+class RecipeError(FlowzipError):
+    """A recipe that cannot be read or run: unknown action, bad selector, a value of the wrong kind."""
+
+
+class OverlayError(FlowzipError):
+    """An overlay that cannot be applied: unreadable, or naming what the archive does not hold."""
+
+
+class PictureError(FlowzipError):
+    """A picture that cannot be made (no PNG converter, a converter that failed)."""
+
+
+class ConfigError(FlowzipError):
+    """The lint configuration cannot be used."""

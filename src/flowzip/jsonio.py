@@ -31,7 +31,8 @@ import orjson
 
 from .errors import DocumentError
 
-__all__ = ["Style", "JACKSON", "COMPACT", "loads", "dumps", "dumps_like", "detect_style", "Spellings"]
+__all__ = ["Style", "JACKSON", "COMPACT", "loads", "dumps", "dumps_like", "detect_style", "Spellings",
+           "repeated_keys"]
 
 BOM = b"\xef\xbb\xbf"
 # Integers beyond 64 bits have 19 or more digits: find such runs with a C-speed translate + search.
@@ -359,3 +360,38 @@ def dumps_like(doc: Any, original: bytes | None) -> bytes:
     style = detect_style(original)
     spellings = Spellings(original, style.floats)
     return dumps(doc, style, spellings or None)
+
+
+def repeated_keys(data: bytes, doc: Any) -> list[str]:
+    """Lossless-editing hazards in a JSON text that parses into *doc*: an object that repeats a key.
+
+    Counting keys in the text and in the parsed document is fast; only when the
+    counts differ is the document parsed again to name the repeated key.
+    """
+    key_sep = detect_style(data).key_sep.encode()
+    compact = orjson.dumps(doc)
+    if data.count(b'"' + key_sep) == compact.count(b'":'):
+        return []
+    # Quotes escaped inside strings may have been counted: subtract them before deciding.
+    in_text = data.count(b'"' + key_sep) - data.count(b'\\"' + key_sep)
+    parsed = compact.count(b'":') - compact.count(b'\\":')
+    if in_text == parsed:
+        return []
+    duplicates: list[str] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen and key not in duplicates:
+                duplicates.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    try:
+        json.loads(data.decode("utf-8"), object_pairs_hook=hook)
+    except (ValueError, RecursionError):
+        return []
+    if duplicates:
+        keys = ", ".join(repr(k) for k in duplicates[:3])
+        return [f"an object repeats the key {keys}; only the last value is kept when the member is edited"]
+    return []

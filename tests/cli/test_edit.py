@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 import flowzip
 from flowzip.cli import cli
-from flowzip.integrity import check_flow
+from flowzip.document.integrity import check_flow
 
 
 def run(*args: str) -> Result:

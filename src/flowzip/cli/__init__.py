@@ -12,16 +12,19 @@ from typing import Any
 
 import click
 
-from .. import __version__
-from ..archive import Archive, open_archive
+from .. import jsonio
+from ..analysis.summary import check_archive, check_exit_code, describe_flow, member_rows, summarize
+from ..api import Archive, open_archive
 from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
+from ..version import __version__
 from .common import pick_flow, progress
 from .compare import COMMANDS as COMPARE_COMMANDS
 from .edit import COMMANDS as EDIT_COMMANDS
 from .lint import COMMANDS as LINT_COMMANDS
+from .options import json_option
 from .picture import COMMANDS as PICTURE_COMMANDS
-from .render import REPORTERS, emit
+from .reporters import REPORTERS, emit
 from .runtime import COMMANDS as RUNTIME_COMMANDS
 from .transfer import COMMANDS as TRANSFER_COMMANDS
 from .transform import COMMANDS as TRANSFORM_COMMANDS
@@ -75,9 +78,6 @@ def _open(ctx: click.Context, path: str) -> Archive:
     return open_archive(path, limits=_limits(ctx))
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")
-
-
 @click.group(cls=FlowzipGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="flowzip")
 @click.option("--max-members", type=click.IntRange(1), default=DEFAULT_LIMITS.max_members, show_default=True,
@@ -129,8 +129,6 @@ def ls_command(ctx: click.Context, archive: str, members: bool, as_json: bool) -
       flowzip ls --members export.zip
       flowzip ls --json repo/datastage | jq '.types[] | select(.type=="data_intg_flow")'
     """
-    from ..inspect import member_rows, summarize
-
     opened = _open(ctx, archive)
     if members:
         emit("members", member_rows(opened), as_json)
@@ -154,8 +152,6 @@ def show_command(ctx: click.Context, archive: str, flow: str | None, as_json: bo
       flowzip show export.zip rowgen_peek
       flowzip show --json data_intg_flow/rowgen_peek.json
     """
-    from ..inspect import describe_flow
-
     emit("flow", describe_flow(pick_flow(_open(ctx, archive), flow)), as_json)
 
 
@@ -175,8 +171,6 @@ def cat_command(ctx: click.Context, archive: str, member: str, raw: bool) -> Non
       flowzip cat export.zip data_intg_flow/rowgen_peek.json
       flowzip cat --raw export.zip px_executables/rowgen_peek.zip > binaries.zip
     """
-    from .. import jsonio
-
     opened = _open(ctx, archive)
     found = opened.member(member)
     if raw:
@@ -205,8 +199,6 @@ def check_command(ctx: click.Context, archive: str, as_json: bool) -> None:
       flowzip check export.zip
       flowzip check --json repo/datastage > check.json
     """
-    from ..inspect import check_archive, check_exit_code
-
     opened = _open(ctx, archive)
     with progress(len(opened.members), "Reading") as advance:
         report = check_archive(opened, progress=lambda _m: advance())
@@ -231,8 +223,6 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
       flowzip convert repo/datastage -o export.zip      # Git tree -> importable ZIP
       flowzip convert export.zip -o extracted/          # ZIP -> folder tree
     """
-    from ..inspect import check_archive
-
     opened = _open(ctx, source)
     with progress(len(opened.members), "Checking") as advance:
         report = check_archive(opened, progress=lambda _m: advance())

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from ..archive import Archive
 from ..errors import FlowzipError, NotFoundError
+from ..model.archive import Archive
 
 
 def find_flow(archive: Archive, name: str) -> Any:

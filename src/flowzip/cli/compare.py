@@ -8,7 +8,11 @@ from typing import Any
 import click
 
 from .. import jsonio
-from .render import emit, reporter
+from ..analysis.diff import diff
+from ..document.patch import apply_patch
+from ..errors import PatchError
+from .options import check_destination, output_options, save
+from .reporters import emit, reporter
 
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
 SIGNS = {"added": "+", "removed": "-", "changed": "~"}
@@ -39,8 +43,6 @@ def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str) 
       flowzip diff --format json before.zip after.zip | jq '.members[].member'
       flowzip diff --format patch old/TestFlow2.json new/TestFlow2.json > change.json
     """
-    from ..diff import diff
-
     opened_a, opened_b = ctx.obj["open"](a), ctx.obj["open"](b)
     result = diff(opened_a, opened_b, ignore_ui=ignore_ui, patches=fmt == "patch")
     if fmt == "patch":
@@ -62,7 +64,7 @@ def _short(value: Any, width: int = 70) -> str:
 
 
 @reporter("diff")
-def _diff_report(data: dict[str, Any]) -> None:
+def report_diff(data: dict[str, Any]) -> None:
     for member in data["members"]:
         label = f" ({member['type']} {member['name']})" if member["name"] else ""
         click.echo(f"{SIGNS[member['status']]} {member['member']}{label}")
@@ -90,9 +92,7 @@ def _diff_report(data: dict[str, Any]) -> None:
 @click.command("patch")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=True))
 @click.argument("patchfile", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", type=click.Path(), help="Write the result here (.zip, a folder, or a .json file).")
-@click.option("--in-place", is_flag=True, help="Overwrite ARCHIVE with the result (atomically).")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@output_options()
 @click.pass_context
 def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str | None, in_place: bool,
                   as_json: bool) -> None:
@@ -110,10 +110,7 @@ def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str 
       flowzip patch other.zip upgrade.json -o other-upgraded.zip
       flowzip patch data_intg_flow/load.json fix.json --in-place
     """
-    from ..patch import PatchError, apply_patch
-
-    if bool(output) == in_place:
-        raise click.UsageError("give exactly one of -o/--output and --in-place")
+    check_destination(output, in_place)
     raw = sys.stdin.buffer.read() if patchfile == "-" else open(patchfile, "rb").read()  # noqa: SIM115
     patches = jsonio.loads(raw, member=patchfile)
     opened = ctx.obj["open"](archive)
@@ -132,7 +129,7 @@ def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str 
         results.append((member, patched, len(operations)))
     for member, patched, _ in results:
         member.set_json(patched)
-    written = opened.save(opened.path if in_place else output, in_place=in_place)
+    written = save(opened, output, in_place)
     summary = {"written": written, "members": [{"member": m.name, "operations": n} for m, _, n in results]}
     emit("patched", summary, as_json)
 

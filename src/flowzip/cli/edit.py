@@ -14,31 +14,29 @@ from typing import Any
 
 import click
 
-from ..archive import Archive
-from ..catalog import catalog
-from ..flow import EditError, Flow, Stage
+from ..document.catalog import catalog
+from ..document.layout import metrics
+from ..model.archive import Archive
+from ..model.flow import Flow, Stage
 from .common import find_flow
-from .render import emit, reporter
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+from .options import check_destination, json_option, output_options, save
+from .reporters import emit, reporter
 
 
 def write_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``-o/--output`` or ``--in-place``: one of them is required."""
+    """A command that changes the archive it opens: ``-o/--output`` or ``--in-place``, and ``--json``.
 
-    @click.option("-o", "--output", type=click.Path(),
-                  help="Write the result here (.zip for a ZIP, any other path for a new folder).")
-    @click.option("--in-place", is_flag=True, help="Overwrite the input archive (atomically).")
-    @json_option
+    The wrapped function gets the opened archive and returns a summary (``changes``: lines to print).
+    """
+
+    @output_options()
     @functools.wraps(func)
     def wrapper(*args: Any, output: str | None, in_place: bool, as_json: bool, **kwargs: Any) -> None:
-        if bool(output) == in_place:
-            raise click.UsageError("give exactly one of -o/--output and --in-place")
+        check_destination(output, in_place)
         ctx = click.get_current_context()
         archive = ctx.obj["open"](kwargs.pop("archive"))
         summary = func(archive, *args, **kwargs)
-        written = archive.save(archive.path if in_place else output, in_place=in_place)
-        summary["written"] = written
+        summary["written"] = save(archive, output, in_place)
         emit("change", summary, as_json)
 
     return wrapper
@@ -458,7 +456,7 @@ def annotate(archive: Archive, flow: str, text: str, stages: tuple[str, ...], **
 
 COMMANDS = [flow_group, stage_group, comment_group, annotate]
 
-__all__ = ["COMMANDS", "EditError"]
+__all__ = ["COMMANDS", "write_options"]
 
 
 @click.command("arrange")
@@ -474,8 +472,6 @@ def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool) -> di
       flowzip arrange export.zip --in-place
       flowzip arrange export.zip --flow nightly_load -o out.zip
     """
-    from ..layout import metrics
-
     chosen = [find_flow(archive, name) for name in flows] if flows else list(archive.flows)
     lines, results = [], {}
     for flow in chosen:

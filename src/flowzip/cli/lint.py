@@ -10,6 +10,7 @@ from ..lint import Baseline, LintConfig, lint, load_config
 from ..lint.engine import SEVERITIES
 from ..lint.report import REPORTERS
 from .common import progress
+from .options import write_file
 
 
 @click.command("lint")
@@ -66,9 +67,7 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
         ctx.exit(0)
     report = REPORTERS[output_format](result)
     if output:
-        from ..package.sink import write_bytes_atomic
-
-        write_bytes_atomic(output, (report + "\n").encode("utf-8"))
+        write_file(output, (report + "\n").encode("utf-8"), inputs=paths)
     else:
         click.echo(report)
     ctx.exit(result.exit_code(config.fail_on))

@@ -8,9 +8,11 @@ from typing import Any
 
 import click
 
+from ..analysis.picture import flow_svg, svg_to_png
 from ..errors import FlowzipError
 from .common import pick_flow
-from .render import emit, reporter
+from .options import json_option, write_file
+from .reporters import emit, reporter
 
 
 @click.command("render")
@@ -24,7 +26,7 @@ from .render import emit, reporter
               help="Draw the flow auto-arranged (the archive is not changed) instead of at its stored positions.")
 @click.option("--converter", type=click.Choice(["cairosvg", "rsvg-convert", "inkscape", "chromium"]),
               help="SVG-to-PNG converter for --format png (default: the first one installed, in this order).")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@json_option
 @click.pass_context
 def render(ctx: click.Context, archive: str, flow: str | None, output: str, fmt: str | None, arrange: bool,
            converter: str | None, as_json: bool) -> None:
@@ -42,9 +44,6 @@ def render(ctx: click.Context, archive: str, flow: str | None, output: str, fmt:
       flowzip render export.zip nightly_load --arrange -o arranged.svg
       flowzip render data_intg_flow/nightly_load.json -o - | rsvg-convert -o flow.png
     """
-    from ..package.sink import write_bytes_atomic
-    from ..picture import flow_svg, svg_to_png
-
     fmt = fmt or ("png" if output.lower().endswith(".png") else "svg")
     if output == "-" and fmt != "svg":
         raise click.UsageError("only SVG can be written to standard output")
@@ -56,7 +55,7 @@ def render(ctx: click.Context, archive: str, flow: str | None, output: str, fmt:
     if output == "-":
         sys.stdout.write(svg)
         return
-    write_bytes_atomic(output, payload)
+    write_file(output, payload, inputs=[archive])
     emit("picture", {"flow": chosen.name, "output": output, "format": fmt, "converter": used,
                      "stages": len(chosen.stages), "links": len(chosen.links), "comments": len(chosen.comments),
                      "arranged": arrange, "bytes": len(payload)}, as_json)

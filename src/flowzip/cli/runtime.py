@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 
-from ..archive import Archive
-from ..runtime import SettingsError
+from ..errors import SettingsError
+from ..model.archive import Archive
 from .common import find_flow
-from .edit import json_option, write_options
-from .render import emit, reporter
+from .edit import write_options
+from .options import json_option
+from .reporters import emit, reporter
 
 NONE_WORDS = ("none", "null", "")
 

@@ -8,16 +8,17 @@ from typing import Any
 import click
 
 from ..errors import FlowzipError
-from ..transfer import CONFLICT_RESOLUTIONS, ON_FAILURE, REPLACE_MODES, split_flows
+from ..ops.transfer import CONFLICT_RESOLUTIONS, ON_FAILURE, REPLACE_MODES, split_flows
 from .common import progress
-from .render import _table, emit, reporter
+from .options import check_destination, json_option, output_options, save
+from .reporters import emit, reporter, table
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 
 
 def export_options(func: Any) -> Any:
     """What export and split share: which dependencies come along, and --json."""
-    func = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(func)
+    func = json_option(func)
     func = click.option("--include-binaries", is_flag=True,
                         help="Bring the flows' compiled binaries (px_executables) along.")(func)
     return click.option("--include-dependencies/--no-include-dependencies", default=True, show_default=True,
@@ -28,10 +29,6 @@ def export_options(func: Any) -> Any:
 @click.command("import")
 @click.argument("target", type=click.Path(exists=True, dir_okay=True))
 @click.argument("source", type=click.Path(exists=True, dir_okay=True))
-@click.option("-o", "--output", type=click.Path(),
-              help="Write the merged archive here (.zip for a ZIP, any other path for a new folder).")
-@click.option("--in-place", is_flag=True, help="Overwrite TARGET with the result (atomically).")
-@click.option("--dry-run", is_flag=True, help="Print what the import would do; write nothing.")
 @click.option("--conflict-resolution", type=click.Choice(CONFLICT_RESOLUTIONS), default="rename", show_default=True,
               help="What to do with an asset whose name the target already has.")
 @click.option("--on-failure", type=click.Choice(ON_FAILURE), default="continue", show_default=True,
@@ -47,7 +44,7 @@ def export_options(func: Any) -> Any:
 @click.option("--import-only", is_flag=True, help="Import flows without their jobs (the platform then creates no "
                                                    "jobs and compiles nothing).")
 @click.option("--strict", is_flag=True, help="Exit 1 also when imported flows miss dependencies.")
-@click.option("--json", "as_json", is_flag=True, help="Print the import response as JSON.")
+@output_options(dry_run=True)
 @click.pass_context
 def import_command(ctx: click.Context, target: str, source: str, output: str | None, in_place: bool, dry_run: bool,
                    conflict_resolution: str, on_failure: str, replace_mode: str, include_dependencies: bool,
@@ -71,10 +68,7 @@ def import_command(ctx: click.Context, target: str, source: str, output: str | N
       flowzip import repo/datastage release.zip --conflict-resolution skip --in-place
       flowzip import project.zip release.zip --dry-run --json | jq '.import_data_flows[] | select(.status=="renamed")'
     """
-    if dry_run and (output or in_place):
-        raise click.UsageError("--dry-run writes nothing; leave out -o/--output and --in-place")
-    if not dry_run and bool(output) == in_place:
-        raise click.UsageError("give exactly one of -o/--output, --in-place and --dry-run")
+    check_destination(output, in_place, dry_run)
     opened = ctx.obj["open"](target)
     incoming = ctx.obj["open"](source)
     response = opened.import_flows(incoming, conflict_resolution=conflict_resolution, on_failure=on_failure,
@@ -82,7 +76,7 @@ def import_command(ctx: click.Context, target: str, source: str, output: str | N
                                    replace_mode=replace_mode, import_binaries=import_binaries)
     written = None
     if not dry_run and response.status == "completed":
-        written = opened.save(opened.path if in_place else output, in_place=in_place)
+        written = save(opened, output, in_place)
     data = {"target": target, "source": source, "written": written, "dry_run": dry_run, **response.to_dict()}
     emit("import", data, as_json)
     if response.status != "completed" or response.failed or (strict and response.missing_assets):
@@ -107,7 +101,7 @@ def _import_report(data: dict[str, Any]) -> None:
         if entry["name"] != name:
             name += f" -> {entry['name']}"
         rows.append([entry["type"], name, entry["status"], entry["conflict_resolution_status"] or ""])
-    _table(rows)
+    table(rows)
     for entry in data["import_data_flows"]:
         for problem in entry["errors"]:
             click.echo(f"  error: {entry['type']} {entry['original_name']!r}: {problem['type']}: "

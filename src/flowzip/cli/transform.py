@@ -6,49 +6,30 @@ from typing import Any
 
 import click
 
+from ..analysis.diff import diff
+from ..ops.overlay import apply_overlays
+from ..ops.transform import apply_recipe, load_recipe
 from .common import progress
-from .render import emit, reporter
+from .compare import report_diff
+from .options import check_destination, output_options, save
+from .reporters import emit, reporter
 
 
 def _write_or_dry_run(ctx: click.Context, archive: Any, original_path: str, output: str | None, in_place: bool,
                       dry_run: bool, as_json: bool, kind: str, summary: dict[str, Any]) -> None:
     """Save the changed archive, or with --dry-run print the diff it would make and write nothing."""
-    from ..diff import diff
-
     if dry_run:
-        difference = diff(ctx.obj["open"](original_path), archive)
-        summary["diff"] = difference.to_dict()
+        summary["diff"] = diff(ctx.obj["open"](original_path), archive).to_dict()
         summary["written"] = None
     else:
-        summary["written"] = archive.save(archive.path if in_place else output, in_place=in_place)
+        summary["written"] = save(archive, output, in_place)
     emit(kind, summary, as_json)
-
-
-def _check_outputs(output: str | None, in_place: bool, dry_run: bool) -> None:
-    if dry_run and (output or in_place):
-        raise click.UsageError("--dry-run writes nothing; leave out -o/--output and --in-place")
-    if not dry_run and bool(output) == in_place:
-        raise click.UsageError("give exactly one of -o/--output, --in-place and --dry-run")
-
-
-output_options = [
-    click.option("-o", "--output", type=click.Path(), help="Write the result here (.zip, or a folder)."),
-    click.option("--in-place", is_flag=True, help="Overwrite ARCHIVE with the result (atomically)."),
-    click.option("--dry-run", is_flag=True, help="Print the diff the change would make; write nothing."),
-    click.option("--json", "as_json", is_flag=True, help="Print the summary (and with --dry-run the diff) as JSON."),
-]
-
-
-def with_output_options(func: Any) -> Any:
-    for option in reversed(output_options):
-        func = option(func)
-    return func
 
 
 @click.command("apply")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=True))
 @click.argument("recipe", type=click.Path(exists=True, dir_okay=False))
-@with_output_options
+@output_options(dry_run=True)
 @click.pass_context
 def apply_command(ctx: click.Context, archive: str, recipe: str, output: str | None, in_place: bool, dry_run: bool,
                   as_json: bool) -> None:
@@ -65,9 +46,7 @@ def apply_command(ctx: click.Context, archive: str, recipe: str, output: str | N
       flowzip apply project.zip migrate.toml -o migrated.zip
       flowzip apply repo/datastage prod-connections.json --in-place
     """
-    from ..transform import apply_recipe, load_recipe
-
-    _check_outputs(output, in_place, dry_run)
+    check_destination(output, in_place, dry_run)
     steps = load_recipe(recipe)
     opened = ctx.obj["open"](archive)
     with progress(len(opened.flows) * len(steps), "applying", threshold=200) as step:
@@ -82,9 +61,7 @@ def _applied(data: dict[str, Any]) -> None:
         for change in changes:
             click.echo(f"    {change}")
     if data.get("diff") is not None:
-        from .compare import _diff_report
-
-        _diff_report(data["diff"])
+        report_diff(data["diff"])
         click.echo("dry run: nothing written")
     else:
         count = len(data["members"])
@@ -94,7 +71,7 @@ def _applied(data: dict[str, Any]) -> None:
 @click.command("overlay")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=True))
 @click.argument("overlays", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
-@with_output_options
+@output_options(dry_run=True)
 @click.pass_context
 def overlay_command(ctx: click.Context, archive: str, overlays: tuple[str, ...], output: str | None,
                     in_place: bool, dry_run: bool, as_json: bool) -> None:
@@ -110,9 +87,7 @@ def overlay_command(ctx: click.Context, archive: str, overlays: tuple[str, ...],
       flowzip overlay repo/datastage overlays/qa --dry-run
       flowzip overlay release.zip overlays/common overlays/prod -o release-prod.zip
     """
-    from ..overlay import apply_overlays
-
-    _check_outputs(output, in_place, dry_run)
+    check_destination(output, in_place, dry_run)
     opened = ctx.obj["open"](archive)
     result = apply_overlays(opened, list(overlays))
     _write_or_dry_run(ctx, opened, archive, output, in_place, dry_run, as_json, "overlaid", result.to_dict())

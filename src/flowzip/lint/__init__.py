@@ -17,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .. import jsonio
-from ..archive import Archive, open_archive
-from ..assets import document_kind_error, unwrap_flow_document
+from ..document.kinds import FLOW_KINDS
+from ..document.pipeline import unwrap_flow_document
 from ..errors import FlowzipError
+from ..model.archive import Archive, open_archive
+from ..model.reading import read_member
 from ..package.limits import DEFAULT_LIMITS, Limits
 from .baseline import Baseline
 from .config import LintConfig, load_config, matches
@@ -29,7 +30,7 @@ from .engine import Context, Finding, FlowDoc, LintResult, Rule, all_rules, with
 __all__ = ["lint", "lint_archive", "LintConfig", "LintResult", "Finding", "Rule", "all_rules", "load_config",
            "Baseline"]
 
-FLOW_TYPES = ("data_intg_flow", "data_intg_subflow", "orchestration_flow")
+FLOW_TYPES = tuple(FLOW_KINDS)
 #: A single archive with at least this many flows is checked by several processes.
 PARALLEL_FLOWS = 200
 
@@ -69,38 +70,35 @@ def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: s
 
 
 def _scan(context: Context, rules: list[Rule], members: list[Any], label: str) -> list[Finding]:
-    """Read each member once: report what cannot be read, run byte and flow rules, keep small documents."""
+    """Read each member once (the reader ``Archive.check`` uses too): byte rules see every JSON member's
+    bytes, flow rules every flow, parsed once; what cannot be read goes to the rules that report it;
+    small documents stay parsed for the archive rules."""
     findings: list[Finding] = []
-    read_rule = any(r.code == "FZA002" for r in rules)
     flow_rules = [r for r in rules if type(r).check_flow is not Rule.check_flow]
     byte_rules = [r for r in rules if type(r).check_bytes is not Rule.check_bytes]
+    unreadable_rules = [r for r in rules if type(r).check_unreadable is not Rule.check_unreadable]
     for member in members:
         if member.type == "directory":
             continue
-        try:
-            data = member.read()
-            if not member.is_json:
-                continue
+        reading = read_member(member)
+        if reading.data is not None and member.is_json:
             for rule in byte_rules:
-                findings.extend(rule.check_bytes(context, member, data))
-            doc = jsonio.loads(data, member=member.name)
-            problem = document_kind_error(member, doc)
-            if problem:
-                raise FlowzipError(problem, member=member.name)
-        except FlowzipError as exc:
-            context.unreadable.add(member.name)
-            if read_rule:
-                findings.append(Finding("FZA002", "archive.unreadable-member", "error", exc.message,
-                                        archive=label, member=member.name, asset_type=member.type))
+                findings.extend(rule.check_bytes(context, member, reading.data))
+        if reading.error is not None:
+            context.unreadable[member.name] = reading.error
+            for rule in unreadable_rules:
+                findings.extend(rule.check_unreadable(context, member, reading.error))
+            continue
+        if not member.is_json:
             continue
         if member.type in FLOW_TYPES:
-            flow = FlowDoc(member, member.asset_name or member.name, member.type, unwrap_flow_document(doc), data,
-                           label)
+            flow = FlowDoc(member, member.asset_name or member.name, member.type,
+                           unwrap_flow_document(reading.document), reading.data, label)
             context.per_flow = {}
             for rule in flow_rules:
                 findings.extend(rule.check_flow(context, flow))
         else:
-            context._parsed[member.name] = doc  # small documents (jobs, sets, manifest) stay for archive rules
+            context.parsed[member.name] = reading.document  # small documents (jobs, sets, manifest) stay
     return findings
 
 
@@ -143,9 +141,7 @@ def _lint_path(args: tuple[str, LintConfig, Limits]) -> list[Finding]:
     try:
         archive = open_archive(path, limits=limits)
     except FlowzipError as exc:
-        if not any(matches(rule, "FZA001") and config.enabled(rule) for rule in all_rules()):
-            return []
-        return [Finding("FZA001", "archive.unreadable", "error", str(exc), archive=path, member=exc.member)]
+        return [finding for rule in selected_rules(config) for finding in rule.check_unopened(path, exc)]
     return lint_archive(archive, config, label=path)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import FlowzipError
+from ..errors import ConfigError
 from .engine import SEVERITIES, Rule
 
 if sys.version_info >= (3, 11):
@@ -33,9 +33,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-
-class ConfigError(FlowzipError):
-    """The lint configuration cannot be used."""
 
 
 @dataclass

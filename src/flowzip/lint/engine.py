@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..archive import Archive
+from ..document.jobs import job_body
+from ..document.pipeline import iter_nodes
 from ..errors import FlowzipError
+from ..model.archive import Archive
+from ..package.store import Member
+from . import rules
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -75,14 +80,20 @@ class Rule:
         """Findings in the bytes of one JSON member (read once for every rule)."""
         return ()
 
+    def check_unreadable(self, context: Context, member: Member, reason: str) -> Iterable[Finding]:
+        """Findings about a member the engine could not read, parse or recognise (*reason* says why)."""
+        return ()
+
+    def check_unopened(self, label: str, error: FlowzipError) -> Iterable[Finding]:
+        """Findings about an archive that cannot be opened at all (*error* says why)."""
+        return ()
+
     def finding(self, message: str, *, severity: str | None = None, **where: Any) -> Finding:
         return Finding(self.code, self.name, severity or self.severity, message, **where)
 
     @classmethod
     def summary(cls) -> str:
         """The docstring's first paragraph, on one line."""
-        import inspect
-
         first = inspect.cleandoc(cls.__doc__ or cls.name).split("\n\n", 1)[0]
         return " ".join(first.split())
 
@@ -104,15 +115,7 @@ class FlowDoc:
 
     def nodes(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """(pipeline, node) for every node of every pipeline."""
-        for pipeline in self.document.get("pipelines") or []:
-            if isinstance(pipeline, dict):
-                for node in pipeline.get("nodes") or []:
-                    if isinstance(node, dict):
-                        yield pipeline, node
-
-
-def node_label(node: dict[str, Any]) -> str | None:
-    return ((node.get("app_data") or {}).get("ui_data") or {}).get("label")
+        return iter_nodes(self.document)
 
 
 class Context:
@@ -125,8 +128,9 @@ class Context:
     def __init__(self, archive: Archive, label: str) -> None:
         self.archive = archive
         self.label = label
-        self._parsed: dict[str, Any] = {}
-        self.unreadable: set[str] = set()
+        self.parsed: dict[str, Any] = {}
+        #: Members that cannot be read, parsed or recognised, and why.
+        self.unreadable: dict[str, str] = {}
         #: Memo for the flow being checked (rules share work through it); emptied for each flow.
         self.per_flow: dict[str, Any] = {}
         #: flow name -> names of the parameter sets, connections and subflows its document refers to
@@ -136,16 +140,16 @@ class Context:
         """A non-flow member's parsed JSON, or ``None`` when it cannot be read (reported by FZA002)."""
         if member.name in self.unreadable:
             return None
-        if member.name not in self._parsed:
+        if member.name not in self.parsed:
             try:
-                self._parsed[member.name] = member.json()
-            except FlowzipError:
-                self.unreadable.add(member.name)
+                self.parsed[member.name] = member.json()
+            except FlowzipError as exc:
+                self.unreadable[member.name] = exc.message
                 return None
-        return self._parsed[member.name]
+        return self.parsed[member.name]
 
-    def members(self, type_: str) -> list[Any]:
-        return self.archive._typed(type_)
+    def members(self, type_: str) -> tuple[Member, ...]:
+        return self.archive.members_of_type(type_)
 
     @cached_property
     def asset_names(self) -> dict[str, set[str]]:
@@ -169,9 +173,8 @@ class Context:
     def jobs(self) -> list[tuple[Any, dict[str, Any]]]:
         found = []
         for member in self.members("job"):
-            doc = self.json(member)
-            body = ((doc or {}).get("entity") or {}).get("job") if isinstance(doc, dict) else None
-            if isinstance(body, dict):
+            body = job_body(self.json(member))
+            if body is not None:
                 found.append((member, body))
         return found
 
@@ -181,11 +184,11 @@ class Context:
 
 def all_rules() -> list[type[Rule]]:
     """Every rule class in :mod:`flowzip.lint.rules`, by code."""
-    from . import rules as package
-
     found: list[type[Rule]] = []
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+    for info in pkgutil.walk_packages(rules.__path__, rules.__name__ + "."):
+        if info.ispkg:
+            continue  # a family's folder; its rules are the modules inside
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and getattr(
                     value, "code", None) and value.__module__ == module.__name__:

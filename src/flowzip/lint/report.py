@@ -14,8 +14,8 @@ from xml.etree import ElementTree
 
 import orjson
 
-from .. import __version__
-from .engine import Finding, LintResult, Rule
+from ..version import __version__
+from .engine import Finding, LintResult, Rule, all_rules
 
 JSON_SCHEMA_VERSION = 1
 INFORMATION_URI = "https://github.com/flowzip/flowzip/blob/main/docs/lint/index.md"
@@ -107,8 +107,6 @@ def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
 
 @reporter("sarif")
 def sarif_report(result: LintResult) -> str:
-    from .engine import all_rules
-
     rules = sorted({*result.rules, *(r for r in all_rules() if any(f.code == r.code for f in result.findings))},
                    key=lambda r: r.code)
     index = {rule.code: i for i, rule in enumerate(rules)}

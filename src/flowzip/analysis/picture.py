@@ -1,0 +1,405 @@
+"""Pictures of flows: an SVG drawn as the canvas shows the flow, and PNG through an SVG converter.
+
+``flow_svg(flow)`` draws the flow's primary pipeline at its stored positions: a
+box per stage (taller for busy stages, as the canvas draws them, format.md §6)
+with its label and type, links as arrows from output to input with their names
+(reference links dashed, reject links red), and comments and annotations as
+notes with their text (annotation formats honoured: bold, italics, underline,
+text and background colours, text size) and dotted lines to the stages they are
+attached to.  Stages without a stored position are placed by
+:mod:`flowzip.layout` first (in the picture only; the flow is not changed);
+``arrange=True`` draws the whole auto-arranged layout instead.
+
+PNG needs an SVG renderer: the ``cairosvg`` package, librsvg's ``rsvg-convert``,
+Inkscape, or a Chromium/Chrome browser run headless.  :func:`png_converters`
+lists the ones found; :func:`svg_to_png` uses the first (or the one asked for).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ..document.layout import arrange_flow, flow_boxes
+from ..document.pipeline import link_type, stage_label
+from ..errors import PictureError
+from ..model.flow import Flow
+
+__all__ = ["flow_svg", "png_converters", "svg_to_png", "stage_boxes", "browser_flags", "CONVERTERS"]
+
+MARGIN = 32.0
+LABEL_SPACE = 40.0  # label and type lines under a stage box
+FONT = "IBM Plex Sans, Helvetica Neue, Arial, sans-serif"
+LINK_STYLES = {  # stroke, dash: the canvas draws reference links dashed and reject links red
+    "PRIMARY": ("#525252", ""),
+    "REFERENCE": ("#6929c4", "6 4"),
+    "REJECT": ("#da1e28", "6 4"),
+}
+
+
+
+@dataclass(frozen=True)
+class _Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.height
+
+
+def _n(value: float) -> str:
+    """Numbers as short, stable text: 1 decimal at most, no trailing zeros."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _attrs(**values: Any) -> str:
+    parts = []
+    for key, value in values.items():
+        if value is None or value == "":
+            continue
+        name = key.rstrip("_").replace("_", "-")
+        text = _n(value) if isinstance(value, float) else str(value)
+        parts.append(f'{name}="{escape(text, {chr(34): "&quot;"})}"')
+    return " ".join(parts)
+
+
+def _initials(type_name: str) -> str:
+    """A two- or three-letter badge for the stage icon: "Row Generator" → "RG", "Transformer" → "Tr"."""
+    words = [w for w in re.split(r"[\s_/()-]+", type_name) if w]
+    if len(words) >= 2:
+        return "".join(w[0] for w in words[:3]).upper()
+    word = words[0] if words else "?"
+    return word[:2].capitalize()
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain(markdown: str) -> str:
+    """Comment text without the Markdown marks the canvas renders as styling."""
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", markdown, flags=re.M)
+    text = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return text
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        words, line = paragraph.split(), ""
+        for word in words:
+            while len(word) > width:  # a word longer than the box: cut it
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines.append(word[:width])
+                word = word[width:]
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _picture_pipeline(flow: Flow, arrange: bool) -> dict[str, Any]:
+    """The primary pipeline with every stage and comment placed; the flow itself is left alone."""
+    pipeline = flow.primary_pipeline
+    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
+    comments = [c for c in ((pipeline.get("app_data") or {}).get("ui_data") or {}).get("comments") or []
+                if isinstance(c, dict)]
+
+    def placed(ui: dict[str, Any]) -> bool:
+        return isinstance(ui.get("x_pos"), (int, float)) and isinstance(ui.get("y_pos"), (int, float))
+
+    if (not arrange and all(placed((n.get("app_data") or {}).get("ui_data") or {}) for n in nodes)
+            and all(placed(c) for c in comments)):
+        return pipeline
+    document = {"pipelines": [copy.deepcopy(pipeline)]}
+    arrange_flow(document, keep_existing=not arrange)
+    return document["pipelines"][0]
+
+
+def flow_svg(flow: Flow, *, arrange: bool = False) -> str:
+    """The flow's primary pipeline drawn as an SVG document (text)."""
+    pipeline = _picture_pipeline(flow, arrange)
+    stages = {stage.id: stage for stage in flow.stages}
+    boxes = {node_id: _Box(*box) for node_id, box in flow_boxes(pipeline).items()}
+    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict) and n.get("id") in boxes]
+    comments = [c for c in ((pipeline.get("app_data") or {}).get("ui_data") or {}).get("comments") or []
+                if isinstance(c, dict) and isinstance(c.get("x_pos"), (int, float))
+                and isinstance(c.get("y_pos"), (int, float))]
+    comment_boxes = [_Box(float(c["x_pos"]), float(c["y_pos"]), float(c.get("width") or 175.0),
+                          float(c.get("height") or 60.0)) for c in comments]
+    extents = [(b.x - 60.0, b.y, b.right + 60.0, b.bottom + LABEL_SPACE) for b in boxes.values()]
+    extents += [(b.x, b.y, b.right, b.bottom) for b in comment_boxes]
+    if extents:
+        left = min(e[0] for e in extents) - MARGIN
+        top = min(e[1] for e in extents) - MARGIN
+        width = max(e[2] for e in extents) + MARGIN - left
+        height = max(e[3] for e in extents) + MARGIN - top
+    else:
+        left, top, width, height = 0.0, 0.0, 320.0, 120.0
+    left, top = math.floor(left), math.floor(top)
+    width, height = math.ceil(width), math.ceil(height)
+
+    out: list[str] = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" {_attrs(width=width, height=height)} '
+        f'viewBox="{_n(left)} {_n(top)} {width} {height}" font-family="{FONT}">',
+        f"<title>{escape(flow.name or 'flow')}</title>",
+        "<defs>",
+    ]
+    for kind, (stroke, _) in LINK_STYLES.items():
+        out.append(f'<marker id="arrow-{kind.lower()}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+                   f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{stroke}"/>'
+                   "</marker>")
+    out += ["</defs>",
+            f'<rect {_attrs(x=left, y=top, width=float(width), height=float(height))} fill="#ffffff"/>']
+    # Bottom to top as the canvas stacks them: comments (often frames around stages), links, stages.
+    for comment, box in zip(comments, comment_boxes):
+        out += _comment(comment, box)
+    out += _comment_connectors(comments, comment_boxes, boxes)
+    out += _links(nodes, boxes)
+    for node in nodes:
+        out += _stage(node, boxes[node["id"]], stages.get(node["id"]))
+    if not nodes and not comments:
+        out.append(f'<text {_attrs(x=left + 16, y=top + 60)} font-size="14" fill="#6f6f6f">(empty flow)</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _stage(node: dict[str, Any], box: _Box, stage: Any) -> list[str]:
+    label = stage_label(node) or node.get("id", "")
+    type_name = stage.type if stage is not None else (node.get("op") or node.get("type") or "?")
+    subflow = node.get("type") == "super_node"
+    centre_x = box.x + box.width / 2
+    fill, stroke = ("#e5f6ff", "#0072c3") if subflow else ("#edf5ff", "#0f62fe")
+    return [
+        f'<g class="stage" data-id="{escape(node.get("id", ""))}">',
+        f"<title>{escape(label)} ({escape(type_name)})</title>",
+        f'<rect {_attrs(x=box.x, y=box.y, width=box.width, height=box.height)} rx="6" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="2"/>',
+        f'<text {_attrs(x=centre_x, y=box.y + box.height / 2 + 5)} text-anchor="middle" font-size="14" '
+        f'font-weight="600" fill="{stroke}">{escape(_initials(type_name))}</text>',
+        f'<text {_attrs(x=centre_x, y=box.bottom + 16)} text-anchor="middle" font-size="12" '
+        f'fill="#161616">{escape(_short(label, 34))}</text>',
+        f'<text {_attrs(x=centre_x, y=box.bottom + 30)} text-anchor="middle" font-size="10" '
+        f'fill="#6f6f6f">{escape(_short(type_name, 40))}</text>',
+        "</g>",
+    ]
+
+
+def _links(nodes: list[dict[str, Any]], boxes: dict[str, _Box]) -> list[str]:
+    out: list[str] = []
+    # Several links between the same two stages fan out a little so that each stays visible.
+    seen: dict[tuple[str, str], int] = {}
+    for node in nodes:
+        target = boxes[node["id"]]
+        for port in node.get("inputs") or []:
+            for link in (port.get("links") or []) if isinstance(port, dict) else []:
+                if not isinstance(link, dict) or link.get("node_id_ref") not in boxes:
+                    continue
+                source = boxes[link["node_id_ref"]]
+                pair = (link["node_id_ref"], node["id"])
+                index = seen[pair] = seen.get(pair, -1) + 1
+                offset = 10.0 * index * (1 if index % 2 else -1)
+                kind = link_type(link) if link_type(link) in LINK_STYLES else "PRIMARY"
+                stroke, dash = LINK_STYLES[kind]
+                x1, y1 = source.right, source.y + source.height / 2 + offset
+                x2, y2 = target.x, target.y + target.height / 2 + offset
+                bend = max(40.0, abs(x2 - x1) / 2)
+                path = (f"M{_n(x1)},{_n(y1)} C{_n(x1 + bend)},{_n(y1)} {_n(x2 - bend)},{_n(y2)} "
+                        f"{_n(x2)},{_n(y2)}")
+                out.append(f'<path class="link" d="{path}" fill="none" stroke="{stroke}" stroke-width="1.5" '
+                           f'{_attrs(stroke_dasharray=dash)} marker-end="url(#arrow-{kind.lower()})"/>')
+                name = link.get("link_name")
+                if name:
+                    out.append(f'<text {_attrs(x=(x1 + x2) / 2, y=(y1 + y2) / 2 - 4)} text-anchor="middle" '
+                               f'font-size="10" fill="{stroke}" stroke="#ffffff" stroke-width="3" '
+                               f'paint-order="stroke">{escape(_short(str(name), 30))}</text>')
+    return out
+
+
+def _formats(comment: dict[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in comment.get("formats") or []:
+        if isinstance(item, dict) and isinstance(item.get("type"), str):
+            found[item["type"]] = str(item.get("value", "")) if item.get("value") is not None else ""
+    return found
+
+
+def _colour(value: str | None, default: str) -> str:
+    return value if value and re.fullmatch(r"#[0-9A-Fa-f]{3,8}|transparent", value) else default
+
+
+def _comment(comment: dict[str, Any], box: _Box) -> list[str]:
+    formats = _formats(comment)
+    annotation = comment.get("contentType") == "WYSIWYG"
+    size_match = re.fullmatch(r"text-size-(\d+)", formats.get("textSize", ""))
+    size = int(size_match.group(1)) if size_match else 12
+    fill = _colour(formats.get("backgroundColor"), "#ffffff" if annotation else "#fcf4d6")
+    outline = "none" if formats.get("outlineStyle") == "outline-none" else "#8d8d8d"
+    text = str(comment.get("content") or "")
+    lines = _wrap(text if annotation else _plain(text), max(4, int((box.width - 16) / (size * 0.55))))
+    visible = max(1, int((box.height - 8) / (size * 1.3)))
+    if len(lines) > visible:
+        lines = [*lines[: visible - 1], _short(lines[visible - 1] + " …", len(lines[visible - 1]) + 2)]
+    style = _attrs(font_size=size, fill=_colour(formats.get("textColor"), "#161616"),
+                   font_weight="bold" if "bold" in formats else None,
+                   font_style="italic" if "italics" in formats else None,
+                   text_decoration=formats.get("textDecoration") if formats.get("textDecoration") else None)
+    out = [f'<g class="comment" data-id="{escape(str(comment.get("id", "")))}">',
+           f'<rect {_attrs(x=box.x, y=box.y, width=box.width, height=box.height)} rx="2" fill="{fill}" '
+           f'stroke="{outline}"/>',
+           f"<text {style}>"]
+    for index, line in enumerate(lines):
+        out.append(f'<tspan {_attrs(x=box.x + 8, y=box.y + 8 + size + index * size * 1.3)}>{escape(line)}</tspan>')
+    out += ["</text>", "</g>"]
+    return out
+
+
+def _comment_connectors(comments: list[dict[str, Any]], comment_boxes: list[_Box],
+                        boxes: dict[str, _Box]) -> list[str]:
+    out = []
+    for comment, box in zip(comments, comment_boxes):
+        for ref in comment.get("associated_id_refs") or []:
+            stage = boxes.get(ref.get("node_ref")) if isinstance(ref, dict) else None
+            if stage is None:
+                continue
+            out.append(f'<line {_attrs(x1=box.x + box.width / 2, y1=box.y + box.height / 2)} '
+                       f'{_attrs(x2=stage.x + stage.width / 2, y2=stage.y + stage.height / 2)} '
+                       'stroke="#8d8d8d" stroke-width="1" stroke-dasharray="2 3"/>')
+    return out
+
+
+# --------------------------------------------------------------------------- PNG
+
+
+def _svg_size(svg: str) -> tuple[int, int]:
+    match = re.search(r'<svg[^>]*\swidth="(\d+)"[^>]*\sheight="(\d+)"', svg)
+    return (int(match.group(1)), int(match.group(2))) if match else (1200, 800)
+
+
+def _browser() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _run(argv: list[str], what: str) -> None:
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PictureError(f"{what} failed: {exc}") from None
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
+        raise PictureError(f"{what} failed (exit {done.returncode}): {detail[-1] if detail else 'no message'}")
+
+
+def _with_cairosvg(svg_path: str, png_path: str, size: tuple[int, int]) -> None:
+    import cairosvg  # type: ignore[import-not-found]
+
+    cairosvg.svg2png(url=svg_path, write_to=png_path)
+
+
+def _with_rsvg(svg_path: str, png_path: str, size: tuple[int, int]) -> None:
+    _run([shutil.which("rsvg-convert") or "rsvg-convert", "--format=png", "-o", png_path, svg_path], "rsvg-convert")
+
+
+def _with_inkscape(svg_path: str, png_path: str, size: tuple[int, int]) -> None:
+    _run([shutil.which("inkscape") or "inkscape", svg_path, "--export-type=png", f"--export-filename={png_path}"],
+         "inkscape")
+
+
+def _with_browser(svg_path: str, png_path: str, size: tuple[int, int]) -> None:
+    browser = _browser()
+    if browser is None:
+        raise PictureError("no Chromium or Chrome browser found")
+    with tempfile.TemporaryDirectory(prefix="flowzip-browser-") as profile:
+        _run([browser, *browser_flags(profile), f"--window-size={size[0]},{size[1]}",
+              f"--screenshot={png_path}", "file://" + os.path.abspath(svg_path)], os.path.basename(browser))
+
+
+def browser_flags(profile: str) -> list[str]:
+    """Flags for a headless, offline, throw-away Chromium run (used for PNGs and by the tests)."""
+    return ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+            "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
+            "--disable-extensions", "--disable-sync", "--no-first-run", "--no-default-browser-check",
+            "--metrics-recording-only", "--force-device-scale-factor=1", f"--user-data-dir={profile}"]
+
+
+CONVERTERS: dict[str, tuple[Callable[[], bool], Callable[[str, str, tuple[int, int]], None]]] = {
+    "cairosvg": (lambda: importlib.util.find_spec("cairosvg") is not None, _with_cairosvg),
+    "rsvg-convert": (lambda: shutil.which("rsvg-convert") is not None, _with_rsvg),
+    "inkscape": (lambda: shutil.which("inkscape") is not None, _with_inkscape),
+    "chromium": (lambda: _browser() is not None, _with_browser),
+}
+
+
+def png_converters() -> list[str]:
+    """The SVG-to-PNG converters found on this machine, in the order they are preferred."""
+    return [name for name, (available, _) in CONVERTERS.items() if available()]
+
+
+def svg_to_png(svg: str, *, converter: str | None = None) -> tuple[bytes, str]:
+    """PNG bytes of *svg*, and the name of the converter that made them."""
+    names: Iterable[str]
+    if converter is not None:
+        if converter not in CONVERTERS:
+            raise PictureError(f"unknown PNG converter {converter!r}; choose one of {', '.join(CONVERTERS)}")
+        if not CONVERTERS[converter][0]():
+            raise PictureError(f"the PNG converter {converter!r} is not installed here")
+        names = [converter]
+    else:
+        names = png_converters()
+    names = list(names)
+    if not names:
+        raise PictureError("cannot write PNG: no SVG converter found; install one of: the cairosvg Python "
+                           "package, rsvg-convert (librsvg), Inkscape, Chromium; or write SVG (--format svg)")
+    name = names[0]
+    with tempfile.TemporaryDirectory(prefix="flowzip-picture-") as folder:
+        svg_path, png_path = os.path.join(folder, "flow.svg"), os.path.join(folder, "flow.png")
+        with open(svg_path, "w", encoding="utf-8") as handle:
+            handle.write(svg)
+        CONVERTERS[name][1](svg_path, png_path, _svg_size(svg))
+        try:
+            with open(png_path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            raise PictureError(f"{name} wrote no PNG") from None
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise PictureError(f"{name} wrote something that is not a PNG")
+    return data, name
+
+
+def stage_boxes(flow: Flow, *, arrange: bool = False) -> dict[str, tuple[float, float, float, float]]:
+    """Where :func:`flow_svg` draws each stage, in picture pixels from the top-left corner (for tests and tools)."""
+    svg = flow_svg(flow, arrange=arrange)
+    match = re.search(r'viewBox="(-?[\d.]+) (-?[\d.]+)', svg)
+    left, top = (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
+    pipeline = _picture_pipeline(flow, arrange)
+    return {node_id: (x - left, y - top, w, h) for node_id, (x, y, w, h) in flow_boxes(pipeline).items()}
+

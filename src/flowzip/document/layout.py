@@ -1,0 +1,611 @@
+"""Auto-arrange: a left-to-right layered (Sugiyama) layout of a flow, and its quality metrics.
+
+The SDK's ``auto_arrange()`` only deletes stored positions so that the server lays
+the flow out again; flowzip computes the layout itself and writes ``x_pos`` /
+``y_pos`` of every stage and comment, nothing else.  Steps, as in Sugiyama et
+al. and Gansner et al. ("A technique for drawing directed graphs", 1993):
+
+1. break cycles (reverse the back edges of a depth-first search);
+2. assign layers with the least total link length (network simplex), so that
+   few links span several columns;
+3. add dummy nodes on the links that still do;
+4. order each layer to reduce crossings: barycentre sweeps down and up, adjacent
+   transpositions and sifting, keeping the best order seen; small flows get
+   extra restarts from seeded shuffles;
+5. assign y coordinates by sweeps that pull each node towards its neighbours,
+   long links hardest so that they run straight, each layer kept in order and
+   apart by a weighted isotonic fit; x is the column.
+
+Separate pieces of a flow are packed in columns, largest first.  The same flow
+always gives the same positions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from .pipeline import STAGE_SIZE, input_links, nodes, stage_box, stage_size
+
+__all__ = ["Metrics", "arrange_flow", "arrange_pipeline", "metrics", "flow_boxes", "link_graph", "positions_only",
+           "COLUMN_GAP", "ROW_GAP"]
+
+COLUMN_GAP = 200.0  # the platform layout's gap between columns (format.md §6)
+ROW_GAP = 72.0
+COMPONENT_GAP = 144.0  # between columns of separate pieces
+PIECE_GAP = 96.0  # between pieces in a column: room for the labels under the stages
+ORIGIN = (48.0, 48.0)
+SWEEPS = 24  # ordering sweeps at most, stopping after STALE without progress
+STALE = 4
+RESTART_SIZE = 900  # flows smaller than this get restarts: more the smaller they are
+MAX_RESTARTS = 12
+_ROOT = "\0root"
+COORDINATE_SWEEPS = 16
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """How readable a layout is."""
+
+    crossings: int
+    overlaps: int
+    left_to_right: float  # share of links whose source is left of their target
+    total_length: float
+    area: float
+    stages: int
+    links: int
+
+
+def _height(relatives: int) -> float:
+    """A stage with many links is drawn taller (the SDK's 58 px per relative from three on, format.md §6)."""
+    return 58.0 * relatives if relatives >= 3 else STAGE_SIZE
+
+
+def _resized(node: dict[str, Any]) -> bool:
+    ui = (node.get("app_data") or {}).get("ui_data") if isinstance(node.get("app_data"), dict) else None
+    return isinstance(ui, dict) and bool(ui.get("is_resized"))
+
+
+def _sizes(pipeline: dict[str, Any], graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """(width, height) of every stage as laid out: a resized stage keeps its size, a busy one is taller."""
+    sizes = {}
+    for node in nodes(pipeline):
+        node_id = node.get("id")
+        if node_id not in graph:
+            continue
+        if _resized(node):
+            sizes[node_id] = stage_size(node)
+        else:
+            relatives = max(len(set(graph.predecessors(node_id))), len(set(graph.successors(node_id))))
+            sizes[node_id] = (STAGE_SIZE, _height(relatives))
+    return sizes
+
+
+def link_graph(pipeline: dict[str, Any]) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    stages = [n for n in nodes(pipeline) if n.get("id")]
+    for node in stages:
+        graph.add_node(node["id"])
+    for node in stages:
+        for _, link in input_links(node):
+            if link.get("node_id_ref") in graph and link["node_id_ref"] != node["id"]:
+                graph.add_edge(link["node_id_ref"], node["id"])
+    return graph
+
+
+# --------------------------------------------------------------------------- the layered layout
+
+
+def _acyclic(graph: nx.DiGraph, order: dict[str, int]) -> nx.DiGraph:
+    """The graph with back edges of a deterministic depth-first search reversed."""
+    dag = nx.DiGraph()
+    dag.add_nodes_from(graph.nodes)
+    state: dict[str, int] = {}
+    for root in sorted(graph.nodes, key=lambda n: (graph.in_degree(n) > 0, order[n])):
+        if root in state:
+            continue
+        stack = [(root, iter(sorted(graph.successors(root), key=order.get)))]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                dag.add_edge(child, node)  # a back edge: reversed
+            else:
+                dag.add_edge(node, child)
+                if child not in state:
+                    state[child] = 1
+                    stack.append((child, iter(sorted(graph.successors(child), key=order.get))))
+    return dag
+
+
+def _layers(dag: nx.DiGraph) -> dict[str, int]:
+    """Layers with the least total link length (Gansner et al.'s network simplex layering).
+
+    Minimising the sum of ``layer[b] - layer[a]`` under ``layer[b] - layer[a] >= 1`` is the
+    dual of a min-cost flow: solve that with networkx, then read the layers off as shortest
+    path potentials of the residual graph.  Fewer long links mean fewer dummy nodes and
+    fewer crossings than longest-path layering.
+    """
+    layer: dict[str, int] = {}
+    if dag.number_of_edges():
+        flow_graph = nx.DiGraph()
+        for node in dag.nodes:
+            flow_graph.add_node(node, demand=dag.in_degree(node) - dag.out_degree(node))
+        flow_graph.add_edges_from(dag.edges, weight=-1)
+        try:
+            _, flow = nx.network_simplex(flow_graph)
+        except nx.NetworkXException:  # pragma: no cover - a DAG always has an optimum
+            flow = None
+        if flow is not None:
+            residual = nx.DiGraph()
+            residual.add_node(_ROOT)
+            for node in dag.nodes:
+                residual.add_edge(_ROOT, node, weight=0)
+            for a, b in dag.edges:
+                residual.add_edge(a, b, weight=-1)
+                if flow[a][b] > 0:
+                    residual.add_edge(b, a, weight=1)
+            distance = nx.single_source_bellman_ford_path_length(residual, _ROOT)
+            layer = {node: -distance[node] for node in dag.nodes}
+    if not layer or any(layer[b] - layer[a] < 1 for a, b in dag.edges):  # pragma: no cover - fallback
+        layer = {}
+        for node in nx.topological_sort(dag):
+            layer[node] = max((layer[p] + 1 for p in dag.predecessors(node)), default=0)
+    base = min(layer.values(), default=0)
+    return {node: value - base for node, value in layer.items()}
+
+
+def _crossings_between(upper: list[str], lower: list[str], edges: list[tuple[str, str]]) -> int:
+    """Crossings of the links between two adjacent layers: inversions of the targets' positions."""
+    position = {node: i for i, node in enumerate(lower)}
+    rank = {node: i for i, node in enumerate(upper)}
+    pairs = sorted((rank[a], position[b]) for a, b in edges if a in rank and b in position)
+    count = 0
+    seen: list[int] = []
+    for _, target in pairs:
+        index = bisect.bisect_right(seen, target)
+        count += len(seen) - index
+        seen.insert(index, target)
+    return count
+
+
+def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[str]]:
+    """Order every layer to reduce crossings: barycentre sweeps down and up, each followed by
+    adjacent transpositions that lower the crossings, keeping the best order seen."""
+    up: dict[str, list[str]] = {}
+    down: dict[str, list[str]] = {}
+    for a, b in edges:
+        down.setdefault(a, []).append(b)
+        up.setdefault(b, []).append(a)
+    layer_of = {node: i for i, layer in enumerate(layers) for node in layer}
+    between = [[] for _ in range(max(len(layers) - 1, 0))]
+    for a, b in edges:
+        between[layer_of[a]].append((a, b))
+
+    def total(order: list[list[str]]) -> int:
+        return sum(_crossings_between(order[i], order[i + 1], between[i]) for i in range(len(order) - 1))
+
+    position: dict[str, int] = {}
+
+    def renumber(layer: list[str]) -> None:
+        for index, node in enumerate(layer):
+            position[node] = index
+
+    def sweep(order: list[list[str]], forward: bool) -> None:
+        indices = range(1, len(order)) if forward else range(len(order) - 2, -1, -1)
+        neighbours = up if forward else down
+        for i in indices:
+            layer = order[i]
+            keys = {}
+            for node in layer:
+                found = [position[n] for n in neighbours.get(node, ())]
+                # Nodes without neighbours on that side stay where they are.
+                keys[node] = (sum(found) / len(found) if found else position[node], position[node])
+            layer.sort(key=keys.__getitem__)
+            renumber(layer)
+
+    def neighbour_positions(layer: list[str]) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+        """Positions of each node's neighbours in the layers above and below (fixed while *layer* moves)."""
+        return {node: (tuple(position[n] for n in up.get(node, ())), tuple(position[n] for n in down.get(node, ())))
+                for node in layer}
+
+    def pair_crossings(mine: tuple[tuple[int, ...], tuple[int, ...]],
+                       theirs: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[int, int]:
+        """Crossings among the links of two nodes of a layer: with the first left, and with it right."""
+        left = right = 0
+        for own, other in zip(mine, theirs):
+            for a in own:
+                for b in other:
+                    if a > b:
+                        left += 1
+                    elif a < b:
+                        right += 1
+        return left, right
+
+    def transpose(order: list[list[str]]) -> None:
+        """Swap neighbours in a layer while that lowers crossings; revisit only layers next to a change."""
+        dirty = set(range(len(order)))
+        for _ in range(8):
+            changed: set[int] = set()
+            for index in sorted(dirty):
+                layer = order[index]
+                if len(layer) < 2:
+                    continue
+                known = neighbour_positions(layer)
+                for j in range(len(layer) - 1):
+                    u, v = layer[j], layer[j + 1]
+                    uv, vu = pair_crossings(known[u], known[v])
+                    if vu < uv:
+                        layer[j], layer[j + 1] = v, u
+                        position[u], position[v] = j + 1, j
+                        changed.add(index)
+            if not changed:
+                return
+            dirty = {i for index in changed for i in (index - 1, index, index + 1) if 0 <= i < len(order)}
+
+    def sift(order: list[list[str]]) -> None:
+        """Move each node, one at a time, to the place in its layer where its links cross least."""
+        for layer in order:
+            if len(layer) < 3:
+                continue
+            known = neighbour_positions(layer)
+            for node in list(layer):
+                start = layer.index(node)
+                rest = layer[:start] + layer[start + 1:]
+                mine = known[node]
+                cost = best_cost = 0
+                best_place = 0
+                for place, other in enumerate(rest, start=1):
+                    node_left, other_left = pair_crossings(mine, known[other])
+                    cost += other_left - node_left
+                    if cost < best_cost or (cost == best_cost and abs(place - start) < abs(best_place - start)):
+                        best_cost, best_place = cost, place
+                if best_place != start:
+                    rest.insert(best_place, node)
+                    layer[:] = rest
+                    renumber(layer)
+
+    def improve(start: list[list[str]]) -> tuple[list[list[str]], int]:
+        current = [list(layer) for layer in start]
+        for layer in current:
+            renumber(layer)
+        best, best_count = [list(layer) for layer in current], total(current)
+        stale = 0
+        for iteration in range(SWEEPS):
+            if best_count == 0:
+                break
+            sweep(current, forward=iteration % 2 == 0)
+            transpose(current)
+            sift(current)
+            transpose(current)
+            count = total(current)
+            if count < best_count:
+                best, best_count, stale = [list(layer) for layer in current], count, 0
+            else:
+                stale += 1
+                if stale >= STALE:
+                    break
+        return best, best_count
+
+    best, best_count = improve(layers)
+    size = sum(len(layer) for layer in layers)
+    # Small flows can afford restarts from shuffled orders (seeded: the same flow, the same layout).
+    rng = random.Random(0)
+    for _ in range(min(MAX_RESTARTS, RESTART_SIZE // max(size, 1) - 1)):
+        if best_count == 0:
+            break
+        start = [rng.sample(layer, len(layer)) for layer in layers]
+        candidate, count = improve(start)
+        if count < best_count:
+            best, best_count = candidate, count
+    return best
+
+
+def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
+    """Weighted least-squares fit of a non-decreasing sequence to *targets* (pool adjacent violators)."""
+    blocks: list[list[float]] = []  # [mean, weight, count]
+    for target, weight in zip(targets, weights):
+        blocks.append([target, weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean, weight_sum, count = blocks.pop()
+            previous = blocks[-1]
+            total_weight = previous[1] + weight_sum
+            previous[0] = (previous[0] * previous[1] + mean * weight_sum) / total_weight
+            previous[1] = total_weight
+            previous[2] += count
+    result: list[float] = []
+    for mean, _, count in blocks:
+        result.extend([mean] * int(count))
+    return result
+
+
+def _component_layout(graph: nx.MultiDiGraph, component: list[str], order: dict[str, int],
+                      sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    sub = nx.DiGraph(graph.subgraph(component))
+    dag = _acyclic(sub, order)
+    layer = _layers(dag)
+    # Dummy nodes on links spanning several layers keep long links out of the way of the ordering.
+    edges: list[tuple[str, str]] = []
+    dummies: dict[str, int] = {}
+    for a, b in dag.edges:
+        previous = a
+        for step in range(layer[a] + 1, layer[b]):
+            dummy = f"\0{a}\0{b}\0{step}"
+            dummies[dummy] = step
+            edges.append((previous, dummy))
+            previous = dummy
+        edges.append((previous, b))
+    count = max([*layer.values(), *dummies.values()], default=0) + 1
+    layers: list[list[str]] = [[] for _ in range(count)]
+    for node in sorted(layer, key=order.get):
+        layers[layer[node]].append(node)
+    # Dummies in the order of the stages they join, not of their ids: ids are random, positions must not be.
+    for dummy in sorted(dummies, key=lambda d: (order[d.split("\0")[1]], order[d.split("\0")[2]], dummies[d])):
+        layers[dummies[dummy]].append(dummy)
+    layers = _order(layers, edges)
+    return _coordinates(layers, edges, sizes)
+
+
+def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
+                 sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """x by column; y by repeated sweeps that pull every node towards its neighbours (links through
+    dummy nodes pulled hardest, so that long links run straight, as in Gansner et al.'s priority
+    weights) while keeping each layer's order and gaps (a weighted isotonic fit per layer)."""
+    def is_dummy(node: str) -> bool:
+        return node.startswith("\0")
+
+    height = {node: sizes[node][1] if node in sizes else 0.0 if is_dummy(node) else STAGE_SIZE
+              for layer in layers for node in layer}
+    linked: dict[str, list[tuple[str, float]]] = {}
+    for a, b in edges:
+        weight = (1.0, 2.0, 8.0)[is_dummy(a) + is_dummy(b)]
+        linked.setdefault(a, []).append((b, weight))
+        linked.setdefault(b, []).append((a, weight))
+    # Work on centres: in a layer, centre[i + 1] - centre[i] >= half heights + gap, i.e. the centres
+    # minus fixed offsets must not decrease.
+    centre: dict[str, float] = {}
+    offsets: list[list[float]] = []
+    for layer in layers:
+        offset, previous, column = 0.0, None, []
+        for node in layer:
+            if previous is not None:
+                offset += height[previous] / 2 + (ROW_GAP / 3 if is_dummy(previous) else ROW_GAP) + height[node] / 2
+            column.append(offset)
+            centre[node] = offset
+            previous = node
+        offsets.append(column)
+    weight_of = {node: sum(w for _, w in pulls) for node, pulls in linked.items()}
+    order = list(range(len(layers)))
+    for iteration in range(COORDINATE_SWEEPS):
+        for index in order if iteration % 2 == 0 else reversed(order):
+            layer = layers[index]
+            if not layer:
+                continue
+            targets, weights = [], []
+            for node, offset in zip(layer, offsets[index]):
+                weight = weight_of.get(node, 0.0)
+                wanted = sum(centre[n] * w for n, w in linked[node]) / weight if weight else centre[node]
+                targets.append(wanted - offset)
+                weights.append(weight or 0.01)
+            for node, value, offset in zip(layer, _isotonic(targets, weights), offsets[index]):
+                centre[node] = value + offset
+    y = {node: value - height[node] / 2 for node, value in centre.items()}
+    top = min((y[n] for layer in layers for n in layer if not is_dummy(n)), default=0.0)
+    positions: dict[str, tuple[float, float]] = {}
+    left = 0.0
+    for layer in layers:
+        for node in layer:
+            if not is_dummy(node):
+                positions[node] = (left, round(y[node] - top, 1))
+        # The next column starts a gap right of this column's widest stage (a resized stage may be wider).
+        left += max((sizes.get(node, (STAGE_SIZE, 0.0))[0] for node in layer if not is_dummy(node)),
+                    default=STAGE_SIZE) + COLUMN_GAP
+    return positions
+
+
+def arrange_pipeline(pipeline: dict[str, Any], *, keep_existing: bool = False) -> dict[str, tuple[float, float]]:
+    """Positions (top-left x, y) for every stage of *pipeline*; written by :func:`arrange_flow`."""
+    graph = link_graph(pipeline)
+    stages = [n for n in nodes(pipeline) if n.get("id")]
+    order = {node["id"]: index for index, node in enumerate(stages)}
+    undirected = nx.Graph(graph)
+    sizes = _sizes(pipeline, graph)
+    components = sorted((sorted(c, key=order.get) for c in nx.connected_components(undirected)),
+                        key=lambda c: (-len(c), order[c[0]]))
+    laid = [_component_layout(graph, component, order, sizes) for component in components]
+    positions = _pack(laid, sizes)
+    if keep_existing:
+        positions = _respect_fixed(stages, positions, sizes)
+    return positions
+
+
+def _pack(laid: list[dict[str, tuple[float, float]]],
+          sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Separate pieces of a flow in columns, largest first, top to bottom, a new column when one is
+    full, so that a flow of many small pieces stays about as wide as it is high (16:9) instead of
+    becoming one tall strip."""
+    extents = []
+    for local in laid:
+        width = max(x + sizes.get(n, (STAGE_SIZE, STAGE_SIZE))[0] for n, (x, _) in local.items())
+        height = max(y + sizes.get(n, (STAGE_SIZE, STAGE_SIZE))[1] for n, (_, y) in local.items())
+        extents.append((width, height))
+    area = sum((w + COMPONENT_GAP) * (h + PIECE_GAP) for w, h in extents)
+    capacity = max([h for _, h in extents] + [math.sqrt(area * 9 / 16)])
+    positions: dict[str, tuple[float, float]] = {}
+    left, top, column_width = ORIGIN[0], ORIGIN[1], 0.0
+    for local, (width, height) in zip(laid, extents):
+        if top > ORIGIN[1] and top - ORIGIN[1] + height > capacity:
+            left, top, column_width = left + column_width + COMPONENT_GAP, ORIGIN[1], 0.0
+        for node, (x, y) in local.items():
+            positions[node] = (left + x, top + y)
+        top += height + PIECE_GAP
+        column_width = max(column_width, width)
+    return positions
+
+
+def _respect_fixed(stages: list[dict[str, Any]], positions: dict[str, tuple[float, float]],
+                   sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Stages that already have a position keep it; the others move down until they overlap none of them."""
+    fixed = {}
+    for node in stages:
+        ui = (node.get("app_data") or {}).get("ui_data") or {}
+        if isinstance(ui.get("x_pos"), (int, float)) and isinstance(ui.get("y_pos"), (int, float)):
+            fixed[node["id"]] = (float(ui["x_pos"]), float(ui["y_pos"]))
+    if not fixed:
+        return positions
+    square = (STAGE_SIZE, STAGE_SIZE)
+    boxes = [(x, y, *sizes.get(n, square)) for n, (x, y) in fixed.items()]
+    result = dict(fixed)
+    for node_id, (x, y) in sorted(positions.items(), key=lambda item: (item[1][0], item[1][1])):
+        if node_id in fixed:
+            continue
+        box = (x, y, *sizes.get(node_id, square))
+        while any(_overlap(box, other) for other in boxes):
+            box = (box[0], box[1] + box[3] + ROW_GAP, box[2], box[3])
+        boxes.append(box)
+        result[node_id] = (box[0], box[1])
+    return result
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def arrange_flow(document: dict[str, Any], *, keep_existing: bool = False) -> None:
+    """Write ``x_pos`` / ``y_pos`` of every stage and comment of every pipeline of a flow document."""
+    for pipeline in document.get("pipelines") or []:
+        if not isinstance(pipeline, dict):
+            continue
+        positions = arrange_pipeline(pipeline, keep_existing=keep_existing)
+        boxes = []
+        for node in pipeline.get("nodes") or []:
+            if isinstance(node, dict) and node.get("id") in positions:
+                ui = node.setdefault("app_data", {}).setdefault("ui_data", {})
+                ui["x_pos"], ui["y_pos"] = positions[node["id"]]
+        for node in pipeline.get("nodes") or []:
+            box = stage_box(node) if isinstance(node, dict) else None
+            if box:
+                boxes.append(box)
+        _place_comments(pipeline, boxes, keep_existing=keep_existing)
+
+
+def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, float, float, float]], *,
+                    keep_existing: bool = False) -> None:
+    """Each comment beside (above) the stages it is attached to, free ones in a row below; none overlaps a stage.
+
+    With *keep_existing*, comments that have a position keep it."""
+    ui = (pipeline.get("app_data") or {}).get("ui_data") or {}
+    comments = [c for c in ui.get("comments") or [] if isinstance(c, dict)]
+    if not comments:
+        return
+    by_id = {n.get("id"): stage_box(n) for n in pipeline.get("nodes") or [] if isinstance(n, dict)}
+    occupied = list(stage_boxes)
+    bottom = max((y + h for _, y, _, h in stage_boxes), default=ORIGIN[1])
+    free_x = ORIGIN[0]
+    if keep_existing:
+        kept = [c for c in comments if isinstance(c.get("x_pos"), (int, float))
+                and isinstance(c.get("y_pos"), (int, float))]
+        occupied += [(float(c["x_pos"]), float(c["y_pos"]), float(c.get("width") or 175.0),
+                      float(c.get("height") or 60.0)) for c in kept]
+        kept_ids = {id(c) for c in kept}
+        comments = [c for c in comments if id(c) not in kept_ids]
+    for comment in comments:
+        width = float(comment.get("width") or 175.0)
+        height = float(comment.get("height") or 60.0)
+        attached = [by_id.get(r.get("node_ref")) for r in comment.get("associated_id_refs") or []
+                    if isinstance(r, dict)]
+        attached = [b for b in attached if b]
+        if attached:
+            x = min(b[0] for b in attached)
+            y = min(b[1] for b in attached) - height - 24.0
+            box = (x, y, width, height)
+            while any(_overlap(box, other) for other in occupied):
+                box = (box[0], box[1] - height - 24.0, width, height)
+        else:
+            box = (free_x, bottom + COMPONENT_GAP / 2, width, height)
+            while any(_overlap(box, other) for other in occupied):
+                box = (box[0] + width + 24.0, box[1], width, height)
+            free_x = box[0] + width + 24.0
+        occupied.append(box)
+        comment["x_pos"], comment["y_pos"] = box[0], box[1]
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def flow_boxes(pipeline: dict[str, Any]) -> dict[str, tuple[float, float, float, float]]:
+    """Stage boxes (x, y, width, height) by node id: a resized stage's own size, else the heights the canvas
+    gives busy stages."""
+    graph = link_graph(pipeline)
+    sizes = _sizes(pipeline, graph)
+    boxes = {}
+    for node in pipeline.get("nodes") or []:
+        box = stage_box(node) if isinstance(node, dict) else None
+        if box and node.get("id") in graph:
+            boxes[node["id"]] = (box[0], box[1], *sizes[node["id"]])
+    return boxes
+
+
+def _segments_cross(p1: tuple[float, float], p2: tuple[float, float], q1: tuple[float, float],
+                    q2: tuple[float, float]) -> bool:
+    def orient(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    if {p1, p2} & {q1, q2}:
+        return False  # links that share an end meet, they do not cross
+    d1, d2, d3, d4 = orient(q1, q2, p1), orient(q1, q2, p2), orient(p1, p2, q1), orient(p1, p2, q2)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def metrics(pipeline: dict[str, Any]) -> Metrics:
+    """Crossings, overlapping stage pairs, left-to-right share, total link length and area of a pipeline."""
+    boxes = flow_boxes(pipeline)
+    graph = link_graph(pipeline)
+    segments = []
+    for a, b in graph.edges():
+        if a in boxes and b in boxes:
+            ax, ay, aw, ah = boxes[a]
+            bx, by, bw, bh = boxes[b]
+            segments.append(((ax + aw, ay + ah / 2), (bx, by + bh / 2), ax < bx))
+    crossings = sum(1 for i, (p1, p2, _) in enumerate(segments) for q1, q2, _ in segments[i + 1:]
+                    if _segments_cross(p1, p2, q1, q2))
+    items = list(boxes.values())
+    overlaps = sum(1 for i, a in enumerate(items) for b in items[i + 1:] if _overlap(a, b))
+    rightward = sum(1 for *_, ok in segments if ok)
+    length = sum(math.dist(p, q) for p, q, _ in segments)
+    if items:
+        width = max(x + w for x, _, w, _ in items) - min(x for x, _, _, _ in items)
+        height = max(y + h for _, y, _, h in items) - min(y for _, y, _, _ in items)
+    else:
+        width = height = 0.0
+    return Metrics(crossings, overlaps, rightward / len(segments) if segments else 1.0, round(length, 1),
+                   round(width * height, 1), len(boxes), len(segments))
+
+
+def positions_only(before: Any, after: Any) -> Iterable[str]:
+    """Paths where *after* differs from *before* in anything but stage and comment positions (for tests)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in set(before) | set(after):
+            if key in ("x_pos", "y_pos"):
+                continue
+            if key not in before or key not in after:
+                yield key
+            else:
+                yield from (f"{key}/{p}" for p in positions_only(before[key], after[key]))
+    elif isinstance(before, list) and isinstance(after, list):
+        if len(before) != len(after):
+            yield "(length)"
+        for index, (a, b) in enumerate(zip(before, after)):
+            yield from (f"{index}/{p}" for p in positions_only(a, b))
+    elif before != after:
+        yield "(value)"

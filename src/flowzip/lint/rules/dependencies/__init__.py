@@ -1,0 +1,1 @@
+"""Rules of the dependencies family: assets that flows and jobs name and the archive does not hold."""

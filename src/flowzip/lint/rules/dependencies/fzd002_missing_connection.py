@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from ....document.pipeline import stage_label
+from ....document.references import node_references
+from ...engine import Context, FlowDoc, Rule
+
+
+class MissingConnection(Rule):
+    """A connector stage refers to a project connection the archive does not hold.
+
+    Connections embedded in the flow (``"ref": "local"``) and migrated ones (``"app_defined"``) need no
+    asset, unless a migrated stage names one in ``connData.connectionName`` (format.md §1.5).
+
+    **Bad**: ``"connection": {"name": "pg_prod", "ref": "<asset id>"}`` with no ``connection/pg_prod.json``.
+
+    **Good**: the connection's file in the archive, or an embedded connection.
+    """
+
+    code = "FZD002"
+    name = "deps.missing-connection"
+    family = "dependencies"
+    severity = "warning"
+
+    def check_flow(self, context: Context, flow: FlowDoc):
+        available = context.asset_names.get("connection", set())
+        for _, node in flow.nodes():
+            for reference in node_references(node):
+                if reference.folder == "connection" and reference.name not in available:
+                    yield self.finding(f"stage {stage_label(node)!r} uses connection {reference.name!r}, which the "
+                                       "archive does not hold", **flow.where, stage=stage_label(node),
+                                       stage_id=node.get("id"))

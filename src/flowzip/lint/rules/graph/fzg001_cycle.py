@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import networkx as nx
+
+from ....document.pipeline import stage_label
+from ...engine import Context, FlowDoc, Rule
+
+
+def link_graph(flow: FlowDoc, pipeline: dict) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for node in pipeline.get("nodes") or []:
+        if not isinstance(node, dict):
+            continue
+        graph.add_node(node.get("id"), label=stage_label(node))
+        for port in node.get("inputs") or []:
+            for link in (port.get("links") or []) if isinstance(port, dict) else []:
+                if isinstance(link, dict) and link.get("node_id_ref"):
+                    graph.add_edge(link["node_id_ref"], node.get("id"))
+    return graph
+
+
+class Cycle(Rule):
+    """The links of a batch flow form a cycle; a parallel job's data flows one way only.
+
+    **Bad**: ``Copy_1 -> Transformer_1 -> Copy_1``.
+
+    **Good**: feed the data back through a dataset written by one job and read by the next.
+    """
+
+    code = "FZG001"
+    name = "graph.cycle"
+    family = "graph"
+    severity = "error"
+
+    def check_flow(self, context: Context, flow: FlowDoc):
+        if flow.kind == "orchestration_flow":
+            return  # orchestration flows loop on purpose
+        for pipeline in flow.document.get("pipelines") or []:
+            if not isinstance(pipeline, dict):
+                continue
+            graph = link_graph(flow, pipeline)
+            try:
+                cycle = nx.find_cycle(graph)
+            except nx.NetworkXNoCycle:
+                continue
+            labels = [graph.nodes[a].get("label") or a for a, _ in cycle]
+            yield self.finding("the links form a cycle: " + " -> ".join(labels + labels[:1]), **flow.where,
+                               stage=labels[0])

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from ....document.pipeline import stage_label
+from ...engine import Context, FlowDoc, Rule
+
+
+class UnlinkedStage(Rule):
+    """A stage with no link at all: it does nothing, and the compiler rejects stages with missing links.
+
+    **Bad**: a ``Peek_3`` left on the canvas after its input link was deleted.
+
+    **Good**: connect it (``flowzip stage connect``) or remove it (``flowzip stage rm``).
+    """
+
+    code = "FZG002"
+    name = "graph.unlinked-stage"
+    family = "graph"
+    severity = "warning"
+
+    def check_flow(self, context: Context, flow: FlowDoc):
+        if flow.kind == "orchestration_flow":
+            return
+        for pipeline in flow.document.get("pipelines") or []:
+            nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
+            linked = set()
+            for node in nodes:
+                for port in node.get("inputs") or []:
+                    for link in (port.get("links") or []) if isinstance(port, dict) else []:
+                        if isinstance(link, dict):
+                            linked.update((node.get("id"), link.get("node_id_ref")))
+            for node in nodes:
+                if node.get("id") not in linked and node.get("op") and len(nodes) > 1:
+                    yield self.finding(f"stage {stage_label(node)!r} has no link", **flow.where,
+                                       stage=stage_label(node), stage_id=node.get("id"))

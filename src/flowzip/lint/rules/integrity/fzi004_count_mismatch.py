@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from ...engine import Context, FlowDoc, Rule
+from .fzi001_dangling_reference import integrity, stage_of
+
+
+class CountMismatch(Rule):
+    """A stage's ``input_count`` / ``output_count`` disagrees with its links.
+
+    The SDK counts primary and reference links in, primary and reject links out; the canvas counts
+    connected ports (format.md §2.3, §7.4). A count that matches neither is stale.
+
+    **Bad**: ``"input_count": 3`` on a Join with two links in.
+
+    **Good**: ``"input_count": 2``.
+    """
+
+    code = "FZI004"
+    name = "integrity.count-mismatch"
+    family = "integrity"
+    severity = "warning"
+
+    def check_flow(self, context: Context, flow: FlowDoc):
+        if flow.kind == "orchestration_flow":
+            return
+        for problem in integrity(context, flow):
+            if problem.code == "count-mismatch":
+                yield self.finding(problem.message, **flow.where, **stage_of(flow, problem.node_id))

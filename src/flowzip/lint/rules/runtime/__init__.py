@@ -1,0 +1,1 @@
+"""Rules of the runtime family: runtime settings kept in jobs."""

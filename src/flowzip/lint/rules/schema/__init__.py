@@ -1,0 +1,1 @@
+"""Rules of the schema family: documents checked against the pipeline-flow JSON Schemas."""

@@ -1,0 +1,1 @@
+"""Rules of the secrets family: secrets stored in clear."""

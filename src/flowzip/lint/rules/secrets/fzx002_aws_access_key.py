@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import re
+
+from ...engine import Context, Rule
+
+ACCESS_KEY_ID = re.compile(rb"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
+
+
+class AwsAccessKey(Rule):
+    """An AWS access-key id (``AKIA...``) in clear. The platform exports them unencrypted
+    (real-exports.md, "Secrets"); with the secret key, elsewhere, it opens the account, and it tells an
+    attacker which account to aim at. The id is never printed.
+
+    **Bad**: ``"access_key": "AKIA................"`` in ``connection/s3.json``.
+
+    **Good**: ``"access_key": "#psAws.accessKey#"`` with the value supplied at run time.
+    """
+
+    code = "FZX002"
+    name = "secrets.aws-access-key"
+    family = "secrets"
+    severity = "warning"
+
+    def check_bytes(self, context: Context, member, data: bytes):  # noqa: ANN001
+        if b"AKIA" not in data and b"ASIA" not in data:
+            return  # a plain substring search is far cheaper than the pattern
+        count = len(ACCESS_KEY_ID.findall(data))
+        if count:
+            yield self.finding(f"holds {count} AWS access-key id{'s' if count > 1 else ''} in clear (not shown)",
+                               member=member.name, asset_type=member.type)

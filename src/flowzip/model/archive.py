@@ -1,0 +1,253 @@
+"""The archive: an export's members (the :class:`~flowzip.package.store.Store`) seen as assets, with the
+SDK's flow verbs (``create_flow``, ``update_flow``, ``rename_flow``, ``duplicate_flow``, ``delete_flow``).
+
+Views (flows, parameter sets, connections, jobs, the manifest) are made when asked
+for and hold their document while they live; the lists hold members only, so
+walking every flow does not keep every flow parsed.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .. import jsonio
+from ..document.pipeline import new_flow_document, renew_ids, unwrap_flow_document
+from ..errors import DocumentError, FlowzipError, WrongDocumentError
+from ..package.limits import DEFAULT_LIMITS, Limits
+from ..package.names import check_member_name
+from ..package.source import FileSource, Source, TreeSource, ZipSource, looks_like_zip, read_file_bytes
+from ..package.store import Member, Store
+from .assets import AssetList, Connection, Job, Manifest, ParameterSet
+from .flow import Flow, FlowList, Subflow
+from .reading import read_members
+from .relations import jobs_of_flow
+
+__all__ = ["Archive", "Problem", "open_source", "open_archive", "new_archive"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something found while reading: ``severity`` is ``error`` or ``warning``."""
+
+    severity: str
+    member: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.message}" if self.member else self.message
+
+
+class Archive(Store):
+    """A DataStage export: a ZIP, an extracted folder tree or a single flow file.
+
+    Use :func:`flowzip.open` or :func:`flowzip.new` to get one.
+    """
+
+    # ------------------------------------------------------------------ typed views
+    def _list(self, type_: str, view: type, list_class: type[AssetList] = AssetList) -> AssetList:
+        return list_class(self, self.members_of_type(type_), view)
+
+    @property
+    def flows(self) -> FlowList:
+        """The batch flows (``data_intg_flow/``)."""
+        return self._list("data_intg_flow", Flow, FlowList)
+
+    @property
+    def subflows(self) -> AssetList[Subflow]:
+        """The subflows (``data_intg_subflow/``)."""
+        return self._list("data_intg_subflow", Subflow)
+
+    @property
+    def parameter_sets(self) -> AssetList[ParameterSet]:
+        """The parameter sets (``parameter_set/``)."""
+        return self._list("parameter_set", ParameterSet)
+
+    @property
+    def connections(self) -> AssetList[Connection]:
+        """The connections (``connection/``)."""
+        return self._list("connection", Connection)
+
+    @property
+    def jobs(self) -> AssetList[Job]:
+        """The jobs (``job/``)."""
+        return self._list("job", Job)
+
+    @property
+    def manifest(self) -> Manifest | None:
+        """The ``DataStage-README.json`` manifest, or ``None`` when the archive has none."""
+        found = self.members_of_type("manifest")
+        return Manifest(self, found[0]) if found else None
+
+    # ------------------------------------------------------------------ flows, as the SDK edits them
+    def _flow_member_name(self, name: str) -> str:
+        if not name or not isinstance(name, str) or "/" in name or "\\" in name or name.strip() != name:
+            raise FlowzipError(f"{name!r} is not a usable flow name",
+                               hint="a flow name becomes a file name: no slashes, no leading or trailing spaces")
+        full = f"{self.root}data_intg_flow/{name}.json"
+        if full in self:
+            raise FlowzipError(f"a flow named {name!r} already exists", archive=self.path,
+                               hint="choose another name or remove the existing flow first")
+        check_member_name(full, archive=self.path)
+        return full
+
+    def create_flow(self, name: str, description: str = "", flow_type: str = "batch") -> Flow:
+        """Add a new, empty batch flow in the platform's style (the SDK's ``create_flow``)."""
+        if flow_type != "batch":
+            raise FlowzipError(f"flowzip creates batch flows only, not {flow_type!r}")
+        member_name = self._flow_member_name(name)
+        self.write_json(member_name, new_flow_document(description))
+        self._manifest_add(name, "data_intg_flow")
+        return self.flows.get(name=name)
+
+    def update_flow(self, flow: Flow) -> Flow:
+        """Store the flow's edited document in the archive (the SDK's ``update_flow``)."""
+        self._check_own(flow)
+        self.write_json(flow.member.name, flow.document)
+        return flow
+
+    def delete_flow(self, flow: Flow | str, *, delete_jobs: bool = False) -> None:
+        """Remove a flow and its manifest entries; with *delete_jobs*, its jobs (every job that runs it)
+        and compiled binaries too."""
+        flow = self.flows.get(name=flow) if isinstance(flow, str) else flow
+        self._check_own(flow)
+        name = flow.name
+        jobs = jobs_of_flow(self, name, lambda: flow.id) if delete_jobs else []
+        self.remove(flow.member.name)
+        manifest = self.manifest
+        removed = [(name, "data_intg_flow")]
+        if delete_jobs:
+            for job in jobs:
+                self.remove(job.name)
+                removed.append((job.asset_name, "job"))
+            for member in [m for m in self.members_of_type("px_executables") if m.asset_name == name]:
+                self.remove(member.name)
+            removed.append((name, "px_executables"))
+        if manifest is not None:
+            manifest.remove_assets(removed)
+            if delete_jobs:
+                manifest.unmap_flow(name)
+
+    def rename_flow(self, flow: Flow, new_name: str) -> Flow:
+        """Rename a flow: its member, and every reference the archive holds to it (format.md §7.10).
+
+        The jobs that run it (``flow_name`` / ``asset_ref_name``), the manifest's ``assets`` and
+        ``flow_job_mapping`` and the compiled binaries' file (``px_executables/<flow>.zip``) follow
+        the new name.
+        """
+        self._check_own(flow)
+        old = flow.name
+        if new_name == old:
+            return flow
+        new_member = self._flow_member_name(new_name)
+        jobs = jobs_of_flow(self, old, lambda: flow.id)
+        self.rename_member(flow.member.name, new_member)
+        for member in jobs:
+            job = Job(self, member)
+            if job.rename_flow(old, new_name):
+                self.write_json(member.name, job.document)
+        for member in list(self.members_of_type("px_executables")):
+            if member.asset_name == old:
+                rest = member.name[len(self.root + "px_executables/"):]
+                parts = rest.split("/")
+                renamed = [new_name if p == old else p for p in parts[:-1]]
+                renamed.append(new_name + parts[-1][len(old):] if parts[-1].startswith(old) else parts[-1])
+                self.rename_member(member.name, self.root + "px_executables/" + "/".join(renamed))
+        manifest = self.manifest
+        if manifest is not None:
+            manifest.rename_flow(old, new_name)
+        flow.member = self.member(new_member)
+        return flow
+
+    def duplicate_flow(self, flow: Flow, name: str, description: str | None = None) -> Flow:
+        """Add a copy of *flow* named *name* with fresh ids throughout (the SDK's ``duplicate_flow``).
+
+        Every internal reference (ports, links, schemas, comments, orderings, local
+        pipelines) is re-pointed to the new ids; dependencies (parameter sets,
+        connections, subflows) are shared, not copied.
+        """
+        self._check_own(flow)
+        member_name = self._flow_member_name(name)
+        doc = renew_ids(copy.deepcopy(flow.document))
+        self.write_json(member_name, doc)
+        self._manifest_add(name, "data_intg_flow")
+        copy_view = self.flows.get(name=name)
+        if description is not None:
+            copy_view.description = description
+            self.update_flow(copy_view)
+        return copy_view
+
+    def update_parameter_set(self, parameter_set: ParameterSet) -> ParameterSet:
+        """Store a parameter set's edited document in the archive."""
+        if parameter_set.archive is not self or parameter_set.member.name not in self:
+            raise FlowzipError("the parameter set does not belong to this archive", member=parameter_set.member.name)
+        self.write_json(parameter_set.member.name, parameter_set.document)
+        return parameter_set
+
+    def _check_own(self, flow: Flow) -> None:
+        if flow.archive is not self or flow.member.name not in self:
+            raise FlowzipError("the flow does not belong to this archive", flow=flow.name,
+                               hint="get it from this archive's flows")
+
+    def _manifest_add(self, name: str, type_: str) -> None:
+        manifest = self.manifest
+        if manifest is not None:
+            manifest.add_asset(name, type_)
+
+    # ------------------------------------------------------------------ reading everything
+    def check(self, progress: Callable[[Member], None] | None = None) -> list[Problem]:
+        """Read every member (inflating, checking CRCs and limits) and parse every JSON member.
+
+        Returns the problems found, errors first within each member; never raises
+        for a member-level problem.
+        """
+        problems: list[Problem] = []
+        for reading in read_members(self.members, progress=progress):
+            if reading.error is not None:
+                problems.append(Problem("error", reading.member.name, reading.error))
+            elif reading.document is not None:
+                for message in jsonio.repeated_keys(reading.data, reading.document):
+                    problems.append(Problem("warning", reading.member.name, message))
+        return problems
+
+
+# ---------------------------------------------------------------------- opening
+
+
+def open_source(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Source:
+    """The source at *path*: an export ZIP, an extracted folder tree or a single flow JSON file."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        return TreeSource(path, limits)
+    data = read_file_bytes(path, limits)
+    if looks_like_zip(data) or path.lower().endswith(".zip"):
+        return ZipSource(path, data, limits)
+    return _single_file(path, data, limits)
+
+
+def _single_file(path: str, data: bytes, limits: Limits) -> FileSource:
+    label = os.path.basename(path)
+    stripped = data.lstrip(b" \t\r\n")
+    if not stripped.startswith((b"{", b"[", jsonio.BOM)):
+        raise DocumentError(
+            "is neither a ZIP archive, a folder nor a JSON flow file", member=label,
+            hint="pass an export .zip, an extracted export folder or a flow .json",
+        )
+    flow_doc = unwrap_flow_document(jsonio.loads(data, member=label))
+    stem = label[:-5] if label.lower().endswith(".json") else label
+    if flow_doc is None:
+        raise WrongDocumentError("is JSON but not a flow document (no 'pipelines' list)", member=label)
+    folder = "data_intg_subflow" if flow_doc.get("doc_type") == "subpipeline" else "data_intg_flow"
+    return FileSource(path, data, f"{folder}/{stem}.json", limits)
+
+
+def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Archive:
+    """Open an export ZIP, an extracted folder tree or a single flow JSON file."""
+    return Archive(open_source(path, limits=limits), limits=limits)
+
+
+def new_archive() -> Archive:
+    """An empty archive to build from scratch (saved with ``save``)."""
+    return Archive(None)

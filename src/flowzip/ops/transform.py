@@ -1,0 +1,358 @@
+"""Batch transforms: the same change applied to every flow a selector picks, from Python or a recipe.
+
+Each operation is a function on one flow (a :class:`~flowzip.flow.Flow` view) that
+returns what it changed, one line per change; :func:`apply_recipe` runs a recipe's
+steps over an archive.  A recipe is a JSON or TOML document::
+
+    [[steps]]
+    flows = "nightly_*"                       # flow name glob (default: every batch flow)
+    stages = { type = "Peek", label = "Peek_*" }   # which stages (type, op, label glob)
+    set = { nrecs = 20 }
+
+Step actions (one per step): ``set`` (properties -> values), ``remove`` (property names),
+``rename-stage`` / ``rename-link`` (``{from = .., to = ..}``), ``replace-text``
+(``{old = .., new = .., in = "values"|"references"}``), ``repoint-connection`` /
+``repoint-parameter-set`` (``{from = .., to = ..}``), ``add-parameter-set`` /
+``remove-parameter-set`` (a name), ``settings`` (``environment``, ``warn_limit``,
+``retention_days``, ``retention_amount``), ``arrange`` (``{keep_existing = ..}``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import jsonio
+from ..document.references import repoint, repoint_job
+from ..errors import FlowzipError, RecipeError
+
+__all__ = ["StageSelector", "RecipeError", "select_flows", "set_properties", "remove_properties", "rename_stage",
+           "rename_link", "replace_text", "repoint_connection", "repoint_parameter_set", "add_parameter_set",
+           "remove_parameter_set", "set_settings", "arrange", "load_recipe", "apply_recipe", "RecipeResult",
+           "ACTIONS"]
+
+
+
+@dataclass(frozen=True)
+class StageSelector:
+    """Which stages a step changes: catalog type name, op, and label glob (all optional, all must hold)."""
+
+    type: str | None = None
+    op: str | None = None
+    label: str | None = None
+
+    def matches(self, stage: Any) -> bool:
+        if self.type is not None and (stage.type or "").casefold() != self.type.casefold():
+            return False
+        if self.op is not None and stage.op != self.op:
+            return False
+        return self.label is None or fnmatch.fnmatchcase(stage.label or "", self.label)
+
+    @property
+    def empty(self) -> bool:
+        return self.type is None and self.op is None and self.label is None
+
+    def stages(self, flow: Any) -> list[Any]:
+        return [s for s in flow.stages if self.matches(s)]
+
+
+def select_flows(archive: Any, flows: str = "*", stages: StageSelector | None = None) -> list[Any]:
+    """The batch flows whose name matches the *flows* glob and which have a stage *stages* picks."""
+    chosen = [f for f in archive.flows if fnmatch.fnmatchcase(f.name, flows)]
+    if stages is not None and not stages.empty:
+        chosen = [f for f in chosen if stages.stages(f)]
+    return chosen
+
+
+# --------------------------------------------------------------------------- operations on one flow
+
+
+def set_properties(flow: Any, stages: StageSelector, values: dict[str, Any]) -> list[str]:
+    """Set configuration properties (SDK names or aliases, checked against the stage catalog)."""
+    done = []
+    for stage in stages.stages(flow):
+        for name, value in values.items():
+            try:
+                before = getattr(stage.configuration, name)
+            except (AttributeError, FlowzipError):
+                before = None
+            setattr(stage.configuration, name, value)
+            if before != value:
+                done.append(f"stage {stage.label!r}: {name} = {_show(value)}")
+    return done
+
+
+def remove_properties(flow: Any, stages: StageSelector, names: list[str]) -> list[str]:
+    """Remove configuration properties from the stages' documents (the platform's default applies)."""
+    done = []
+    for stage in stages.stages(flow):
+        for name in names:
+            holders = [stage.node.get("parameters")] + [p.get("parameters") for p in
+                                                        (stage.node.get("outputs") or []) + (stage.node.get("inputs")
+                                                                                             or [])
+                                                        if isinstance(p, dict)]
+            connection = stage.node.get("connection")
+            if isinstance(connection, dict):
+                holders.append(connection.get("properties"))
+            for holder in holders:
+                if isinstance(holder, dict) and name in holder:
+                    del holder[name]
+                    done.append(f"stage {stage.label!r}: {name} removed")
+    return done
+
+
+def _renames(mapping: dict[str, Any], current: list[str]) -> Iterator[tuple[str, str]]:
+    """(old, new) for ``{from, to}``: exact names, or a regular expression with ``regex = true``."""
+    old, new = mapping.get("from"), mapping.get("to")
+    if not isinstance(old, str) or not isinstance(new, str):
+        raise RecipeError("a rename needs 'from' and 'to' strings")
+    if mapping.get("regex"):
+        pattern = re.compile(old)
+        for name in current:
+            if pattern.fullmatch(name):
+                yield name, pattern.sub(new, name)
+    elif old in current:
+        yield old, new
+
+
+def _rename_all(kind: str, named: dict[str, Any], mapping: dict[str, Any], attribute: str) -> list[str]:
+    done = []
+    for old, new in list(_renames(mapping, list(named))):
+        if old != new:
+            setattr(named[old], attribute, new)  # the views check uniqueness and rewrite what refers to them
+            done.append(f"{kind} {old!r} renamed {new!r}")
+    return done
+
+
+def rename_stage(flow: Any, stages: StageSelector, mapping: dict[str, Any]) -> list[str]:
+    """Relabel stages (``{from, to}``, or ``regex = true`` for a pattern); labels stay unique."""
+    return _rename_all("stage", {s.label: s for s in stages.stages(flow) if s.label}, mapping, "label")
+
+
+def rename_link(flow: Any, stages: StageSelector, mapping: dict[str, Any]) -> list[str]:
+    """Rename links (into the picked stages, or every link); ``source_field_id`` and expressions follow."""
+    targets = {s.id for s in stages.stages(flow)} if not stages.empty else None
+    links = {link.name: link for link in flow.links if link.name and (targets is None or link.target.id in targets)}
+    return _rename_all("link", links, mapping, "name")
+
+
+REFERENCE = re.compile(r"#[A-Za-z0-9_$.]+#")
+
+
+def replace_text(flow: Any, stages: StageSelector, mapping: dict[str, Any]) -> list[str]:
+    """Replace text in property values (stage, port and connection properties of the picked stages, and local
+    parameter defaults); with ``in = "references"`` only inside ``#...#`` parameter references."""
+    old, new, where = mapping.get("old"), mapping.get("new"), mapping.get("in", "values")
+    if not isinstance(old, str) or not old or not isinstance(new, str) or where not in ("values", "references"):
+        raise RecipeError("replace-text needs 'old' (not empty) and 'new' strings, and 'in' = values or references")
+
+    def fix(text: str) -> str:
+        if where == "references":
+            return REFERENCE.sub(lambda m: m.group(0).replace(old, new), text)
+        return text.replace(old, new)
+
+    done = []
+
+    def walk(value: Any, label: str) -> Any:
+        if isinstance(value, str):
+            fixed = fix(value)
+            if fixed != value:
+                done.append(f"{label}: {_show(value)} -> {_show(fixed)}")
+            return fixed
+        if isinstance(value, dict):
+            for key in value:
+                value[key] = walk(value[key], label)
+        elif isinstance(value, list):
+            value[:] = [walk(item, label) for item in value]
+        return value
+
+    for stage in stages.stages(flow):
+        where_label = f"stage {stage.label!r}"
+        walk(stage.node.get("parameters"), where_label)
+        for port in (stage.node.get("inputs") or []) + (stage.node.get("outputs") or []):
+            if isinstance(port, dict):
+                walk(port.get("parameters"), where_label)
+        if isinstance(stage.node.get("connection"), dict):
+            walk(stage.node["connection"].get("properties"), where_label)
+    for parameter in flow.local_parameters:
+        if isinstance(parameter, dict) and isinstance(parameter.get("value"), str):
+            parameter["value"] = walk(parameter["value"], f"local parameter {parameter.get('name')!r}")
+    return done
+
+
+def _repoint(folder: str, flow: Any, mapping: dict[str, Any]) -> list[str]:
+    old, new = mapping.get("from"), mapping.get("to")
+    if not isinstance(old, str) or not isinstance(new, str):
+        raise RecipeError(f"repoint-{folder.replace('_', '-')} needs 'from' and 'to' names")
+    count = repoint(flow.flow_document, folder, old, new)
+    job = flow.configuration.job if folder == "parameter_set" else None
+    if job is not None:
+        doc = job.member.fresh_json()
+        moved = repoint_job(doc, folder, old, new)
+        if moved:
+            job.member.set_json(doc)
+            count += moved
+    kind = folder.replace("_", " ")
+    return [f"{kind} {old!r} -> {new!r} ({count} places)"] if count else []
+
+
+def repoint_connection(flow: Any, stages: StageSelector, mapping: dict[str, Any]) -> list[str]:
+    """Point the flow's stages that use connection ``from`` at connection ``to`` (by name, format.md §1.5)."""
+    return _repoint("connection", flow, mapping)
+
+
+def repoint_parameter_set(flow: Any, stages: StageSelector, mapping: dict[str, Any]) -> list[str]:
+    """Point the flow (``external_paramsets`` and every ``#from.x#``) and its job at parameter set ``to``."""
+    return _repoint("parameter_set", flow, mapping)
+
+
+def add_parameter_set(flow: Any, stages: StageSelector, name: Any) -> list[str]:
+    """Make the flow use a parameter set the archive holds (the SDK's ``use_parameter_set``)."""
+    if not isinstance(name, str):
+        raise RecipeError("add-parameter-set takes a parameter set name")
+    if name in flow.parameter_sets:
+        return []
+    flow.use_parameter_set(name)
+    return [f"uses parameter set {name!r}"]
+
+
+def remove_parameter_set(flow: Any, stages: StageSelector, name: Any) -> list[str]:
+    """Stop using a parameter set: its ``external_paramsets`` entry goes; references left are reported."""
+    if not isinstance(name, str):
+        raise RecipeError("remove-parameter-set takes a parameter set name")
+    document = flow.flow_document
+    entries = document.get("external_paramsets") or []
+    kept = [e for e in entries if not (isinstance(e, dict) and e.get("name") == name)]
+    if len(kept) == len(entries):
+        return []
+    document["external_paramsets"] = kept
+    left = len(re.findall(r"#" + re.escape(name) + r"\.[A-Za-z0-9_$]+#", jsonio.dumps(document).decode()))
+    note = f"; {left} #{name}.…# references remain (lint FZP001 lists them)" if left else ""
+    return [f"no longer uses parameter set {name!r}{note}"]
+
+
+SETTINGS = ("environment", "warn_limit", "retention_days", "retention_amount")
+
+
+def set_settings(flow: Any, stages: StageSelector, values: dict[str, Any]) -> list[str]:
+    """Runtime settings in the flow's job (created when missing), validated as ``flowzip settings set``."""
+    if not isinstance(values, dict) or not set(values) <= set(SETTINGS):
+        raise RecipeError(f"settings takes {', '.join(SETTINGS)}")
+    done = []
+    for name, value in values.items():
+        if getattr(flow.configuration, name) != value:
+            setattr(flow.configuration, name, value)
+            done.append(f"{name} = {_show(value)}")
+    return done
+
+
+def arrange(flow: Any, stages: StageSelector, options: Any) -> list[str]:
+    """Auto-arrange the flow (positions only)."""
+    keep = bool(options.get("keep_existing")) if isinstance(options, dict) else False
+    before = [(s.node.get("app_data") or {}).get("ui_data", {}).get("x_pos") for s in flow.stages]
+    flow.auto_arrange(keep_existing=keep)
+    after = [(s.node.get("app_data") or {}).get("ui_data", {}).get("x_pos") for s in flow.stages]
+    return ["arranged"] if before != after else []
+
+
+ACTIONS: dict[str, Callable[[Any, StageSelector, Any], list[str]]] = {
+    "set": set_properties, "remove": remove_properties, "rename-stage": rename_stage, "rename-link": rename_link,
+    "replace-text": replace_text, "repoint-connection": repoint_connection,
+    "repoint-parameter-set": repoint_parameter_set, "add-parameter-set": add_parameter_set,
+    "remove-parameter-set": remove_parameter_set, "settings": set_settings, "arrange": arrange,
+}
+STAGE_ACTIONS = {"set", "remove", "rename-stage", "replace-text"}
+
+
+def _show(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else jsonio.dumps(value, jsonio.COMPACT).decode()
+
+
+# --------------------------------------------------------------------------- recipes
+
+
+@dataclass
+class Step:
+    action: str
+    argument: Any
+    flows: str = "*"
+    stages: StageSelector = field(default_factory=StageSelector)
+
+
+@dataclass
+class RecipeResult:
+    """What a recipe did: per flow, the changes, one line each; and the members that changed."""
+
+    flows: dict[str, list[str]] = field(default_factory=dict)
+    members: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"flows": self.flows, "members": self.members}
+
+
+def load_recipe(path: str | os.PathLike[str]) -> list[Step]:
+    """Read a recipe (``.toml``, else JSON) into steps, checking every action and selector."""
+    name = os.fspath(path)
+    raw = open(name, "rb").read()  # noqa: SIM115
+    if name.endswith(".toml"):
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            document = tomllib.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise RecipeError(f"is not valid TOML: {exc}", member=name) from None
+    else:
+        document = jsonio.loads(raw, member=name)
+    return parse_recipe(document, source=name)
+
+
+def parse_recipe(document: Any, source: str | None = None) -> list[Step]:
+    steps = document.get("steps") if isinstance(document, dict) else document
+    if not isinstance(steps, list) or not steps:
+        raise RecipeError("a recipe holds a non-empty list of steps ('steps' in a table)", member=source)
+    parsed = []
+    for number, step in enumerate(steps, 1):
+        if not isinstance(step, dict):
+            raise RecipeError(f"step {number} is not a table", member=source)
+        actions = [k for k in step if k in ACTIONS]
+        unknown = [k for k in step if k not in ACTIONS and k not in ("flows", "stages")]
+        if unknown or len(actions) != 1:
+            raise RecipeError(f"step {number} needs exactly one action of {', '.join(ACTIONS)}"
+                              + (f" (unknown: {', '.join(unknown)})" if unknown else ""), member=source)
+        selector = step.get("stages") or {}
+        if not isinstance(selector, dict) or not set(selector) <= {"type", "op", "label"}:
+            raise RecipeError(f"step {number}: 'stages' takes type, op and label", member=source)
+        flows = step.get("flows", "*")
+        if not isinstance(flows, str):
+            raise RecipeError(f"step {number}: 'flows' is a name glob", member=source)
+        parsed.append(Step(actions[0], step[actions[0]], flows, StageSelector(**selector)))
+    return parsed
+
+
+def apply_recipe(archive: Any, steps: list[Step], *, progress: Callable[[str], None] | None = None,
+                 ) -> RecipeResult:
+    """Run *steps* over *archive* (changed in memory; save it to keep the result)."""
+    result = RecipeResult()
+    for step in steps:
+        action = ACTIONS[step.action]
+        for flow in select_flows(archive, step.flows, step.stages):
+            if progress:
+                progress(flow.name)
+            try:
+                changes = action(flow, step.stages if step.action in STAGE_ACTIONS or step.action == "rename-link"
+                                 else StageSelector(), step.argument)
+            except FlowzipError as exc:
+                if exc.flow is None:
+                    exc.flow = flow.name
+                raise
+            if changes:
+                archive.update_flow(flow)
+                result.flows.setdefault(flow.name, []).extend(changes)
+    result.members = [m.name for m in archive.members if m.changed]
+    return result
