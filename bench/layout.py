@@ -25,8 +25,8 @@ sys.path.insert(0, str(HERE))
 
 from layout_flows import layout_flow, primary, sdk_layout  # noqa: E402
 
-from flowzip.document.pipeline import unwrap_flow_document  # noqa: E402
 from flowzip.document.layout import arrange_flow, metrics  # noqa: E402
+from flowzip.document.pipeline import unwrap_flow_document  # noqa: E402
 
 REAL = HERE.parent.parent / "shared" / "fixtures" / "real"
 

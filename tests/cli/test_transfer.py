@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 import flowzip
 from flowzip.cli import cli
-from tests.test_transfer import built  # noqa: F401 - the fixture: target.zip and source.zip
+from tests.ops.test_transfer import built  # noqa: F401 - the fixture: target.zip and source.zip
 from tests.zipbuild import make_zip
 
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 import flowzip
 from flowzip.cli import cli
-from flowzip.lint import Baseline, LintConfig, lint, load_config
 from flowzip.errors import ConfigError
+from flowzip.lint import Baseline, LintConfig, lint, load_config
 from flowzip.lint.report import REPORTERS
 from tests.conftest import REPO
 

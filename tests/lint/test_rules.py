@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 import flowzip
+import flowzip.errors
 from flowzip.lint import LintConfig, all_rules, lint_archive
+from flowzip.lint.engine import Context
 from tests.zipbuild import make_zip
 
 Builder = Callable[[Path], flowzip.Archive]
@@ -350,3 +352,70 @@ def test_unreadable_archive_is_a_finding(tmp_path: Path) -> None:
     result = lint(path)
     assert [f.code for f in result.findings] == ["FZA001"]
     assert result.exit_code() == 1
+
+
+def _lookup_flow(reference_spelling: dict) -> Builder:
+    """main -> lookup <- ref, lookup -> shown; the ref link typed as *reference_spelling* says."""
+    def build(tmp_path: Path) -> flowzip.Archive:
+        archive = base(tmp_path)
+        flow = archive.create_flow("lookup")
+        main, ref = flow.add_stage("Row Generator", "main"), flow.add_stage("Row Generator", "ref")
+        lookup, shown = flow.add_stage("Lookup", "lookup"), flow.add_stage("Peek", "shown")
+        main.connect_output_to(lookup, name="lnkMain")
+        link = ref.connect_output_to(lookup, name="lnkRef").reference()
+        lookup.connect_output_to(shown, name="lnkOut")
+        del link.link["type_attr"]
+        link.link.update(reference_spelling)
+        archive.update_flow(flow)
+        return archive
+    return build
+
+
+def test_cardinality_reads_the_older_link_type_spelling(tmp_path: Path) -> None:
+    # A reference link typed only by app_data.datastage.link_type (as older exports write it) is a
+    # reference input: the Lookup has one primary input, not two.
+    legacy = _lookup_flow({"app_data": {"datastage": {"link_type": "REFERENCE"}}})
+    assert run(legacy(tmp_path / "legacy"), "FZG003") == []
+    untyped = _lookup_flow({"app_data": {"datastage": {}}})  # no type at all: a second primary input
+    assert [f.message for f in run(untyped(tmp_path / "untyped"), "FZG003")] == [
+        "Lookup 'lookup' has 2 primary input links; it takes at most 1",
+        "Lookup 'lookup' has 0 reference input links; it needs at least 1"]
+
+
+def test_a_job_that_names_its_flow_by_asset_ref_name_is_no_orphan(tmp_path: Path) -> None:
+    def job(body: dict) -> flowzip.Archive:
+        archive = base(tmp_path)
+        archive.write_json("job/j.json", {"metadata": {"name": "j"}, "entity": {"job": body}})
+        return archive
+
+    assert run(job({"asset_ref_name": "load"}), "FZD005") == []
+    found = run(job({"asset_ref_name": "gone"}), "FZD005")
+    assert [(f.member, f.flow) for f in found] == [("job/j.json", "gone")]
+
+
+def test_unreadable_members_and_archives_are_reported_by_their_rules(tmp_path: Path) -> None:
+    from flowzip.lint import lint
+    from flowzip.lint.rules.archive.fza001_unreadable import Unreadable
+    from flowzip.lint.rules.archive.fza002_unreadable_member import UnreadableMember
+
+    archive = with_members({"job/broken.json": b"{"})(tmp_path / "member")
+    # The engine reports nothing by itself: leave FZA002 out and the broken member goes unreported.
+    assert [f for f in lint_archive(archive, LintConfig(select=["archive"], ignore=["FZA002"]))
+            if f.code == "FZA002"] == []
+    member = archive.member("job/broken.json")
+    assert [f.code for f in UnreadableMember().check_unreadable(Context(archive, "a.zip"), member, "bad")] == [
+        "FZA002"]
+    path = tmp_path / "broken.zip"
+    path.write_bytes(b"not a zip at all")
+    assert lint(path, LintConfig(select=["DEFAULT"], ignore=["FZA001"])).findings == []
+    error = flowzip.errors.ArchiveError("is not a ZIP archive", archive=str(path))
+    assert [(f.code, f.archive) for f in Unreadable().check_unopened(str(path), error)] == [("FZA001", str(path))]
+
+
+def test_check_and_lint_read_members_alike(tmp_path: Path) -> None:
+    # One reader: what check calls an error, lint reports as FZA002 with the same words.
+    archive = with_members({"job/broken.json": b"{", "parameter_set/wrong.json": b"[1]",
+                            "data_intg_flow/notaflow.json": b'{"a": 1}'})(tmp_path)
+    checked = {(p.member, p.message) for p in archive.check() if p.severity == "error"}
+    linted = {(f.member, f.message) for f in run(archive, "FZA002")}
+    assert len(checked) == 3 and checked == linted

@@ -77,8 +77,8 @@ class JobIndex:
 
 
 def job_index(store: Store) -> JobIndex:
-    """The archive's :class:`JobIndex` (kept until a member is written, added, renamed or removed)."""
-    return store.cached("job_index", JobIndex)
+    """The archive's :class:`JobIndex`, kept until a job or the manifest changes or a member comes or goes."""
+    return store.cached("job_index", JobIndex, types=("job", "manifest"))
 
 
 def jobs_of_flow(store: Store, flow_name: str, flow_id: Callable[[], str | None] | str | None = None

@@ -14,7 +14,7 @@ import copy
 import os
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .. import jsonio
@@ -165,12 +165,14 @@ class Member:
         self._doc_ref = weakref.ref(held)
         self._data = None
         self._changed = True
+        self.archive._content_changed(self.type)
 
     def set_bytes(self, data: bytes) -> None:
         self._data = bytes(data)
         self._pinned = None
         self._doc_ref = None
         self._changed = True
+        self.archive._content_changed(self.type)
 
     def payload(self) -> bytes:
         """What :meth:`Archive.save` writes for this member (serialised once per save)."""
@@ -215,7 +217,7 @@ class Store:
         self._removed: dict[str, Member] = {}
         #: Members by type, and what views derive from them, until a member is written, added or removed.
         self._by_type: dict[str, tuple[Member, ...]] = {}
-        self._derived: dict[str, Any] = {}
+        self._derived: dict[str, tuple[frozenset[str] | None, Any]] = {}
         #: The most recently used documents, kept parsed for a while even when no view holds them.
         self._recent: deque[Document] = deque(maxlen=2)
 
@@ -264,14 +266,12 @@ class Store:
         """
         member = self._member_for_write(name)
         member.set_bytes(data)
-        self._forget()
         return member
 
     def write_json(self, name: str, doc: Any) -> Member:
         """Set a member's JSON document (written in the file's style), adding it if needed."""
         member = self._member_for_write(name)
         member.set_json(doc)
-        self._forget()
         return member
 
     def remove(self, name: str) -> None:
@@ -323,13 +323,20 @@ class Store:
         member = Member(self, name, None, b"")
         self._members[name] = member
         self._removed.pop(name, None)
+        self._forget()  # a new member: lists by type and what was derived from them are stale
         return member
 
-    def cached(self, key: str, build: Callable[[Store], Any]) -> Any:
-        """``build(self)``, computed once until a member is written, added, renamed or removed."""
-        if key not in self._derived:
-            self._derived[key] = build(self)
-        return self._derived[key]
+    def cached(self, key: str, build: Callable[[Store], Any], *, types: Iterable[str] | None = None) -> Any:
+        """``build(self)``, computed once until a member is added, renamed or removed, or the content of
+        a member of one of *types* (of any member, by default) changes."""
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = (frozenset(types) if types is not None else None, build(self))
+        return found[1]
+
+    def _content_changed(self, type_: str) -> None:
+        for key in [k for k, (types, _) in self._derived.items() if types is None or type_ in types]:
+            del self._derived[key]
 
     def _forget(self) -> None:
         self._by_type.clear()

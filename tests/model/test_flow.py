@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flowzip
-from flowzip.errors import FlowzipError, NotFoundError
-from flowzip.errors import EditError
 from flowzip.document.integrity import check_flow
+from flowzip.errors import EditError, FlowzipError, NotFoundError
+from tests.conftest import SHARED
 
-SDK = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "sdk-examples"
+SDK = SHARED / "fixtures" / "sdk-examples"
 
 
 def normalised(doc: dict[str, Any]) -> tuple[dict, list, list]:

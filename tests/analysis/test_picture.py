@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import flowzip
-from flowzip.cli import cli
 from flowzip.analysis.picture import browser_flags, flow_svg, png_converters, stage_boxes, svg_to_png
+from flowzip.cli import cli
 from flowzip.errors import PictureError
 from tests.conftest import REAL, REPO, require_shared
 from tests.pngread import read_png

@@ -10,8 +10,8 @@ import pytest
 
 import flowzip
 from flowzip.document.references import Reference, document_references, job_references, repoint, repoint_job
-from flowzip.model.relations import closure
 from flowzip.lint.config import LintConfig
+from flowzip.model.relations import closure
 from tests.conftest import real_archives_with_flows, real_or_missing, real_params
 
 

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flowzip
-from flowzip.errors import EditError
 from flowzip.document.integrity import check_flow
+from flowzip.errors import EditError
 from tests.conftest import real_archives, real_or_missing, real_params
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import flowzip
-from flowzip.model.relations import closure
 from flowzip.lint.config import LintConfig
+from flowzip.model.relations import closure
 from flowzip.ops.transfer import split_flows
 from tests.conftest import real_archives_with_flows, real_or_missing, real_params
-from tests.test_sdk_reader import sdk_load
+from tests.model.test_sdk_reader import sdk_load
 
 # --------------------------------------------------------------------------- small archives built here
 

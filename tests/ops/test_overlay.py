@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 import flowzip
-from flowzip.cli import cli
 from flowzip.analysis.diff import diff
+from flowzip.cli import cli
 from flowzip.errors import OverlayError
 from flowzip.ops.overlay import apply_overlays, json5_loads, merge_patch
 from tests.conftest import REAL, require_shared

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 import flowzip
-from flowzip.document.layout import arrange_flow, metrics, positions_only
+from flowzip.document.layout import arrange_flow, flow_boxes, metrics, positions_only
+from flowzip.document.pipeline import stage_box
 from tests.conftest import REAL, require_shared
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from layout_flows import layout_flow  # noqa: E402
 
 
@@ -146,3 +147,43 @@ def test_fewer_crossings_than_the_sdk_layout() -> None:
         theirs_total, ours_total, compared = theirs_total + sdk.crossings, ours_total + mine.crossings, compared + 1
     assert compared >= 6 and theirs_total > 0
     assert ours_total * 2 <= theirs_total, (ours_total, theirs_total)
+
+
+def _resize(doc: dict, label: str, width: float, height: float) -> None:
+    for node in doc["pipelines"][0]["nodes"]:
+        ui = node["app_data"]["ui_data"]
+        if ui["label"] == label:
+            ui.update(is_resized=True, resize_width=width, resize_height=height)
+
+
+def test_a_resized_stage_keeps_its_size_in_the_layout() -> None:
+    # A stage resized wider and taller than the canvas's square takes that room: the next column starts
+    # right of its box, and nothing overlaps it, as the canvas draws it.
+    doc = layout_flow(10)
+    first = doc["pipelines"][0]["nodes"][0]["app_data"]["ui_data"]["label"]
+    _resize(doc, first, 400.0, 300.0)
+    arrange_flow(doc)
+    pipeline = doc["pipelines"][0]
+    boxes = flow_boxes(pipeline)
+    resized = next(n["id"] for n in pipeline["nodes"] if n["app_data"]["ui_data"]["label"] == first)
+    x, y, width, height = boxes[resized]
+    assert (width, height) == (400.0, 300.0)
+    assert metrics(pipeline).overlaps == 0
+    fed = [boxes[n["id"]] for n in pipeline["nodes"] for port in n.get("inputs") or []
+           for link in port.get("links") or [] if link.get("node_id_ref") == resized]
+    assert fed and min(b[0] for b in fed) >= x + width  # the stages it feeds start right of its box
+
+
+def test_keep_existing_keeps_clear_of_a_resized_stage() -> None:
+    doc = layout_flow(10)
+    nodes = doc["pipelines"][0]["nodes"]
+    for node in nodes[1:]:
+        node["app_data"]["ui_data"].pop("x_pos", None)
+        node["app_data"]["ui_data"].pop("y_pos", None)
+    nodes[0]["app_data"]["ui_data"].update(x_pos=0.0, y_pos=0.0)
+    _resize(doc, nodes[0]["app_data"]["ui_data"]["label"], 2000.0, 2000.0)  # covers where others would go
+    arrange_flow(doc, keep_existing=True)
+    assert metrics(doc["pipelines"][0]).overlaps == 0
+    for node in nodes[1:]:  # clear of the resized box as stored, not of a 48 px square
+        x, y, _, _ = stage_box(node)
+        assert x >= 2000.0 or y >= 2000.0

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from flowzip.document.catalog import catalog
-
-from flowzip.suggest import closest
 from flowzip.errors import NotFoundError
+from flowzip.suggest import closest
 
 
 @pytest.fixture(scope="module")
