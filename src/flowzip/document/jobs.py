@@ -14,7 +14,7 @@ from typing import Any
 from .pipeline import new_id
 
 __all__ = ["JOB_SUFFIX", "FLOW_NAME_KEYS", "job_body", "runs_batch_flow", "flow_name_of", "default_job_name",
-           "new_job_document", "rename_flow_in_job", "set_job_parameter", "ensure_set_entry"]
+           "new_job_document", "renamed_job_name", "rename_flow_in_job", "set_job_parameter", "ensure_set_entry"]
 
 #: What the platform appends to a flow's name to name the job it creates for it.
 JOB_SUFFIX = ".DataStage job"
@@ -68,6 +68,14 @@ def new_job_document(flow_name: str, *, asset_ref: str | None, project_name: str
             "last_run_status_timestamp": 0,
         }},
     }
+
+
+def renamed_job_name(job_name: str, old_flow: str, new_flow: str) -> str | None:
+    """The new name of a job named after its flow (``<flow>.DataStage job``, or any name that starts with
+    the flow's) when the flow is renamed; ``None`` when the job's name does not follow the flow's."""
+    if old_flow == new_flow or not job_name.startswith(old_flow):
+        return None
+    return new_flow + job_name[len(old_flow):]
 
 
 def rename_flow_in_job(body: dict[str, Any], old: str, new: str) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .. import jsonio
 from ..document.pipeline import new_flow_document, renew_ids, unwrap_flow_document
 from ..errors import DocumentError, FlowzipError, WrongDocumentError
+from ..package.folders import renamed_path
 from ..package.limits import DEFAULT_LIMITS, Limits
 from ..package.names import check_member_name
 from ..package.source import FileSource, Source, TreeSource, ZipSource, looks_like_zip, read_file_bytes
@@ -150,11 +151,7 @@ class Archive(Store):
                 self.write_json(member.name, job.document)
         for member in list(self.members_of_type("px_executables")):
             if member.asset_name == old:
-                rest = member.name[len(self.root + "px_executables/"):]
-                parts = rest.split("/")
-                renamed = [new_name if p == old else p for p in parts[:-1]]
-                renamed.append(new_name + parts[-1][len(old):] if parts[-1].startswith(old) else parts[-1])
-                self.rename_member(member.name, self.root + "px_executables/" + "/".join(renamed))
+                self.rename_member(member.name, self.root + renamed_path(member.relative_name, old, new_name))
         manifest = self.manifest
         if manifest is not None:
             manifest.rename_flow(old, new_name)

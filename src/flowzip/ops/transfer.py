@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import jsonio
 from ..document.binaries import osh_scripts, unmentioned_stages
+from ..document.jobs import rename_flow_in_job, renamed_job_name
 from ..document.kinds import kind_problem
 from ..document.manifest import asset_entry, new_manifest
 from ..document.pipeline import unwrap_flow_document
@@ -36,7 +37,7 @@ from ..errors import DocumentError, FlowzipError
 from ..model.archive import Archive, open_archive
 from ..model.flow import Flow
 from ..model.relations import closure, flow_of_job, jobs_of_flow
-from ..package.folders import MANIFEST_NAME
+from ..package.folders import MANIFEST_NAME, renamed_path
 from ..package.store import Member
 
 __all__ = ["ExportResult", "ImportResponse", "ImportedAsset", "export_flows", "import_flows", "split_flows",
@@ -148,17 +149,6 @@ class ExportResult:
 
 # --------------------------------------------------------------------------- helpers
 
-
-
-def _renamed_path(relative: str, old: str, new: str) -> str:
-    """*relative* (``folder/…/old.ext``) with the asset's name changed in every part after the folder."""
-    parts = relative.split("/")
-    out = [parts[0]]
-    for part in parts[1:-1]:
-        out.append(new if part == old else part)
-    last = parts[-1]
-    out.append(new + last[len(old):] if last.startswith(old + ".") or last == old else last)
-    return "/".join(out)
 
 
 def _same_content(a: Member, b: Member) -> bool:
@@ -405,7 +395,7 @@ class _Importer:
         if relative is None:
             relative = member.relative_name
             if name != member.asset_name:
-                relative = _renamed_path(relative, member.asset_name, name)
+                relative = renamed_path(relative, member.asset_name, name)
         destination = self.target.root + relative
         old = member.asset_name
         if name == old and [m.name for m in replaces] == [destination] and _same_content(replaces[0], member) \
@@ -623,8 +613,9 @@ class _Importer:
         final = name
         flow_old = flow_entry.original_name if flow_entry else None
         flow_new = flow_entry.name if flow_entry else None
-        if flow_entry is not None and flow_new != flow_old and name.startswith(flow_old):
-            final = flow_new + name[len(flow_old):]  # "<flow>.DataStage job" follows its flow's new name
+        follows = renamed_job_name(name, flow_old, flow_new) if flow_entry is not None else None
+        if follows is not None:
+            final = follows  # "<flow>.DataStage job" follows its flow's new name
             if any(final in names for names in self.taken("job")):
                 final = _unique(final, *self.taken("job"))
         elif existing:
@@ -645,12 +636,8 @@ class _Importer:
                 self.mapping.append({"flow": flow_new, "job": final, "type": "data_intg_flow"})
         def edit(doc: Any) -> bool:
             changed = repoint_job_all(doc, self.renames)
-            body = doc["entity"]["job"]
             if flow_entry is not None and flow_new != flow_old:
-                for key in ("flow_name", "asset_ref_name"):
-                    if body.get(key) == flow_old:
-                        body[key] = flow_new
-                        changed += 1
+                changed += rename_flow_in_job(doc["entity"]["job"], flow_old, flow_new)
             return changed > 0
 
         entry.member = self.place(member, final, existing if final == name else [], edit)

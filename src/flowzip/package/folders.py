@@ -107,3 +107,14 @@ def classify(name: str, root: str) -> tuple[str, str | None]:
 
 def is_json_name(name: str) -> bool:
     return name.lower().endswith(".json")
+
+
+def renamed_path(relative: str, old: str, new: str) -> str:
+    """*relative* (``folder/…/old.ext``) with the asset's name changed in every part after the folder."""
+    parts = relative.split("/")
+    out = [parts[0]]
+    for part in parts[1:-1]:
+        out.append(new if part == old else part)
+    last = parts[-1]
+    out.append(new + last[len(old):] if last.startswith(old + ".") or last == old else last)
+    return "/".join(out)
