@@ -23,15 +23,35 @@ always gives the same positions.
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import math
 import random
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
-import networkx as nx
-
 from .pipeline import STAGE_SIZE, input_links, nodes, stage_box, stage_size
+
+
+def _lazy(name: str) -> ModuleType:
+    """Module *name*, executed on first use of one of its attributes: networkx takes about 70 ms to
+    import, and most commands never lay a flow out."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:  # pragma: no cover - networkx is a dependency
+        raise ImportError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+nx = _lazy("networkx")
 
 __all__ = ["Metrics", "arrange_flow", "arrange_pipeline", "metrics", "flow_boxes", "link_graph", "positions_only",
            "COLUMN_GAP", "ROW_GAP"]
