@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["LISTED_TYPES", "assets", "flow_job_mapping", "project_name", "project_id", "asset_entry",
-           "add_asset", "remove_assets", "rename_asset", "add_mapping", "remove_mappings", "rename_mapped_flow",
-           "new_manifest"]
+           "add_asset", "add_assets", "remove_assets", "rename_asset", "add_mapping", "add_mappings",
+           "remove_mappings", "rename_mapped_flow", "new_manifest"]
 
 #: Asset types a platform manifest lists in ``assets`` (real-exports.md, "Manifest variants").
 LISTED_TYPES = frozenset({
@@ -57,15 +57,26 @@ def asset_entry(type_: str, name: str, relative_name: str) -> dict[str, Any]:
 
 def add_asset(doc: Any, name: str, type_: str, location: str | None = None) -> bool:
     """List asset *name* of *type_* unless it is listed (in a manifest that has an ``assets`` list)."""
+    return add_assets(doc, [(name, type_, location)])
+
+
+def add_assets(doc: Any, items: Iterable[tuple[str, str, str | None]]) -> bool:
+    """List every ``(name, type, location)`` of *items* that is not listed yet."""
     listed = doc.get("assets") if isinstance(doc, dict) else None
-    if not isinstance(listed, list) or any(
-            isinstance(a, dict) and a.get("name") == name and a.get("type") == type_ for a in listed):
+    if not isinstance(listed, list):
         return False
-    entry: dict[str, Any] = {"name": name, "type": type_}
-    if location:
-        entry["location"] = location
-    listed.append(entry)
-    return True
+    present = {(a.get("name"), a.get("type")) for a in listed if isinstance(a, dict)}
+    changed = False
+    for name, type_, location in items:
+        if (name, type_) in present:
+            continue
+        present.add((name, type_))
+        entry: dict[str, Any] = {"name": name, "type": type_}
+        if location:
+            entry["location"] = location
+        listed.append(entry)
+        changed = True
+    return changed
 
 
 def remove_assets(doc: Any, pairs: Iterable[tuple[str, str]]) -> bool:
@@ -96,16 +107,27 @@ def rename_asset(doc: Any, old: str, new: str, types: Iterable[str]) -> bool:
 
 def add_mapping(doc: Any, flow: str, job: str, type_: str = "data_intg_flow") -> bool:
     """Map *job* to *flow* in ``flow_job_mapping`` (created when missing) unless it is mapped."""
+    return add_mappings(doc, [{"flow": flow, "job": job, "type": type_}])
+
+
+def add_mappings(doc: Any, items: Iterable[dict[str, str]]) -> bool:
+    """Add every ``{flow, job, type}`` of *items* to ``flow_job_mapping`` (created when missing) that is not
+    there yet."""
     if not isinstance(doc, dict):
         return False
     mapping = doc.setdefault("flow_job_mapping", [])
     if not isinstance(mapping, list):
         return False
-    item = {"flow": flow, "job": job, "type": type_}
-    if any(isinstance(m, dict) and m.get("flow") == flow and m.get("job") == job for m in mapping):
-        return False
-    mapping.append(item)
-    return True
+    present = {(m.get("flow"), m.get("job")) for m in mapping if isinstance(m, dict)}
+    changed = False
+    for item in items:
+        key = (item.get("flow"), item.get("job"))
+        if key in present:
+            continue
+        present.add(key)
+        mapping.append({"flow": item.get("flow"), "job": item.get("job"), "type": item.get("type") or "data_intg_flow"})
+        changed = True
+    return changed
 
 
 def remove_mappings(doc: Any, flow: str) -> bool:

@@ -363,10 +363,7 @@ class Manifest(Asset):
         ``{flow, job}`` mapped."""
         def change(doc: Any) -> bool:
             changed = manifest_document.remove_assets(doc, removed)
-            for name, type_, location in added:
-                changed = manifest_document.add_asset(doc, name, type_, location) or changed
-            for item in mapping:
-                changed = manifest_document.add_mapping(doc, item["flow"], item["job"]) or changed
-            return changed
+            changed = manifest_document.add_assets(doc, added) or changed
+            return manifest_document.add_mappings(doc, mapping) or changed
 
         return self._edit(change)
