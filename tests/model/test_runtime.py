@@ -12,7 +12,8 @@ import pytest
 import flowzip
 from flowzip.document.parameters import value_problem
 from flowzip.errors import SettingsError
-from tests.conftest import REAL
+from flowzip.lint import LintConfig, lint_archive
+from tests.conftest import REAL, real_archives_with_flows, real_or_missing, real_params
 from tests.zipbuild import MINIMAL_FLOW, make_zip
 
 
@@ -219,6 +220,29 @@ def test_parameter_references_say_which_resolve(paramset: flowzip.Archive) -> No
     flow.primary_pipeline["description"] = "#table# and #missing#"
     found = {(r.text, r.kind, r.resolves) for r in flow.parameter_references()}
     assert ("#table#", "local", True) in found and ("#missing#", "local", False) in found
+
+
+def test_environment_references_resolve_as_lint_resolves_them(paramset: flowzip.Archive) -> None:
+    # Without a PROJDEF in the archive nothing says which environment variables the project has:
+    # a #$VAR# reference is taken to resolve, as FZP001 takes it; with one, it must be defined there.
+    flow = paramset.flows[0]
+    flow.primary_pipeline["description"] = "#$APT_CONFIG_FILE#"
+    assert {(r.text, r.resolves) for r in flow.parameter_references() if r.kind == "environment"} == {
+        ("#$APT_CONFIG_FILE#", True)}
+    paramset.write_json("parameter_set/PROJDEF.json", {"parameter_set": {"name": "PROJDEF", "parameters": [
+        {"name": "$OTHER", "type": "string", "value": "x"}]}})
+    assert {(r.text, r.resolves) for r in flow.parameter_references() if r.kind == "environment"} == {
+        ("#$APT_CONFIG_FILE#", False)}
+
+
+@pytest.mark.parametrize("path", real_params(real_archives_with_flows()))
+def test_flow_references_and_fzp001_agree_on_real_flows(path: Path | None) -> None:
+    # One rule (flowzip.document.parameters.unresolved_reason) behind params ls and lint.
+    archive = flowzip.open(real_or_missing(path))
+    linted = {(f.flow, f.message.split(" does not resolve")[0])
+              for f in lint_archive(archive, LintConfig(select=["FZP001"])) if f.code == "FZP001"}
+    listed = {(flow.name, r.text) for flow in archive.flows for r in flow.parameter_references() if not r.resolves}
+    assert listed == {(flow, text) for flow, text in linted if flow in set(archive.flows.names())}
 
 
 # --------------------------------------------------------------------------- real archives
