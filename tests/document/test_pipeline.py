@@ -76,3 +76,11 @@ def test_a_new_flow_document_is_a_flow_with_fresh_ids() -> None:
     assert first["primary_pipeline"] == first["pipelines"][0]["id"]
     assert first["pipelines"][0]["description"] == "d"
     assert first["id"] != second["id"]
+
+
+def test_a_link_of_an_unknown_type_takes_a_primary_slot_but_is_no_count() -> None:
+    # The SDK's counts know three types; the catalog's limits count anything else as a primary link.
+    pipeline = {"nodes": [_node("a"), _node("b", _link("a", type_attr="LOOKUP"))]}
+    counts = typed_link_counts(pipeline)
+    assert counts["b"].primary_inputs == 1 and counts["a"].primary_outputs == 1
+    assert link_counts(pipeline) == {"a": (0, 0), "b": (0, 0)}

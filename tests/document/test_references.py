@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import flowzip
+import flowzip.jsonio
 from flowzip.document.references import Reference, document_references, job_references, repoint, repoint_job
 from flowzip.lint.config import LintConfig
 from flowzip.model.relations import closure
@@ -103,3 +104,14 @@ def test_what_an_export_misses_is_what_lint_reports_missing(path: Path | None) -
     _, missing = closure(archive, flows)
     found = flowzip.lint(archive, LintConfig(select=["FZD001", "FZD002", "FZD003", "FZD004", "FZD006"])).findings
     assert {re.findall(r"'([^']*)', which", f.message)[0] for f in found} == {r.name for r in missing}
+
+
+@pytest.mark.parametrize("text", ["#1ps.rows#", "#a#ps.rows#", "values #ps.rows# and #ps.cols#"])
+def test_parameter_sets_named_in_strings_are_found_in_the_document_and_in_its_bytes(text: str) -> None:
+    # The same sets whether the document's strings or its bytes are read (format.md §1.5).
+    expected = {"1ps"} if text.startswith("#1ps") else {"ps"}
+    doc = _flow([_node(parameters={"note": text})])
+    found = {r.name for r in document_references(doc) if r.folder == "parameter_set"}
+    raw = flowzip.jsonio.dumps(doc, flowzip.jsonio.JACKSON)
+    from_bytes = {r.name for r in document_references(doc, raw=raw) if r.folder == "parameter_set"}
+    assert found == from_bytes == expected

@@ -83,3 +83,18 @@ def test_lint_asks_the_same_rule(body: dict, orphan: bool) -> None:
     archive = _archive(job=body)
     found = [f for f in lint_archive(archive, LintConfig(select=["FZD005"])) if f.code == "FZD005"]
     assert bool(found) is orphan
+
+
+def test_a_broken_flow_can_still_be_renamed_and_deleted() -> None:
+    # Looking for a job by the flow's id must not need the flow's document: it may be the broken part.
+    archive = _archive(byref={"asset_ref": "x"})
+    archive.write_bytes("data_intg_flow/broken.json", b'{"not": "a flow"}')
+    broken = archive.flows.get(name="broken")
+    archive.rename_flow(broken, "still_broken")
+    archive.delete_flow("still_broken", delete_jobs=True)
+    assert "job/byref.json" in archive and "data_intg_flow/still_broken.json" not in archive
+
+
+def test_a_job_that_names_another_flow_is_never_taken_by_its_asset_ref() -> None:
+    archive = _archive(other_job={"flow_name": "other", "asset_ref": "id-of-load"})
+    assert jobs_of_flow(archive, "load", "id-of-load") == []

@@ -318,3 +318,14 @@ def test_written_jobs_fit_the_sdk_job_model_and_real_job_shapes(paramset: flowzi
         assert set(body) <= real_keys, set(body) - real_keys
         assert set(job.document) == {"metadata", "entity"}
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_set_without_parameters_resolves_nothing_for_both_readers(paramset: flowzip.Archive) -> None:
+    # flow.parameter_references() and FZP001 once disagreed on a set whose body is empty.
+    paramset.write_json("parameter_set/empty_set.json", {"parameter_set": {}})
+    flow = paramset.flows[0]
+    flow.primary_pipeline["description"] = "#empty_set.anything#"
+    paramset.update_flow(flow)
+    listed = {r.text for r in paramset.flows[0].parameter_references() if not r.resolves}
+    linted = {f.message.split(" does not resolve")[0] for f in lint_archive(paramset, LintConfig(select=["FZP001"]))}
+    assert "#empty_set.anything#" in listed & linted

@@ -531,3 +531,23 @@ def test_an_export_holds_flows_of_one_type(real: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "mixed.zip").exists()
     result = archive.export_flows([subflow], tmp_path / "subflow.zip")  # subflows alone are fine
     assert f"data_intg_subflow/{subflow}.json" in result.members
+
+
+def test_import_keeps_the_target_manifest_shape(tmp_path: Path) -> None:
+    # A manifest without flow_job_mapping gets none from an import (the platform's own may lack it),
+    # and a manifest that is no JSON object is left alone: check reports it, the import completes.
+    source = flowzip.new()
+    source.create_flow("load")
+    source.write_json("job/load.DataStage job.json", {"metadata": {"name": "load.DataStage job"},
+                                                      "entity": {"job": {"flow_name": "load"}}})
+    source.save(tmp_path / "source.zip")
+    for manifest, expected in (({"project_name": "p", "assets": []}, None), ([1, 2], [1, 2])):
+        target = flowzip.new()
+        target.write_json("DataStage-README.json", manifest)
+        response = target.import_flows(tmp_path / "source.zip")
+        assert response.status == "completed" and not response.failed
+        after = target.read_json("DataStage-README.json")
+        if expected is None:
+            assert "flow_job_mapping" not in after and {"name": "load", "type": "data_intg_flow"} in after["assets"]
+        else:
+            assert after == expected

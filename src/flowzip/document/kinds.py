@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .jobs import job_body
 from .pipeline import unwrap_flow_document
 
 __all__ = ["FLOW_KINDS", "kind_problem"]
@@ -28,9 +29,7 @@ def kind_problem(kind: str, doc: Any) -> str | None:
             return "is not a parameter set (no 'parameter_set' object)"
         return None
     if kind == "job":
-        if not isinstance(doc, dict) or not isinstance(doc.get("entity"), dict) or not isinstance(
-            doc["entity"].get("job"), dict
-        ):
+        if job_body(doc) is None:
             return "is not a job (no 'entity.job' object)"
         return None
     if kind in ("connection", "manifest", "data_definition"):

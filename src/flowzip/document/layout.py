@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from .pipeline import STAGE_SIZE, input_links, nodes, stage_box, stage_size
+from .pipeline import STAGE_SIZE, comment_size, input_links, is_resized, nodes, stage_box, stage_size
 
 
 def _lazy(name: str) -> ModuleType:
@@ -87,11 +87,6 @@ def _height(relatives: int) -> float:
     return 58.0 * relatives if relatives >= 3 else STAGE_SIZE
 
 
-def _resized(node: dict[str, Any]) -> bool:
-    ui = (node.get("app_data") or {}).get("ui_data") if isinstance(node.get("app_data"), dict) else None
-    return isinstance(ui, dict) and bool(ui.get("is_resized"))
-
-
 def _sizes(pipeline: dict[str, Any], graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """(width, height) of every stage as laid out: a resized stage keeps its size, a busy one is taller."""
     sizes = {}
@@ -99,7 +94,7 @@ def _sizes(pipeline: dict[str, Any], graph: nx.MultiDiGraph) -> dict[str, tuple[
         node_id = node.get("id")
         if node_id not in graph:
             continue
-        if _resized(node):
+        if is_resized(node):
             sizes[node_id] = stage_size(node)
         else:
             relatives = max(len(set(graph.predecessors(node_id))), len(set(graph.successors(node_id))))
@@ -535,13 +530,11 @@ def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, flo
     if keep_existing:
         kept = [c for c in comments if isinstance(c.get("x_pos"), (int, float))
                 and isinstance(c.get("y_pos"), (int, float))]
-        occupied += [(float(c["x_pos"]), float(c["y_pos"]), float(c.get("width") or 175.0),
-                      float(c.get("height") or 60.0)) for c in kept]
+        occupied += [(float(c["x_pos"]), float(c["y_pos"]), *comment_size(c)) for c in kept]
         kept_ids = {id(c) for c in kept}
         comments = [c for c in comments if id(c) not in kept_ids]
     for comment in comments:
-        width = float(comment.get("width") or 175.0)
-        height = float(comment.get("height") or 60.0)
+        width, height = comment_size(comment)
         attached = [by_id.get(r.get("node_ref")) for r in comment.get("associated_id_refs") or []
                     if isinstance(r, dict)]
         attached = [b for b in attached if b]

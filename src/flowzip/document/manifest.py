@@ -107,15 +107,18 @@ def rename_asset(doc: Any, old: str, new: str, types: Iterable[str]) -> bool:
 
 def add_mapping(doc: Any, flow: str, job: str, type_: str = "data_intg_flow") -> bool:
     """Map *job* to *flow* in ``flow_job_mapping`` (created when missing) unless it is mapped."""
-    return add_mappings(doc, [{"flow": flow, "job": job, "type": type_}])
+    return add_mappings(doc, [{"flow": flow, "job": job, "type": type_}], create=True)
 
 
-def add_mappings(doc: Any, items: Iterable[dict[str, str]]) -> bool:
-    """Add every ``{flow, job, type}`` of *items* to ``flow_job_mapping`` (created when missing) that is not
-    there yet."""
-    if not isinstance(doc, dict):
+def add_mappings(doc: Any, items: Iterable[dict[str, str]], *, create: bool = False) -> bool:
+    """Add every ``{flow, job, type}`` of *items* to ``flow_job_mapping`` that is not there yet (with
+    *create*, a manifest without the list gets one)."""
+    items = list(items)
+    if not isinstance(doc, dict) or not items:
         return False
-    mapping = doc.setdefault("flow_job_mapping", [])
+    mapping = doc.get("flow_job_mapping")
+    if mapping is None and create:
+        mapping = doc["flow_job_mapping"] = []
     if not isinstance(mapping, list):
         return False
     present = {(m.get("flow"), m.get("job")) for m in mapping if isinstance(m, dict)}

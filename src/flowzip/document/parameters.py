@@ -16,8 +16,9 @@ from ..suggest import closest
 from .pipeline import NODE_TYPES, stage_label
 
 __all__ = ["TYPE_ALIASES", "PARAMETER_TYPES", "REFERENCE", "REFERENCE_BYTES", "INT", "normalise_type",
-           "value_problem", "is_parameter_name", "is_reference", "referenced_names", "reference_strings", "set_names",
-           "unresolved_reason"]
+           "value_problem", "is_parameter_name", "is_reference", "is_encrypted", "parameter_names", "referenced_names",
+           "reference_strings", "set_names", "set_names_in", "unresolved_reason", "SET_REFERENCE",
+           "ENCRYPTED_PREFIXES"]
 
 #: The SDK's aliases for parameter types (format.md §1.4).
 TYPE_ALIASES = {"integer": "int64", "int": "int64", "float": "sfloat", "double": "sfloat", "list": "enum"}
@@ -27,6 +28,12 @@ PARAMETER_TYPES = ("string", "int64", "sfloat", "enum", "date", "time", "timesta
 REFERENCE = re.compile(r"#([A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z0-9_$]+)?)#")
 #: The same, over a member's bytes: a reference never needs a JSON escape, so it can be found unparsed.
 REFERENCE_BYTES = re.compile(rb"#([A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z0-9_$]+)?)#")
+#: A reference to a parameter set's parameter, as dependencies are found (format.md §1.5): the set's name
+#: is whatever stands between ``#`` and ``.``, so that no set a flow names is missed.
+SET_REFERENCE = re.compile(r"#([A-Za-z0-9_]+)\.[A-Za-z0-9_$]+#")
+SET_REFERENCE_BYTES = re.compile(rb"#([A-Za-z0-9_]+)\.[A-Za-z0-9_$]+#")
+#: How the platform's encrypted values start (``{dsmenc}`` with the project's key or an export's).
+ENCRYPTED_PREFIXES = ("{dsmenc}", "{dsnextenc}", "{iisenc}")
 WHOLE_REFERENCE = re.compile(r"^#[^#]+#$")
 #: What a parameter may be called: letters, digits and ``_`` (an environment variable starts with ``$``).
 PARAMETER_NAME = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*")
@@ -35,6 +42,17 @@ FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$")
+
+
+def is_encrypted(value: Any) -> bool:
+    """Whether *value* is a value the platform encrypted."""
+    return isinstance(value, str) and value.startswith(ENCRYPTED_PREFIXES)
+
+
+def parameter_names(body: Any) -> set[str]:
+    """The names of the parameters a parameter set's body (``parameter_set``) defines."""
+    parameters = body.get("parameters") if isinstance(body, dict) else None
+    return {p.get("name") for p in parameters or [] if isinstance(p, dict)} if isinstance(parameters, list) else set()
 
 
 def is_parameter_name(name: Any) -> bool:
@@ -57,11 +75,6 @@ def normalise_type(type_name: str) -> str:
     return lowered
 
 
-INT = re.compile(r"^[+-]?\d+$")
-FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?$")
-TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$")
 
 
 def value_problem(parameter: dict[str, Any], value: Any) -> str | None:
@@ -110,9 +123,14 @@ def referenced_names(raw: bytes) -> set[str]:
     return {m.decode("utf-8", "replace") for m in REFERENCE_BYTES.findall(raw)} if b"#" in raw else set()
 
 
-def set_names(names: set[str]) -> set[str]:
-    """The parameter sets that *names* (from :func:`referenced_names`) refer to."""
-    return {name.split(".", 1)[0] for name in names if "." in name and not name.startswith("$")}
+def set_names(raw: bytes) -> set[str]:
+    """The parameter sets that ``#set.param#`` references in a member's bytes name."""
+    return {m.decode("utf-8", "replace") for m in SET_REFERENCE_BYTES.findall(raw)} if b"#" in raw else set()
+
+
+def set_names_in(text: str) -> set[str]:
+    """The parameter sets that ``#set.param#`` references in *text* name."""
+    return set(SET_REFERENCE.findall(text)) if "#" in text else set()
 
 
 def reference_strings(doc: Any) -> Iterator[tuple[str, str | None, str | None, str]]:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "JSON_SCHEMA", "STAGE_SIZE", "LINK_TYPES", "NODE_TYPES", "EXPRESSION_KEYS", "LinkCounts",
+    "JSON_SCHEMA", "STAGE_SIZE", "COMMENT_SIZE", "LINK_TYPES", "NODE_TYPES", "EXPRESSION_KEYS", "LinkCounts",
     "unwrap_flow_document", "pipelines", "primary_pipeline", "nodes", "iter_nodes", "input_links",
-    "stage_label", "link_type", "typed_link_counts", "link_counts", "stage_box", "stage_size", "new_id",
+    "stage_label", "link_type", "typed_link_counts", "link_counts", "stage_box", "stage_size", "is_resized",
+    "comment_size", "new_id",
     "internal_ids", "renew_ids", "rename_link_references", "new_flow_document",
 ]
 
@@ -26,6 +27,8 @@ JSON_SCHEMA = "https://api.dataplatform.ibm.com/schemas/common-pipeline/pipeline
 #: The side of a stage's square on the canvas, unless the stage was resized (format.md §6).
 STAGE_SIZE = 48.0
 LINK_TYPES = ("PRIMARY", "REFERENCE", "REJECT")
+#: A comment's size on the canvas when it is made (format.md §2.6).
+COMMENT_SIZE = (175.0, 60.0)
 #: The ``type`` of a pipeline node that is a stage (format.md §2.3).
 NODE_TYPES = ("execution_node", "binding", "super_node")
 
@@ -116,9 +119,11 @@ class LinkCounts:
     in_primary: int = 0
     in_reference: int = 0
     in_reject: int = 0
+    in_other: int = 0  # a type that is none of LINK_TYPES
     out_primary: int = 0
     out_reference: int = 0
     out_reject: int = 0
+    out_other: int = 0
 
     @property
     def inputs(self) -> int:
@@ -131,14 +136,14 @@ class LinkCounts:
         return self.out_primary + self.out_reject
 
     # Cardinality as the catalog limits it (format.md §4): a reject link takes a primary input of its
-    # target, a reference link a primary output of its source.
+    # target, a reference link a primary output of its source; so does a link of an unknown type.
     @property
     def primary_inputs(self) -> int:
-        return self.in_primary + self.in_reject
+        return self.in_primary + self.in_reject + self.in_other
 
     @property
     def primary_outputs(self) -> int:
-        return self.out_primary + self.out_reference
+        return self.out_primary + self.out_reference + self.out_other
 
     @property
     def reference_inputs(self) -> int:
@@ -167,9 +172,12 @@ def typed_link_counts(pipeline: dict[str, Any]) -> dict[Any, LinkCounts]:
             elif kind == "REJECT":
                 mine.in_reject += 1
                 theirs.out_reject += 1
-            else:
+            elif kind == "PRIMARY":
                 mine.in_primary += 1
                 theirs.out_primary += 1
+            else:
+                mine.in_other += 1
+                theirs.out_other += 1
     return counts
 
 
@@ -193,13 +201,24 @@ def stage_box(node: dict[str, Any]) -> tuple[float, float, float, float] | None:
     return float(x), float(y), width, height
 
 
+def comment_size(comment: dict[str, Any]) -> tuple[float, float]:
+    """``(width, height)`` of a comment: its own, else the size comments are made with."""
+    return float(comment.get("width") or COMMENT_SIZE[0]), float(comment.get("height") or COMMENT_SIZE[1])
+
+
+def is_resized(node: dict[str, Any]) -> bool:
+    """Whether the stage was resized on the canvas (``app_data.ui_data.is_resized``)."""
+    app_data = node.get("app_data")
+    ui = app_data.get("ui_data") if isinstance(app_data, dict) else None
+    return isinstance(ui, dict) and bool(ui.get("is_resized"))
+
+
 def stage_size(node: dict[str, Any]) -> tuple[float, float]:
     """``(width, height)`` of a stage: ``resize_width`` / ``resize_height`` when it was resized, else
     the canvas's square."""
-    app_data = node.get("app_data")
-    ui = app_data.get("ui_data") if isinstance(app_data, dict) else None
-    if not isinstance(ui, dict) or not ui.get("is_resized"):
+    if not is_resized(node):
         return STAGE_SIZE, STAGE_SIZE
+    ui = node["app_data"]["ui_data"]
     return _length(ui.get("resize_width")), _length(ui.get("resize_height"))
 
 

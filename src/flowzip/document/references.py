@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .parameters import REFERENCE, referenced_names, set_names
+from .jobs import job_body
+from .parameters import set_names, set_names_in
 from .pipeline import iter_nodes, unwrap_flow_document
 
 __all__ = ["Reference", "Renames", "DEPENDENCY_FOLDERS", "CUSTOM_KINDS", "document_references", "node_references",
@@ -103,12 +104,11 @@ def _parameter_set_names(doc: Any, raw: bytes | None) -> set[str]:
     """The set names of every ``#set.param#`` in the document's strings (read off the member's bytes when
     given: a match cannot span two JSON strings, and the names need no escapes)."""
     if raw is not None:
-        return set_names(referenced_names(raw))
+        return set_names(raw)
     names: set[str] = set()
     for text in _strings(doc):
-        if "#" in text:
-            names.update(m.group(1) for m in REFERENCE.finditer(text))
-    return set_names(names)
+        names |= set_names_in(text)
+    return names
 
 
 def document_references(document: Any, parameter_sets: Iterable[str] | None = None, *,
@@ -152,7 +152,7 @@ def document_references(document: Any, parameter_sets: Iterable[str] | None = No
 
 def job_references(job_document: Any) -> set[Reference]:
     """The parameter sets a job names (``entity.job.parameter_sets``)."""
-    body = ((job_document or {}).get("entity") or {}).get("job") if isinstance(job_document, dict) else None
+    body = job_body(job_document)
     found = set()
     for entry in (body.get("parameter_sets") or []) if isinstance(body, dict) else []:
         if isinstance(entry, dict) and entry.get("name") and entry["name"] != "PROJDEF":
@@ -279,7 +279,7 @@ def repoint(document: Any, folder: str, old: str, new: str) -> int:
 
 def repoint_job_all(job_document: Any, renames: Renames) -> int:
     """Re-point a job's references to renamed parameter sets (its selection, overrides and values)."""
-    body = ((job_document or {}).get("entity") or {}).get("job") if isinstance(job_document, dict) else None
+    body = job_body(job_document)
     sets = _by_folder(renames).get("parameter_set")
     if not isinstance(body, dict) or not sets:
         return 0

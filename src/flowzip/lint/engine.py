@@ -148,7 +148,7 @@ class Context:
                 return None
         return self.parsed[member.name]
 
-    def members(self, type_: str) -> tuple[Member, ...]:
+    def members(self, type_: str) -> list[Member]:
         return self.archive.members_of_type(type_)
 
     @cached_property

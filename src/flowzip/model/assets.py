@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from ..document import manifest as manifest_document
-from ..document.jobs import flow_name_of, rename_flow_in_job
+from ..document.jobs import flow_name_of, job_body, rename_flow_in_job
 from ..document.kinds import kind_problem
 from ..document.parameters import is_parameter_name, normalise_type, value_problem
-from ..errors import NotFoundError, SettingsError, WrongDocumentError
+from ..errors import FlowzipError, NotFoundError, SettingsError, WrongDocumentError
 from ..suggest import closest
 
 __all__ = [
@@ -279,7 +279,7 @@ class Job(Asset):
 
     @property
     def job(self) -> dict[str, Any]:
-        return self.document["entity"]["job"]
+        return job_body(self.document)  # type: ignore[return-value] - the view checked the kind
 
     @property
     def flow_name(self) -> str | None:
@@ -327,7 +327,12 @@ class Manifest(Asset):
         return manifest_document.flow_job_mapping(self.document)
 
     def _edit(self, change: Callable[[Any], bool]) -> bool:
-        doc = self.document
+        """Apply *change* (which says whether it changed anything) and store the result.  A manifest
+        that cannot be read is left as it is: reading the archive reports it (``check``, FZA002)."""
+        try:
+            doc = self.document
+        except FlowzipError:
+            return False
         changed = change(doc)
         if changed:
             self.member.set_json(doc)

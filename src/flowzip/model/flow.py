@@ -14,19 +14,22 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..document.catalog import Property, StageType, catalog
-from ..document.jobs import ensure_set_entry, set_job_parameter
-from ..document.layout import arrange_flow
+from ..document.jobs import ensure_set_entry, job_body, set_job_parameter
+from ..document.layout import COLUMN_GAP, arrange_flow
 from ..document.parameters import (
     REFERENCE,
     is_parameter_name,
     normalise_type,
+    parameter_names,
     reference_strings,
     unresolved_reason,
     value_problem,
 )
 from ..document.pipeline import (
+    COMMENT_SIZE,
     LINK_TYPES,
     STAGE_SIZE,
+    comment_size,
     link_counts,
     link_type,
     new_id,
@@ -43,7 +46,7 @@ from .runtime import ParameterReference, RuntimeParameter, RuntimeSettings, job_
 __all__ = ["Flow", "FlowList", "Subflow", "Stage", "StageList", "Link", "Comment", "Configuration",
            "AvailableStages", "annotation_formats"]
 
-COLUMN_PITCH = STAGE_SIZE + 200.0  # a stage plus the platform layout's 200 px gap (format.md §6)
+COLUMN_PITCH = STAGE_SIZE + COLUMN_GAP  # a stage plus the platform layout's gap (format.md §6)
 TEXT_SIZES = (10, 11, 12, 14, 18, 24, 30, 36, 48, 60, 72, 96)
 
 
@@ -643,7 +646,7 @@ class Flow(EditableAsset):
             self.configuration.update()  # creates the job the platform would create
             job = self.job
         doc = job.member.json()
-        return job, doc, doc["entity"]["job"]
+        return job, doc, job_body(doc)
 
     def _used_set(self, name: str) -> dict[str, Any]:
         for entry in self.flow_document.get("external_paramsets") or []:
@@ -1080,20 +1083,20 @@ class Flow(EditableAsset):
     # -- comments
     def add_markdown_comment(self, text: str) -> Comment:
         """A markdown comment (format.md §2.6): 175×60, no formats."""
-        comment = {"id": new_id(), "x_pos": 0.0, "y_pos": 0.0, "width": 175.0, "height": 60.0,
+        comment = {"id": new_id(), "x_pos": 0.0, "y_pos": 0.0, "width": COMMENT_SIZE[0], "height": COMMENT_SIZE[1],
                    "content": text, "associated_id_refs": []}
         return self._place_comment(comment)
 
     def add_annotation(self, text: str, **formatting: Any) -> Comment:
         """A styled annotation; see :func:`annotation_formats` for the keywords."""
-        comment = {"id": new_id(), "x_pos": 0.0, "y_pos": 0.0, "width": 175.0, "height": 60.0,
+        comment = {"id": new_id(), "x_pos": 0.0, "y_pos": 0.0, "width": COMMENT_SIZE[0], "height": COMMENT_SIZE[1],
                    "content": text, "contentType": "WYSIWYG", "class_name": "d3-comment-rect",
                    "formats": annotation_formats(**formatting), "associated_id_refs": []}
         return self._place_comment(comment)
 
     def _place_comment(self, comment: dict[str, Any]) -> Comment:
         boxes = [b for b in (stage_box(n) for n in self._nodes()) if b is not None]
-        boxes += [(c.get("x_pos") or 0.0, c.get("y_pos") or 0.0, c.get("width") or 175.0, c.get("height") or 60.0)
+        boxes += [(c.get("x_pos") or 0.0, c.get("y_pos") or 0.0, *comment_size(c))
                   for c in (cm.comment for cm in self.comments)]
         if boxes:
             comment["x_pos"] = float(min(x for x, _, _, _ in boxes))
@@ -1192,7 +1195,7 @@ class _SetsInArchive:
     def get(self, name: str) -> set[str] | None:
         if name not in self._seen:
             try:
-                self._seen[name] = {p.get("name") for p in self._archive.parameter_sets.get(name=name).parameters}
+                self._seen[name] = parameter_names(self._archive.parameter_sets.get(name=name).body)
             except NotFoundError:
                 self._seen[name] = None
         return self._seen[name]

@@ -1,10 +1,11 @@
 """The relations between an archive's assets: which jobs run a flow, what a member depends on.
 
 "Which jobs run this flow?" has one answer, here, for ``flow.job``, export,
-import, rename and delete: the jobs the manifest's ``flow_job_mapping`` maps to
-it, then the batch jobs that name it (``flow_name``, else ``asset_ref_name``:
-:func:`flowzip.document.jobs.flow_name_of`), the one the platform names after
-the flow first; only when none does, the job whose ``asset_ref`` is the flow's id.
+import, rename, delete and lint: among the batch jobs, those the manifest's
+``flow_job_mapping`` maps to it, then those that name it (``flow_name``, else
+``asset_ref_name``: :func:`flowzip.document.jobs.flow_name_of`), the one the
+platform names after the flow first; only when none does, a job that names no
+flow and whose ``asset_ref`` is the flow's id.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class JobIndex:
         jobs = {m.asset_name: m for m in store.members_of_type("job")}
         self.mapped: dict[str, list[Member]] = {}  # flow name -> jobs, in the manifest's order
         self.named: dict[str, list[Member]] = {}  # flow name -> jobs that name it, in archive order
-        self.by_ref: dict[str, Member] = {}  # asset ref -> the first job that has it
+        self.by_ref: dict[str, Member] = {}  # asset ref -> the first job that has it and names no flow
         self.flow_of: dict[str, str] = {}  # job member name -> the flow it runs (mapping, then name)
         batch: set[str] = set()
         for member in jobs.values():
@@ -44,7 +45,7 @@ class JobIndex:
                 self.named.setdefault(name, []).append(member)
                 self.flow_of.setdefault(member.name, name)
             ref = body.get("asset_ref")
-            if isinstance(ref, str) and ref:
+            if isinstance(ref, str) and ref and not name:
                 self.by_ref.setdefault(ref, member)
         manifests = store.members_of_type("manifest")
         try:
@@ -63,14 +64,17 @@ class JobIndex:
         """The jobs that run flow *flow_name*, the preferred one first (see the module's docstring).
 
         *flow_id* (the flow document's id, or a function giving it) is asked for only when no job
-        is mapped to the flow or names it.
+        is mapped to the flow or names it; a flow whose document cannot be read has no id to match.
         """
         found = list(self.mapped.get(flow_name, ()))
         preferred = default_job_name(flow_name)
         named = sorted(self.named.get(flow_name, ()), key=lambda m: m.asset_name != preferred)
         found += [m for m in named if m not in found]
-        if not found and flow_id is not None:
-            ref = flow_id() if callable(flow_id) else flow_id
+        if not found and flow_id is not None and self.by_ref:
+            try:
+                ref = flow_id() if callable(flow_id) else flow_id
+            except FlowzipError:
+                ref = None  # renaming or deleting a broken flow must still work
             if ref and ref in self.by_ref:
                 found.append(self.by_ref[ref])
         return found

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..document.jobs import new_job_document
+from ..document.jobs import job_body, new_job_document
 from ..document.parameters import INT
 from ..errors import FlowzipError, NotFoundError, SettingsError
 from ..suggest import closest
@@ -187,7 +187,7 @@ class RuntimeSettings:
             env_id = f"{environment}-{project_id}" if project_id else environment
         job = self.job or _new_job(self._archive, self._flow)
         doc = job.member.json()
-        body = doc["entity"]["job"]
+        body = job_body(doc)
         configuration = body.get("configuration")
         if not isinstance(configuration, dict):
             configuration = body["configuration"] = {}

@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import jsonio
 from ..document.binaries import osh_scripts, unmentioned_stages
-from ..document.jobs import rename_flow_in_job, renamed_job_name
+from ..document.jobs import job_body, rename_flow_in_job, renamed_job_name
 from ..document.kinds import kind_problem
 from ..document.manifest import asset_entry, new_manifest
 from ..document.pipeline import unwrap_flow_document
@@ -421,8 +421,7 @@ class _Importer:
         self.placed.add(destination)
         self.names.setdefault(member.type, set()).add(name)
         if not replaces:
-            parts = relative.split("/")
-            self.manifest_assets.append((name, member.type, "/".join(parts[1:-1]) if len(parts) > 2 else None))
+            self.manifest_assets.append((name, member.type, asset_entry(member.type, name, relative).get("location")))
         return destination
 
     def names_renamed(self, member: Member) -> bool:
@@ -637,7 +636,7 @@ class _Importer:
         def edit(doc: Any) -> bool:
             changed = repoint_job_all(doc, self.renames)
             if flow_entry is not None and flow_new != flow_old:
-                changed += rename_flow_in_job(doc["entity"]["job"], flow_old, flow_new)
+                changed += rename_flow_in_job(job_body(doc), flow_old, flow_new)
             return changed > 0
 
         entry.member = self.place(member, final, existing if final == name else [], edit)
@@ -711,7 +710,7 @@ class _Importer:
 
     def update_manifest(self) -> None:
         manifest = self.target.manifest
-        if manifest is not None:
+        if manifest is not None and (self.manifest_assets or self.mapping or self.manifest_removed):
             manifest.update(added=self.manifest_assets, removed=self.manifest_removed, mapping=self.mapping)
 
 

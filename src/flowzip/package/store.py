@@ -244,13 +244,13 @@ class Store:
                                 hint="'flowzip ls --members' lists them")
         return found
 
-    def members_of_type(self, type_: str) -> tuple[Member, ...]:
-        """Members whose type (asset folder or role) is *type_*, in archive order (kept until the member
-        list changes)."""
+    def members_of_type(self, type_: str) -> list[Member]:
+        """Members whose type (asset folder or role) is *type_*, in archive order (a new list; the
+        grouping is kept until the member list changes)."""
         found = self._by_type.get(type_)
         if found is None:
             found = self._by_type[type_] = tuple(m for m in self._members.values() if m.type == type_)
-        return found
+        return list(found)
 
     def read_bytes(self, name: str) -> bytes:
         return self.member(name).read()

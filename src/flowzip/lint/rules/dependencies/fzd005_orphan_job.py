@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ....document.jobs import flow_name_of, runs_batch_flow
+from ....model.relations import flow_of_job
 from ...engine import Context, Rule
 
 
@@ -22,7 +23,7 @@ class OrphanJob(Rule):
         for member, body in context.jobs:
             if not runs_batch_flow(body):
                 continue
-            name = flow_name_of(body)
+            name = flow_of_job(context.archive, member) or flow_name_of(body)
             if name and name not in flows:
                 yield self.finding(f"runs flow {name!r}, which the archive does not hold", member=member.name,
                                    asset_type="job", flow=name)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ....document.pipeline import stage_label
+from ....document.pipeline import input_links, stage_label
 from ...engine import Context, FlowDoc, Rule
 
 
@@ -12,10 +12,9 @@ def link_graph(flow: FlowDoc, pipeline: dict) -> nx.DiGraph:
         if not isinstance(node, dict):
             continue
         graph.add_node(node.get("id"), label=stage_label(node))
-        for port in node.get("inputs") or []:
-            for link in (port.get("links") or []) if isinstance(port, dict) else []:
-                if isinstance(link, dict) and link.get("node_id_ref"):
-                    graph.add_edge(link["node_id_ref"], node.get("id"))
+        for _, link in input_links(node):
+            if link.get("node_id_ref"):
+                graph.add_edge(link["node_id_ref"], node.get("id"))
     return graph
 
 

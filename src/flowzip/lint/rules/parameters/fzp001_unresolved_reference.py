@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ....document.parameters import REFERENCE, reference_strings, unresolved_reason
+from ....document.parameters import REFERENCE, parameter_names, reference_strings, unresolved_reason
 from ....document.parameters import referenced_names as names_in_bytes
 from ...engine import Context, FlowDoc, Rule
 
@@ -23,7 +23,7 @@ def declared(flow: FlowDoc, context: Context) -> tuple[dict[str, set[str] | None
     for entry in flow.document.get("external_paramsets") or []:
         if isinstance(entry, dict) and entry.get("name"):
             body = context.parameter_sets.get(entry["name"])
-            sets[entry["name"]] = {p.get("name") for p in body.get("parameters") or []} if body else None
+            sets[entry["name"]] = parameter_names(body) if body is not None else None
     local = {p.get("name") for p in (flow.document.get("parameters") or {}).get("local_parameters") or []
              if isinstance(p, dict)}
     return sets, local
@@ -50,7 +50,7 @@ class UnresolvedReference(Rule):
             return
         sets, local = declared(flow, context)
         projdef = context.parameter_sets.get("PROJDEF")
-        projdef_names = {p.get("name") for p in projdef.get("parameters") or []} if projdef else None
+        projdef_names = parameter_names(projdef) if projdef is not None else None
         archive_sets = _ArchiveSets(context)
         unresolved: dict[str, str] = {}
         for name in sorted(referenced_names(flow, context)):
@@ -79,4 +79,4 @@ class _ArchiveSets:
 
     def get(self, name: str) -> set[str] | None:
         body = self._sets.get(name)
-        return {p.get("name") for p in body.get("parameters") or []} if body is not None else None
+        return parameter_names(body) if body is not None else None

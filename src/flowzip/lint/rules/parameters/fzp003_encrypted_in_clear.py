@@ -1,12 +1,7 @@
 from __future__ import annotations
 
+from ....document.parameters import is_encrypted
 from ...engine import Context, Rule
-
-ENCRYPTED_PREFIXES = ("{dsmenc}", "{dsnextenc}", "{iisenc}")
-
-
-def encrypted(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(ENCRYPTED_PREFIXES)
 
 
 class EncryptedInClear(Rule):
@@ -33,12 +28,12 @@ class EncryptedInClear(Rule):
             secret = {p.get("name") for p in body.get("parameters") or [] if isinstance(p, dict)
                       and p.get("type") == "encrypted"}
             for parameter in body.get("parameters") or []:
-                if parameter.get("name") in secret and parameter.get("value") and not encrypted(parameter["value"]):
+                if parameter.get("name") in secret and parameter.get("value") and not is_encrypted(parameter["value"]):
                     yield self.finding(f"encrypted parameter {parameter['name']!r} has its default in clear "
                                        "(value not shown)", member=member.name, asset_type="parameter_set")
             for value_set in body.get("value_sets") or []:
                 for item in value_set.get("values") or []:
-                    if item.get("name") in secret and item.get("value") and not encrypted(item["value"]):
+                    if item.get("name") in secret and item.get("value") and not is_encrypted(item["value"]):
                         yield self.finding(f"value set {value_set.get('name')!r} holds encrypted parameter "
                                            f"{item['name']!r} in clear (value not shown)", member=member.name,
                                            asset_type="parameter_set")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from ....document.jobs import flow_name_of
 from ...engine import Context, Rule
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
@@ -31,7 +32,7 @@ class InvalidRuntimeSetting(Rule):
             doc = context.json(member)
             environments.append(doc.get("name") if isinstance(doc, dict) and doc.get("name") else member.asset_name)
         for member, body in context.jobs:
-            where = {"member": member.name, "asset_type": "job", "flow": body.get("flow_name")}
+            where = {"member": member.name, "asset_type": "job", "flow": flow_name_of(body)}
             limits = (body.get("configuration") or {}).get("flow_limits") or {}
             problems = []
             if isinstance(limits, dict) and "warn_limit" in limits and not _positive(limits["warn_limit"]):

@@ -5,9 +5,6 @@ from importlib import resources
 from typing import Any
 
 import orjson
-from jsonschema import Draft4Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from ....document.pipeline import JSON_SCHEMA
 from ...engine import Context, FlowDoc, Rule
@@ -16,6 +13,11 @@ from ...engine import Context, FlowDoc, Rule
 @lru_cache(maxsize=1)
 def validator() -> Any:
     """A Draft 4 validator of the pipeline-flow v3 schema, with every schema it refers to in a local registry."""
+    # Imported here: jsonschema takes about 60 ms to load, and these rules are off by default.
+    from jsonschema import Draft4Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
     root = resources.files("flowzip").joinpath("data/schemas")
     found = []
     for folder in root.iterdir():

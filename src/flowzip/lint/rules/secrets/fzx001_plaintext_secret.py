@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import re
 
-from ....document.parameters import is_reference
+from ....document.parameters import is_encrypted, is_reference
 from ....document.pipeline import stage_label
 from ...engine import Context, Rule
-from ..parameters.fzp003_encrypted_in_clear import encrypted
 
 SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|secret|api_?key|access_?token|auth_?token|private_?key|"
                         r"client_?secret|secret_?key|sas_?token|credentials?)$", re.IGNORECASE)
@@ -15,7 +14,7 @@ NOT_SECRETS = {"true", "false", "yes", "no", "none", "null"}
 
 def is_plaintext_secret(key: str, value: object) -> bool:
     return (bool(SECRET_KEY.search(key)) and isinstance(value, str) and bool(value.strip())
-            and value.strip().lower() not in NOT_SECRETS and not encrypted(value)
+            and value.strip().lower() not in NOT_SECRETS and not is_encrypted(value)
             and not is_reference(value.strip()))
 
 
