@@ -7,7 +7,9 @@ are one line on stderr, never a traceback (set ``FLOWZIP_DEBUG=1`` to see one).
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -30,6 +32,15 @@ from .transfer import COMMANDS as TRANSFER_COMMANDS
 from .transform import COMMANDS as TRANSFORM_COMMANDS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI timeout, ``kill``): unwound like Ctrl-C, so that every temporary file is removed."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
 
 
 class FlowzipGroup(click.Group):
@@ -39,6 +50,8 @@ class FlowzipGroup(click.Group):
              standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
@@ -47,7 +60,7 @@ class FlowzipGroup(click.Group):
         except click.ClickException as exc:
             _fail(exc.format_message())
         except click.Abort:
-            _fail("aborted")
+            _fail("aborted", EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -57,17 +70,19 @@ class FlowzipGroup(click.Group):
             _fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except Terminated:
+            _fail("terminated; nothing was written", EXIT_TERMINATED)
         except KeyboardInterrupt:
-            _fail("interrupted")
+            _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
             if os.environ.get("FLOWZIP_DEBUG"):
                 raise
             _fail(f"internal error: {type(exc).__name__}: {exc} (set FLOWZIP_DEBUG=1 for details and report it)")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
     click.echo(f"flowzip: error: {' '.join(message.splitlines())}", err=True)
-    sys.exit(EXIT_ERROR)
+    sys.exit(code)
 
 
 def _limits(ctx: click.Context) -> Limits:

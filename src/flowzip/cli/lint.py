@@ -10,7 +10,7 @@ from ..lint import Baseline, LintConfig, lint, load_config
 from ..lint.engine import SEVERITIES
 from ..lint.report import REPORTERS
 from .common import progress
-from .options import write_file
+from .options import refuse_inputs, write_file
 
 
 @click.command("lint")
@@ -57,6 +57,9 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
         config.fail_on = fail_on
     if update_baseline and not baseline_path:
         raise click.UsageError("--update-baseline needs --baseline FILE")
+    for destination in (output, baseline_path if update_baseline else None):
+        if destination:
+            refuse_inputs(destination, paths)  # before any work: a report never replaces what it reports on
     baseline = Baseline.load(baseline_path) if baseline_path and not update_baseline else None
     with progress(len(paths), "Linting", threshold=5) as advance:
         result = lint(list(paths), config, baseline=baseline, jobs=jobs, limits=ctx.obj["limits"],

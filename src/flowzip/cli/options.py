@@ -8,17 +8,15 @@ what it would do, ``--dry-run``.  Every file a command writes goes through
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
 
-from ..errors import DestinationError
-from ..package.sink import write_bytes_atomic
+from ..package.sink import refuse_inputs, write_bytes_atomic
 from ..package.store import Store
 
-__all__ = ["json_option", "output_options", "check_destination", "save", "write_file"]
+__all__ = ["json_option", "output_options", "check_destination", "save", "write_file", "refuse_inputs"]
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")
 
@@ -52,20 +50,14 @@ def check_destination(output: str | None, in_place: bool, dry_run: bool | None =
         raise click.UsageError(f"give exactly one of {choices}")
 
 
-def save(archive: Store, output: str | None, in_place: bool) -> str:
-    """Write *archive* to *output*, or over its own input with *in_place*; the path written."""
-    return archive.save(archive.path if in_place else output, in_place=in_place)  # type: ignore[arg-type]
+def save(archive: Store, output: str | None, in_place: bool, *, inputs: Iterable[str] = ()) -> str:
+    """Write *archive* to *output*, or over its own input with *in_place*; never over another of *inputs*
+    (the other archives the command read).  The path written."""
+    return archive.save(archive.path if in_place else output, in_place=in_place,  # type: ignore[arg-type]
+                        inputs=inputs)
 
 
 def write_file(path: str, data: bytes, *, inputs: Iterable[str] = ()) -> None:
     """Write *data* to *path* atomically, refusing to overwrite any of *inputs* (the files a command read)."""
-    if os.path.exists(path):
-        for source in inputs:
-            try:
-                same = os.path.exists(source) and os.path.samefile(path, source)
-            except OSError:
-                same = os.path.abspath(path) == os.path.abspath(source)
-            if same:
-                raise DestinationError("refusing to overwrite an input", archive=path,
-                                       hint="write to another path")
+    refuse_inputs(path, inputs)
     write_bytes_atomic(path, data)

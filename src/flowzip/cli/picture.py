@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
 import click
 
 from ..analysis.picture import flow_svg, svg_to_png
-from ..errors import FlowzipError
 from .common import pick_flow
 from .options import json_option, write_file
 from .reporters import emit, reporter
@@ -47,8 +45,6 @@ def render(ctx: click.Context, archive: str, flow: str | None, output: str, fmt:
     fmt = fmt or ("png" if output.lower().endswith(".png") else "svg")
     if output == "-" and fmt != "svg":
         raise click.UsageError("only SVG can be written to standard output")
-    if output != "-" and os.path.abspath(output) == os.path.abspath(archive):
-        raise FlowzipError("the picture would overwrite the archive; choose another -o", archive=archive)
     chosen = pick_flow(ctx.obj["open"](archive), flow)
     svg = flow_svg(chosen, arrange=arrange)
     payload, used = (svg.encode("utf-8"), None) if fmt == "svg" else svg_to_png(svg, converter=converter)

@@ -76,7 +76,7 @@ def import_command(ctx: click.Context, target: str, source: str, output: str | N
                                    replace_mode=replace_mode, import_binaries=import_binaries)
     written = None
     if not dry_run and response.status == "completed":
-        written = save(opened, output, in_place)
+        written = save(opened, output, in_place, inputs=[source])
     data = {"target": target, "source": source, "written": written, "dry_run": dry_run, **response.to_dict()}
     emit("import", data, as_json)
     if response.status != "completed" or response.failed or (strict and response.missing_assets):

@@ -33,11 +33,12 @@ from ..document.references import (
     repoint_all,
     repoint_job_all,
 )
-from ..errors import DocumentError, FlowzipError
+from ..errors import DestinationError, DocumentError, FlowzipError, WrongDocumentError
 from ..model.archive import Archive, open_archive
 from ..model.flow import Flow
 from ..model.relations import closure, flow_of_job, jobs_of_flow
 from ..package.folders import MANIFEST_NAME, renamed_path
+from ..package.sink import new_folder, same_path
 from ..package.store import Member
 
 __all__ = ["ExportResult", "ImportResponse", "ImportedAsset", "export_flows", "import_flows", "split_flows",
@@ -234,6 +235,11 @@ def export_members(archive: Archive, flows: Iterable[Flow | str], *, include_dep
     """The members an export of *flows* holds, the flows, the missing dependencies and the job mapping."""
     index = index or _ExportIndex(archive)
     chosen = index.resolve(flows)
+    held = [flow.member.document() for flow in chosen]  # parsed once, for the check and the dependencies
+    for flow, document in zip(chosen, held):
+        problem = kind_problem(flow.member.type, document.value)
+        if problem:
+            raise WrongDocumentError(problem, member=flow.member.name, hint="nothing was written")
     roots: list[Member] = []
     mapping: list[dict[str, str]] = []
     for flow in chosen:
@@ -279,17 +285,24 @@ def export_flows(archive: Archive, flows: Iterable[Flow | str], destination: str
 def split_flows(archive: Archive, folder: str | os.PathLike[str], *, include_dependencies: bool = True,
                 include_binaries: bool = False,
                 progress: Callable[[str], None] | None = None) -> list[ExportResult]:
-    """One archive per batch flow, ``<folder>/<flow>.zip``, each with its jobs and dependencies."""
-    target = os.fspath(folder)
-    os.makedirs(target, exist_ok=True)
+    """One archive per batch flow, ``<folder>/<flow>.zip``, each with its jobs and dependencies.
+
+    The folder appears whole or not at all: it is built beside its place and moved there when every
+    archive is written.  It must not exist yet, or be empty."""
+    target = os.path.abspath(os.fspath(folder))
+    if archive.path and same_path(target, archive.path):
+        raise DestinationError("refusing to overwrite the input", archive=target, hint="split into a new folder")
     results = []
     index = _ExportIndex(archive)
-    for name in archive.flows.names():
-        if progress:
-            progress(name)
-        results.append(export_flows(archive, [name], os.path.join(target, name + ".zip"),
-                                    include_dependencies=include_dependencies, include_binaries=include_binaries,
-                                    index=index))
+    with new_folder(target) as building:
+        for name in archive.flows.names():
+            if progress:
+                progress(name)
+            result = export_flows(archive, [name], os.path.join(building, name + ".zip"),
+                                  include_dependencies=include_dependencies, include_binaries=include_binaries,
+                                  index=index)
+            result.path = os.path.join(os.fspath(folder), name + ".zip")
+            results.append(result)
     return results
 
 

@@ -41,10 +41,14 @@ class Source:
 
     kind = "source"
 
+    #: :meth:`state` when the source was read.
+    opened_state: object = None
+
     def __init__(self, path: str, parts: list[Part], limits: Limits) -> None:
         self.path = path
         self.parts = parts
         self.limits = limits
+        self.opened_state = _file_state(path)
         self._inflated_total = 0
         self._counted: set[str] = set()
 
@@ -54,6 +58,14 @@ class Source:
 
     def read(self, part: Part) -> bytes:
         raise NotImplementedError
+
+    def state(self) -> object:
+        """What the container looks like on disk now (compared with :attr:`opened_state`)."""
+        return _file_state(self.path)
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file or tree changed since it was read (another program wrote it)."""
+        return self.state() != self.opened_state
 
     def _count(self, part: Part, size: int) -> None:
         if part.name in self._counted:
@@ -94,12 +106,19 @@ class TreeSource(Source):
     kind = "tree"
 
     def __init__(self, path: str, limits: Limits) -> None:
+        self._files_state: list[tuple[str, int, int, int]] = []
         parts: list[Part] = []
         total = 0
         root = os.path.abspath(path)
+        #: Folders below the root (also empty ones) and version-control folders, relative, "/"-separated.
+        self.folders: list[str] = []
+        self.vcs_folders: list[str] = []
         for folder, subfolders, files in os.walk(root, onerror=_raise_walk_error):
-            subfolders[:] = sorted(d for d in subfolders if d not in VCS_FOLDERS)
             rel_folder = os.path.relpath(folder, root)
+            prefix = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
+            self.vcs_folders += [prefix + d for d in subfolders if d in VCS_FOLDERS]
+            subfolders[:] = sorted(d for d in subfolders if d not in VCS_FOLDERS)
+            self.folders += [prefix + d for d in subfolders]
             for sub in subfolders:
                 if os.path.islink(os.path.join(folder, sub)):
                     name = sub if rel_folder == "." else f"{rel_folder}/{sub}"
@@ -136,6 +155,7 @@ class TreeSource(Source):
                         member=name,
                     )
                 parts.append(Part(name, info.st_size, fs_path=full))
+                self._files_state.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
                 if len(parts) > limits.max_members:
                     raise LimitExceededError(
                         f"the tree holds more than {limits.max_members} files, over the limit",
@@ -143,6 +163,21 @@ class TreeSource(Source):
                     )
         super().__init__(path, parts, limits)
         self.root = root
+        self.opened_state = tuple(self._files_state)
+
+    def state(self) -> object:
+        found = []
+        for folder, subfolders, files in os.walk(self.root):
+            subfolders[:] = sorted(d for d in subfolders if d not in VCS_FOLDERS)
+            rel_folder = os.path.relpath(folder, self.root)
+            for filename in sorted(files):
+                name = (filename if rel_folder == "." else f"{rel_folder}/{filename}").replace(os.sep, "/")
+                try:
+                    info = os.lstat(os.path.join(folder, filename))
+                except OSError:
+                    continue
+                found.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
+        return tuple(found)
 
     def read(self, part: Part) -> bytes:
         assert part.fs_path is not None
@@ -168,6 +203,14 @@ class FileSource(Source):
 
     def read(self, part: Part) -> bytes:
         return self.data
+
+
+def _file_state(path: str) -> object:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def _raise_walk_error(error: OSError) -> None:

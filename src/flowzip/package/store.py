@@ -22,7 +22,7 @@ from ..errors import DestinationError, FlowzipError, NotFoundError
 from .folders import classify, find_root, is_json_name
 from .limits import DEFAULT_LIMITS, Limits
 from .names import check_member_name
-from .sink import atomic_write, write_bytes_atomic, write_new_tree
+from .sink import atomic_write, exclusive, refuse_inputs, replace_tree, write_bytes_atomic, write_new_tree
 from .source import Part, Source, ZipSource
 from .zipformat import ZipWriter, dos_timestamp
 
@@ -369,14 +369,17 @@ class Store:
         return groups
 
     # ------------------------------------------------------------------ writing
-    def save(self, path: str | os.PathLike[str], *, in_place: bool = False) -> str:
+    def save(self, path: str | os.PathLike[str], *, in_place: bool = False, inputs: Iterable[str] = ()) -> str:
         """Write the archive to *path*: a ZIP when it ends in ``.zip``, else a folder tree.
 
         A single-file archive saved to a ``.json`` path is written as that one file.
-        The input is never overwritten unless ``in_place=True``.  Unchanged
-        members are copied byte for byte.  Returns the path written.
+        The input is never overwritten unless ``in_place=True``, and never when it
+        changed on disk since it was read; *inputs* are other files the result must
+        not overwrite (an import's source).  The result appears whole or not at all.
+        Unchanged members are copied byte for byte.  Returns the path written.
         """
         dest = os.fspath(path)
+        refuse_inputs(dest, inputs)
         is_input = self.is_input(dest)
         if is_input and not in_place:
             raise DestinationError(
@@ -388,15 +391,29 @@ class Store:
         for member in self._members.values():
             if member.changed:
                 member._serialise()
+        if not is_input:
+            self._write(dest)
+            return dest
+        with exclusive(dest):
+            if self._source is not None and self._source.changed_on_disk():
+                raise DestinationError("changed on disk since flowzip read it; nothing was written",
+                                       archive=dest, hint="another program wrote it: run the command again")
+            if self.kind == "tree" and not self._removed and all(m.unchanged_in_output() for m in self):
+                return dest  # nothing to write
+            self._write(dest, in_place=True)
+            if self._source is not None:
+                self._source.opened_state = self._source.state()  # what is on disk now is ours
+        return dest
+
+    def _write(self, dest: str, *, in_place: bool = False) -> None:
         if dest.lower().endswith(".zip"):
             atomic_write(dest, self._write_zip)
         elif self.kind == "file" and dest.lower().endswith(".json") and len(self._members) == 1:
             write_bytes_atomic(dest, next(iter(self._members.values())).payload())
-        elif is_input and self.kind == "tree":
-            self._update_tree_in_place(dest)
+        elif in_place and self.kind == "tree":
+            self._replace_tree(dest)
         else:
             write_new_tree(dest, self._tree_files())
-        return dest
 
     def is_input(self, dest: str | os.PathLike[str]) -> bool:
         """Whether *dest* is the file or folder this store was read from."""
@@ -431,22 +448,20 @@ class Store:
             else:
                 yield member.name, member.payload
 
-    def _update_tree_in_place(self, dest: str) -> None:
-        root = os.path.abspath(dest)
+    def _replace_tree(self, dest: str) -> None:
+        """The tree rewritten in one swap (:func:`~flowzip.package.sink.replace_tree`): unchanged files are
+        hard-linked from the old tree, folders and version-control folders kept."""
+        source = self._source
+        folders = list(getattr(source, "folders", []))
+        files: list[tuple[str, Callable[[], bytes] | str | None]] = [(name, None) for name in folders]
         for member in self._members.values():
-            if member.type == "directory" or member.unchanged_in_output():
-                continue
-            target = os.path.join(root, *member.name.split("/"))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            write_bytes_atomic(target, member.payload())
-        for name in self._removed:
-            target = os.path.join(root, *name.rstrip("/").split("/"))
-            try:
-                os.unlink(target)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise DestinationError(f"cannot remove: {exc.strerror}", archive=dest, member=name) from None
+            if member.type == "directory":
+                files.append((member.name, None))
+            elif member.unchanged_in_output() and member.part is not None and member.part.fs_path:
+                files.append((member.name, member.part.fs_path))
+            else:
+                files.append((member.name, member.payload))
+        replace_tree(dest, files, keep=getattr(source, "vcs_folders", []))
 
 
 def _source_date_epoch() -> float | None:

@@ -1,0 +1,73 @@
+"""One write path: no command writes over what it reads, and a failed command leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import flowzip
+from flowzip.cli import cli
+from tests.conftest import REPO
+from tests.zipbuild import MINIMAL_FLOW, make_zip
+
+DEMO = REPO / "fixtures" / "demo" / "paramset.zip"
+
+#: command -> arguments; {a} is the archive read, {b} a second archive read, {out} the destination.
+COMMANDS = {
+    "lint -o": ["lint", "{a}", "-o", "{out}"],
+    "lint --update-baseline": ["lint", "{a}", "--baseline", "{out}", "--update-baseline"],
+    "import -o": ["import", "{b}", "{a}", "-o", "{out}"],
+    "render -o": ["render", "{a}", "rowgen_peek", "-o", "{out}"],
+    "convert -o": ["convert", "{a}", "-o", "{out}"],
+    "export -o": ["export", "{a}", "--flow", "rowgen_peek", "-o", "{out}"],
+    "stage add -o": ["stage", "add", "{a}", "rowgen_peek", "Peek", "-o", "{out}"],
+    "apply -o": ["apply", "{a}", "{recipe}", "-o", "{out}"],
+}
+
+
+@pytest.mark.parametrize("how", ["same path", "symbolic link", "hard link"])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_no_command_writes_over_an_archive_it_reads(tmp_path: Path, command: str, how: str) -> None:
+    a, b = tmp_path / "a.zip", tmp_path / "b.zip"
+    shutil.copy(DEMO, a)
+    shutil.copy(DEMO, b)
+    (tmp_path / "recipe.json").write_text('[{"arrange": {}}]')
+    out = tmp_path / "out.zip"
+    if how == "same path":
+        out = a
+    elif how == "symbolic link":
+        os.symlink(a, out)
+    else:
+        os.link(a, out)
+    before = a.read_bytes()
+    args = [part.format(a=a, b=b, out=out, recipe=tmp_path / "recipe.json") for part in COMMANDS[command]]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "refusing to overwrite" in result.stderr and result.stderr.count("\n") == 1
+    assert a.read_bytes() == before
+
+
+def test_a_split_that_fails_midway_leaves_no_folder(tmp_path: Path) -> None:
+    good = MINIMAL_FLOW
+    archive = tmp_path / "a.zip"
+    # The second flow is not a flow: the split stops there, after writing the first archive.
+    archive.write_bytes(make_zip({"data_intg_flow/a.json": good, "data_intg_flow/b.json": b"[1, 2]",
+                                  "data_intg_flow/c.json": good}))
+    result = CliRunner().invoke(cli, ["split", str(archive), "-o", str(tmp_path / "flows")])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.zip"]  # no folder, no temporary folder
+
+
+def test_split_refuses_a_folder_that_holds_something(tmp_path: Path) -> None:
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "keep.txt").write_text("mine")
+    result = CliRunner().invoke(cli, ["split", str(DEMO), "-o", str(tmp_path / "flows")])
+    assert result.exit_code == 2 and "not empty" in result.stderr
+    assert [p.name for p in (tmp_path / "flows").iterdir()] == ["keep.txt"]
+    result = CliRunner().invoke(cli, ["split", str(DEMO), "-o", str(tmp_path / "new")])
+    assert result.exit_code == 0 and [p.name for p in (tmp_path / "new").iterdir()] == ["rowgen_peek.zip"]
+    assert len(flowzip.open(tmp_path / "new" / "rowgen_peek.zip").flows) == 1
