@@ -74,7 +74,7 @@ def test_archive_patches_map_members_and_apply_to_another_copy(tmp_path: Path) -
 
 @pytest.mark.parametrize(("patch", "message"), [
     ({"data_intg_flow/rowgen_peek.json": [{"op": "test", "path": "/doc_type", "value": "nope"}]},
-     "a test operation failed"),
+     "the test of /doc_type failed"),
     ({"data_intg_flow/rowgen_peek.json": [{"op": "remove", "path": "/nope"}]}, "does not apply"),
     ({"data_intg_flow/absent.json": []}, "absent.json"),
     ([{"op": "remove", "path": "/doc_type"}], "a bare patch array applies to a single JSON file"),

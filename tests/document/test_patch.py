@@ -66,7 +66,7 @@ def test_numbers_keep_their_type() -> None:
 
 
 @pytest.mark.parametrize(("patch", "message"), [
-    ([{"op": "test", "path": "/a", "value": 2}], "a test operation failed"),
+    ([{"op": "test", "path": "/a", "value": 2}], "the test of /a failed"),
     ([{"op": "replace", "path": "/nope/x", "value": 2}], "does not apply"),
     ([{"op": "frobnicate", "path": "/a"}], "not an RFC 6902 operation"),
     ({"op": "add"}, "an array of operation objects"),

@@ -22,6 +22,7 @@ from typing import Any
 from .. import jsonio
 from ..document.patch import leaf_changes, make_patch, same_document
 from ..document.pipeline import stage_label, unwrap_flow_document
+from ..document.secrets import might_hold_secrets, redacted
 from ..model.archive import Archive, open_archive
 from ..package.store import Member
 
@@ -330,7 +331,7 @@ def _members(archive: Archive) -> dict[str, Member]:
 
 
 def _member_diff(name: str, a: Member | None, b: Member | None, ignore_ui: bool, with_patch: bool,
-                 ) -> MemberDiff | None:
+                 show_secrets: bool = False) -> MemberDiff | None:
     some = b or a
     assert some is not None
     if a is None or b is None:
@@ -344,6 +345,8 @@ def _member_diff(name: str, a: Member | None, b: Member | None, ignore_ui: bool,
     doc_a, doc_b = jsonio.loads(raw_a, member=a.name), jsonio.loads(raw_b, member=b.name)
     if same_document(doc_a, doc_b):
         return None  # the same document, written in another style
+    if not show_secrets and (might_hold_secrets(raw_a) or might_hold_secrets(raw_b)):
+        doc_a, doc_b = redacted(doc_a), redacted(doc_b, reference=doc_a)  # changed secrets stay visible as such
     if b.type in FLOW_TYPES and unwrap_flow_document(doc_a) is not None and unwrap_flow_document(doc_b) is not None:
         changes = flow_changes(doc_a, doc_b)
     else:
@@ -363,11 +366,13 @@ def _open(value: Archive | str | os.PathLike[str]) -> Archive:
 
 
 def diff(a: Archive | str | os.PathLike[str], b: Archive | str | os.PathLike[str], *, ignore_ui: bool = False,
-         patches: bool = False) -> Diff:
+         patches: bool = False, show_secrets: bool = False) -> Diff:
     """What differs between *a* and *b* (archives, trees or single flow files; opened when paths).
 
     With *patches*, every changed JSON member also carries the RFC 6902 patch from A's to B's
-    (always exact, UI included).  The result is false when nothing differs.
+    (always exact, UI included).  Secrets (:mod:`flowzip.document.secrets`) are shown as
+    ``<secret>`` / ``<secret changed>``, in the changes and in the patches, unless *show_secrets*.
+    The result is false when nothing differs.
     """
     first, second = _open(a), _open(b)
     members_a, members_b = _members(first), _members(second)
@@ -376,7 +381,7 @@ def diff(a: Archive | str | os.PathLike[str], b: Archive | str | os.PathLike[str
         members_a, members_b = {name_b: only_a}, {name_b: only_b}  # two single files: compare them
     result = Diff(first.path or "(a)", second.path or "(b)", ignore_ui=ignore_ui)
     for name in list(members_a) + [n for n in members_b if n not in members_a]:
-        found = _member_diff(name, members_a.get(name), members_b.get(name), ignore_ui, patches)
+        found = _member_diff(name, members_a.get(name), members_b.get(name), ignore_ui, patches, show_secrets)
         if found is not None:
             result.members.append(found)
     return result

@@ -10,8 +10,9 @@ import click
 from .. import jsonio
 from ..analysis.diff import diff
 from ..document.patch import apply_patch
+from ..document.secrets import CHANGED_SECRET, SECRET
 from ..errors import PatchError
-from .options import check_destination, output_options, save
+from .options import check_destination, output_options, save, show_secrets_option
 from .reporters import emit, reporter
 
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
@@ -26,8 +27,9 @@ SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "patch"]), default="text", show_default=True,
               help="text for people; json for scripts; patch: RFC 6902 JSON Patch (an array for two files, an "
                    "object of member path -> array for archives).")
+@show_secrets_option
 @click.pass_context
-def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str) -> int:
+def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str, show_secrets: bool) -> int:
     """Compare A and B (archives, trees or single flow files) by meaning.
 
     Per member: added, removed or changed.  Inside flows: stages matched by
@@ -42,14 +44,21 @@ def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str) 
       flowzip diff --ignore-ui repo-v1/datastage repo-v2/datastage
       flowzip diff --format json before.zip after.zip | jq '.members[].member'
       flowzip diff --format patch old/TestFlow2.json new/TestFlow2.json > change.json
+
+    Passwords, keys, tokens and encrypted values show as <secret> (<secret changed>
+    where they differ); --show-secrets prints them.
     """
     opened_a, opened_b = ctx.obj["open"](a), ctx.obj["open"](b)
-    result = diff(opened_a, opened_b, ignore_ui=ignore_ui, patches=fmt == "patch")
+    result = diff(opened_a, opened_b, ignore_ui=ignore_ui, patches=fmt == "patch", show_secrets=show_secrets)
     if fmt == "patch":
         patches = result.patches()
         single = opened_a.kind == "file" and opened_b.kind == "file"
         document: Any = next(iter(patches.values()), []) if single else patches
-        click.echo(jsonio.dumps(document, jsonio.JACKSON).decode())
+        text = jsonio.dumps(document, jsonio.JACKSON).decode()
+        click.echo(text)
+        if SECRET in text or CHANGED_SECRET in text:
+            click.echo("flowzip: note: secrets in the patch show as <secret>; --show-secrets puts their values "
+                       "in it", err=True)
         others = [m for m in result.members if m.patch is None]
         for member in others:  # JSON Patch changes documents; it cannot add or remove files
             click.echo(f"flowzip: note: {member.member} is {member.status}; a JSON Patch cannot say so", err=True)

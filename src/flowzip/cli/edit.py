@@ -16,6 +16,7 @@ import click
 
 from ..document.catalog import catalog
 from ..document.layout import metrics
+from ..document.secrets import shown
 from ..model.archive import Archive
 from ..model.flow import Flow, Stage
 from .common import find_flow
@@ -350,8 +351,8 @@ def stage_set(archive: Archive, flow: str, label: str, assignments: tuple[str, .
             raise click.UsageError(f"{assignment!r} is not KEY=VALUE")
         value = _parse_value(stage, key, text)
         stage.configuration[key] = value
-        changed[key] = value
-        lines.append(f"flow {flow!r}: stage {label!r}: {key} = {json.dumps(value)}")
+        changed[key] = shown(key, value)
+        lines.append(f"flow {flow!r}: stage {label!r}: {key} = {json.dumps(shown(key, value))}")
     archive.update_flow(chosen)
     return _summary(*lines, flow=flow, stage=label, values=changed)
 

@@ -16,9 +16,13 @@ import click
 from ..package.sink import refuse_inputs, write_bytes_atomic
 from ..package.store import Store
 
-__all__ = ["json_option", "output_options", "check_destination", "save", "write_file", "refuse_inputs"]
+__all__ = ["json_option", "output_options", "check_destination", "save", "write_file", "refuse_inputs",
+           "show_secrets_option"]
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")
+show_secrets_option = click.option(
+    "--show-secrets", is_flag=True,
+    help="Print passwords, keys, tokens and encrypted values as they are (by default they show as <secret>).")
 
 
 def output_options(*, dry_run: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..document.secrets import shown
 from ..errors import SettingsError
 from ..model.archive import Archive
 from .common import find_flow
@@ -163,7 +164,8 @@ def params_ls(ctx: click.Context, archive: str, flow: str | None, as_json: bool)
     chosen = find_flow(opened, flow)
     data = {
         "flow": flow,
-        "parameters": [{"name": p.name, "value": _masked({"type": p.type, "value": p.value}), "source": p.source,
+        "parameters": [{"name": p.name, "value": _masked({"name": p.name, "type": p.type, "value": p.value}),
+                        "source": p.source,
                         "type": p.type} for p in chosen.runtime_parameters],
         "references": [{"reference": r.text, "kind": r.kind, "resolves": r.resolves, "stage": r.stage,
                         "path": r.path} for r in chosen.parameter_references()],
@@ -172,10 +174,9 @@ def params_ls(ctx: click.Context, archive: str, flow: str | None, as_json: bool)
 
 
 def _masked(parameter: dict[str, Any]) -> Any:
-    """Encrypted values are never printed."""
-    if str(parameter.get("type")) == "encrypted" and parameter.get("value"):
-        return "********"
-    return parameter.get("value")
+    """Secrets (encrypted parameters, credential-like names or values) are never printed."""
+    return shown(str(parameter.get("name", "")).rpartition(".")[2], parameter.get("value"),
+                 encrypted=str(parameter.get("type")) == "encrypted")
 
 
 @reporter("parameter_sets")
@@ -215,7 +216,8 @@ def params_get(ctx: click.Context, archive: str, flow: str, name: str, as_json: 
     chosen = find_flow(ctx.obj["open"](archive), flow)
     for parameter in chosen.runtime_parameters:
         if parameter.name == name:
-            emit("parameter", {"name": name, "value": _masked({"type": parameter.type, "value": parameter.value}),
+            emit("parameter", {"name": name, "value": _masked({"name": name, "type": parameter.type,
+                                                                "value": parameter.value}),
                                "source": parameter.source}, as_json)
             return
     names = ", ".join(p.name for p in chosen.runtime_parameters) or "none"
@@ -265,7 +267,9 @@ def params_set(archive: Archive, flow: str, assignments: tuple[str, ...],
             if not isinstance(value, str) and str(chosen.local_parameter(name).get("type")) in ("string", "path"):
                 value = text
             chosen.set_runtime_local_parameter(name, value)
-        lines.append(f"flow {flow!r}: {name} = {json.dumps(value)}")
+        types = {p.name: p.type for p in chosen.runtime_parameters}
+        masked = _masked({"name": name, "type": types.get(name), "value": value})
+        lines.append(f"flow {flow!r}: {name} = {json.dumps(masked)}")
     return {"changes": lines, "flow": flow}
 
 
@@ -301,10 +305,12 @@ def params_set_default(archive: Archive, parameter_set: str, assignments: tuple[
             value = text
         if in_value_set:
             ps.set_value(in_value_set, name, value)
-            lines.append(f"parameter set {parameter_set!r}: value set {in_value_set!r}: {name} = {json.dumps(value)}")
+            lines.append(f"parameter set {parameter_set!r}: value set {in_value_set!r}: {name} = "
+                         f"{json.dumps(_masked({**parameter, 'value': value}))}")
         else:
             ps.set_parameter(name, value=value)
-            lines.append(f"parameter set {parameter_set!r}: {name} defaults to {json.dumps(value)}")
+            lines.append(f"parameter set {parameter_set!r}: {name} defaults to "
+                         f"{json.dumps(_masked({**parameter, 'value': value}))}")
     archive.update_parameter_set(ps)
     return {"changes": lines, "parameter_set": parameter_set}
 

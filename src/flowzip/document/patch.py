@@ -158,6 +158,19 @@ def make_patch(a: Any, b: Any) -> list[Operation]:
     return ops
 
 
+def _failed_test(document: Any, patch: list[dict[str, Any]]) -> str:
+    """The path of the first ``test`` operation of *patch* that fails on *document*."""
+    doc = _copy(document)
+    for operation in patch:
+        try:
+            doc = jsonpatch.apply_patch(doc, [operation], in_place=True)
+        except jsonpatch.JsonPatchTestFailed:
+            return str(operation.get("path"))
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException):
+            break
+    return "a path"
+
+
 def apply_patch(document: Any, patch: Any, *, member: str | None = None) -> Any:
     """*document* with *patch* (an RFC 6902 array) applied, as a new document; *document* is not changed.
 
@@ -169,13 +182,16 @@ def apply_patch(document: Any, patch: Any, *, member: str | None = None) -> Any:
     for number, operation in enumerate(patch, 1):
         if operation.get("op") not in ("add", "remove", "replace", "move", "copy", "test") \
                 or not isinstance(operation.get("path"), str):
-            raise PatchError(f"operation {number} is not an RFC 6902 operation: {jsonio.dumps(operation).decode()}",
-                             member=member)
+            shown_op = {k: v for k, v in operation.items() if k != "value"}  # a value may be a secret
+            text = jsonio.dumps(shown_op).decode()
+            raise PatchError(f"operation {number} is not an RFC 6902 operation: "
+                             f"{text if len(text) <= 200 else text[:199] + '…'}", member=member)
     try:
         return jsonpatch.apply_patch(_copy(document), patch, in_place=True)
-    except jsonpatch.JsonPatchTestFailed as exc:
-        raise PatchError(f"a test operation failed: {exc}", member=member,
-                         hint="the member is not what the patch expects; nothing was written") from None
+    except jsonpatch.JsonPatchTestFailed:
+        # Name the path, never the values: the tested value may be a password.
+        raise PatchError(f"the test of {_failed_test(document, patch)} failed: the member holds another value there",
+                         member=member, hint="the member is not what the patch expects; nothing was written") from None
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
         raise PatchError(f"the patch does not apply: {exc}", member=member,
                          hint="a path it names does not exist; nothing was written") from None

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import jsonio
 from ..document.patch import leaf_changes
+from ..document.secrets import SECRET, shown
 from ..errors import FlowzipError, OverlayError
 
 __all__ = ["OverlayError", "merge_patch", "json5_loads", "apply_overlays", "OverlayResult"]
@@ -160,7 +161,8 @@ def _set_defaults(archive: Any, member_name: str, values: dict[str, Any], label:
                 from None
         if parameter.get("value") != value:
             parameter_set.set_parameter(name, value=value)
-            changes.append(f"{name} = {jsonio.dumps(value, jsonio.COMPACT).decode()}")
+            visible = shown(name, value, encrypted=parameter.get("type") == "encrypted")
+            changes.append(f"{name} = {visible if visible == SECRET else jsonio.dumps(value, jsonio.COMPACT).decode()}")
     if changes:
         archive.update_parameter_set(parameter_set)
     return changes

@@ -28,6 +28,7 @@ from typing import Any
 
 from .. import jsonio
 from ..document.references import repoint, repoint_job
+from ..document.secrets import SECRET, shown
 from ..errors import FlowzipError, RecipeError
 
 __all__ = ["StageSelector", "RecipeError", "select_flows", "set_properties", "remove_properties", "rename_stage",
@@ -82,7 +83,7 @@ def set_properties(flow: Any, stages: StageSelector, values: dict[str, Any]) -> 
                 before = None
             setattr(stage.configuration, name, value)
             if before != value:
-                done.append(f"stage {stage.label!r}: {name} = {_show(value)}")
+                done.append(f"stage {stage.label!r}: {name} = {_show(value, name)}")
     return done
 
 
@@ -157,17 +158,17 @@ def replace_text(flow: Any, stages: StageSelector, mapping: dict[str, Any]) -> l
 
     done = []
 
-    def walk(value: Any, label: str) -> Any:
+    def walk(value: Any, label: str, key: Any = None) -> Any:
         if isinstance(value, str):
             fixed = fix(value)
             if fixed != value:
-                done.append(f"{label}: {_show(value)} -> {_show(fixed)}")
+                done.append(f"{label}: {_show(value, key)} -> {_show(fixed, key)}")
             return fixed
         if isinstance(value, dict):
-            for key in value:
-                value[key] = walk(value[key], label)
+            for name in value:
+                value[name] = walk(value[name], label, name)
         elif isinstance(value, list):
-            value[:] = [walk(item, label) for item in value]
+            value[:] = [walk(item, label, key) for item in value]
         return value
 
     for stage in stages.stages(flow):
@@ -268,7 +269,11 @@ ACTIONS: dict[str, Callable[[Any, StageSelector, Any], list[str]]] = {
 STAGE_ACTIONS = {"set", "remove", "rename-stage", "replace-text"}
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, key: Any = None) -> str:
+    """A value for a change line; a secret (under *key*) is never shown."""
+    value = shown(key, value)
+    if value == SECRET:
+        return value
     return repr(value) if isinstance(value, str) else jsonio.dumps(value, jsonio.COMPACT).decode()
 
 

@@ -1,21 +1,8 @@
 from __future__ import annotations
 
-import re
-
-from ....document.parameters import is_encrypted, is_reference
 from ....document.pipeline import stage_label
+from ....document.secrets import is_plaintext_secret
 from ...engine import Context, Rule
-
-SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|secret|api_?key|access_?token|auth_?token|private_?key|"
-                        r"client_?secret|secret_?key|sas_?token|credentials?)$", re.IGNORECASE)
-#: Flags and placeholders that sit under secret-sounding names (``inherit_access_token: "false"``).
-NOT_SECRETS = {"true", "false", "yes", "no", "none", "null"}
-
-
-def is_plaintext_secret(key: str, value: object) -> bool:
-    return (bool(SECRET_KEY.search(key)) and isinstance(value, str) and bool(value.strip())
-            and value.strip().lower() not in NOT_SECRETS and not is_encrypted(value)
-            and not is_reference(value.strip()))
 
 
 class PlaintextSecret(Rule):

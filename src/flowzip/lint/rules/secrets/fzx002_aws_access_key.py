@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import re
-
+from ....document.secrets import ACCESS_KEY_ID
 from ...engine import Context, Rule
-
-ACCESS_KEY_ID = re.compile(rb"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 
 
 class AwsAccessKey(Rule):
