@@ -345,20 +345,32 @@ def _member_diff(name: str, a: Member | None, b: Member | None, ignore_ui: bool,
     doc_a, doc_b = jsonio.loads(raw_a, member=a.name), jsonio.loads(raw_b, member=b.name)
     if same_document(doc_a, doc_b):
         return None  # the same document, written in another style
-    if not show_secrets and (might_hold_secrets(raw_a) or might_hold_secrets(raw_b)):
-        doc_a, doc_b = redacted(doc_a), redacted(doc_b, reference=doc_a)  # changed secrets stay visible as such
-    if b.type in FLOW_TYPES and unwrap_flow_document(doc_a) is not None and unwrap_flow_document(doc_b) is not None:
+    found = _changes(b.type, doc_a, doc_b, with_patch)
+    if not show_secrets and _may_show_secrets(*found):
+        # Only now walk both documents for secrets: most changes are far from any (and flows are large).
+        found = _changes(b.type, redacted(doc_a), redacted(doc_b, reference=doc_a), with_patch)
+    changes, patch = found
+    shown = [c for c in changes if not (ignore_ui and c.ui)]
+    if not shown:
+        return None
+    return MemberDiff(name, b.type, b.asset_name, "changed", shown, patch)
+
+
+def _changes(type_: str, doc_a: Any, doc_b: Any, with_patch: bool) -> tuple[list[Change], list[Any] | None]:
+    if type_ in FLOW_TYPES and unwrap_flow_document(doc_a) is not None and unwrap_flow_document(doc_b) is not None:
         changes = flow_changes(doc_a, doc_b)
     else:
         changes = [Change(kind, "json", None, path, old, new)
                    for kind, path, old, new in leaf_changes(doc_a, doc_b, "")]
     if not changes:  # the same content with keys in another order: cosmetic, like the canvas-only keys
         changes = [Change("changed", "key order", None, "", ui=True)]
-    shown = [c for c in changes if not (ignore_ui and c.ui)]
-    if not shown:
-        return None
-    return MemberDiff(name, b.type, b.asset_name, "changed", shown,
-                      make_patch(doc_a, doc_b) if with_patch else None)
+    return changes, make_patch(doc_a, doc_b) if with_patch else None
+
+
+def _may_show_secrets(changes: list[Change], patch: list[Any] | None) -> bool:
+    """Whether what the changes and the patch show might hold a secret (its key or its value)."""
+    shown = [[c.scope, c.name, c.path, c.before, c.after] for c in changes] + [patch]
+    return might_hold_secrets(jsonio.dumps(shown, jsonio.COMPACT))
 
 
 def _open(value: Archive | str | os.PathLike[str]) -> Archive:
