@@ -70,14 +70,29 @@ def _n(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+#: Characters XML 1.0 does not allow (a picture holding one is not an SVG any reader opens).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml(value: Any) -> str:
+    """Untrusted text (labels, names, comments, ids) as SVG character data: escaped, XML-valid."""
+    return escape(_NOT_XML.sub("\ufffd", str(value)))
+
+
+def _attr_text(value: Any) -> str:
+    """Untrusted text as the value of a double-quoted attribute."""
+    return escape(_NOT_XML.sub("\ufffd", str(value)), {'"': "&quot;"})
+
+
 def _attrs(**values: Any) -> str:
+    """Attributes, every value escaped for a double-quoted attribute: no text from a flow can end one."""
     parts = []
     for key, value in values.items():
         if value is None or value == "":
             continue
         name = key.rstrip("_").replace("_", "-")
         text = _n(value) if isinstance(value, float) else str(value)
-        parts.append(f'{name}="{escape(text, {chr(34): "&quot;"})}"')
+        parts.append(f'{name}="{_attr_text(text)}"')
     return " ".join(parts)
 
 
@@ -167,7 +182,7 @@ def flow_svg(flow: Flow, *, arrange: bool = False) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" {_attrs(width=width, height=height)} '
         f'viewBox="{_n(left)} {_n(top)} {width} {height}" font-family="{FONT}">',
-        f"<title>{escape(flow.name or 'flow')}</title>",
+        f"<title>{_xml(flow.name or 'flow')}</title>",
         "<defs>",
     ]
     for kind, (stroke, _) in LINK_STYLES.items():
@@ -196,16 +211,16 @@ def _stage(node: dict[str, Any], box: _Box, stage: Any) -> list[str]:
     centre_x = box.x + box.width / 2
     fill, stroke = ("#e5f6ff", "#0072c3") if subflow else ("#edf5ff", "#0f62fe")
     return [
-        f'<g class="stage" data-id="{escape(node.get("id", ""))}">',
-        f"<title>{escape(label)} ({escape(type_name)})</title>",
+        f'<g class="stage" data-id="{_attr_text(node.get("id", ""))}">',
+        f"<title>{_xml(label)} ({_xml(type_name)})</title>",
         f'<rect {_attrs(x=box.x, y=box.y, width=box.width, height=box.height)} rx="6" fill="{fill}" '
         f'stroke="{stroke}" stroke-width="2"/>',
         f'<text {_attrs(x=centre_x, y=box.y + box.height / 2 + 5)} text-anchor="middle" font-size="14" '
-        f'font-weight="600" fill="{stroke}">{escape(_initials(type_name))}</text>',
+        f'font-weight="600" fill="{stroke}">{_xml(_initials(type_name))}</text>',
         f'<text {_attrs(x=centre_x, y=box.bottom + 16)} text-anchor="middle" font-size="12" '
-        f'fill="#161616">{escape(_short(label, 34))}</text>',
+        f'fill="#161616">{_xml(_short(label, 34))}</text>',
         f'<text {_attrs(x=centre_x, y=box.bottom + 30)} text-anchor="middle" font-size="10" '
-        f'fill="#6f6f6f">{escape(_short(type_name, 40))}</text>',
+        f'fill="#6f6f6f">{_xml(_short(type_name, 40))}</text>',
         "</g>",
     ]
 
@@ -237,7 +252,7 @@ def _links(nodes: list[dict[str, Any]], boxes: dict[str, _Box]) -> list[str]:
                 if name:
                     out.append(f'<text {_attrs(x=(x1 + x2) / 2, y=(y1 + y2) / 2 - 4)} text-anchor="middle" '
                                f'font-size="10" fill="{stroke}" stroke="#ffffff" stroke-width="3" '
-                               f'paint-order="stroke">{escape(_short(str(name), 30))}</text>')
+                               f'paint-order="stroke">{_xml(_short(str(name), 30))}</text>')
     return out
 
 
@@ -269,12 +284,12 @@ def _comment(comment: dict[str, Any], box: _Box) -> list[str]:
                    font_weight="bold" if "bold" in formats else None,
                    font_style="italic" if "italics" in formats else None,
                    text_decoration=formats.get("textDecoration") if formats.get("textDecoration") else None)
-    out = [f'<g class="comment" data-id="{escape(str(comment.get("id", "")))}">',
+    out = [f'<g class="comment" data-id="{_attr_text(comment.get("id", ""))}">',
            f'<rect {_attrs(x=box.x, y=box.y, width=box.width, height=box.height)} rx="2" fill="{fill}" '
            f'stroke="{outline}"/>',
            f"<text {style}>"]
     for index, line in enumerate(lines):
-        out.append(f'<tspan {_attrs(x=box.x + 8, y=box.y + 8 + size + index * size * 1.3)}>{escape(line)}</tspan>')
+        out.append(f'<tspan {_attrs(x=box.x + 8, y=box.y + 8 + size + index * size * 1.3)}>{_xml(line)}</tspan>')
     out += ["</text>", "</g>"]
     return out
 

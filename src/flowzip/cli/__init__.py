@@ -17,6 +17,7 @@ import click
 from .. import jsonio
 from ..analysis.summary import check_archive, check_exit_code, describe_flow, member_rows, summarize
 from ..api import Archive, open_archive
+from ..display import printable, shorten
 from ..errors import FlowzipError
 from ..package.limits import DEFAULT_LIMITS, Limits
 from ..version import __version__
@@ -81,7 +82,7 @@ class FlowzipGroup(click.Group):
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> None:
-    click.echo(f"flowzip: error: {' '.join(message.splitlines())}", err=True)
+    click.echo(f"flowzip: error: {printable(shorten(message))}", err=True)
     sys.exit(code)
 
 

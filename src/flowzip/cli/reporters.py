@@ -12,6 +12,8 @@ from typing import Any
 import click
 import orjson
 
+from ..display import printable_data
+
 Reporter = Callable[[Any], None]
 REPORTERS: dict[str, Reporter] = {}
 
@@ -25,10 +27,12 @@ def reporter(kind: str) -> Callable[[Reporter], Reporter]:
 
 
 def emit(kind: str, data: Any, as_json: bool) -> None:
+    """Print *data* as JSON, or for people with the reporter of *kind*, every string of it made printable
+    (labels and names from an archive cannot reach the terminal as control sequences)."""
     if as_json:
         click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
     else:
-        REPORTERS[kind](data)
+        REPORTERS[kind](printable_data(data))
 
 
 def table(rows: list[list[str]], indent: str = "  ") -> None:

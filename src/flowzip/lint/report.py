@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 import orjson
 
+from ..display import printable
 from ..version import __version__
 from .engine import Finding, LintResult, Rule, all_rules
 
@@ -62,7 +63,7 @@ def text_report(result: LintResult) -> str:
                + (f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info" if total
                   else "no findings"))
     lines.append(summary)
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # labels from the archive stay text
 
 
 @reporter("json")
@@ -159,8 +160,9 @@ def github_report(result: LintResult) -> str:
     lines = []
     for finding in result.findings:
         title = f"{finding.code} {finding.name}"
+        message = printable(_where(finding) + ": " + finding.message)
         lines.append(f"::{command[finding.severity]} file={_escape_property(_artifact(finding))},"
-                     f"title={_escape_property(title)}::{_escape_data(_where(finding) + ': ' + finding.message)}")
+                     f"title={_escape_property(title)}::{_escape_data(message)}")
     return "\n".join(lines)
 
 
