@@ -22,7 +22,7 @@ SOURCE = REPO / "src" / "flowzip"
 
 #: Layers, bottom up: a module may import from a lower layer, or from its own folder.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "version", "suggest", "display"),  # foundations
+    ("errors", "version", "suggest", "display", "inputs"),  # foundations
     ("jsonio",),
     ("package",),  # the container
     ("document",),  # pure functions on raw documents

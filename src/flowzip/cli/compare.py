@@ -12,6 +12,7 @@ from ..analysis.diff import diff
 from ..document.patch import apply_patch
 from ..document.secrets import CHANGED_SECRET, SECRET
 from ..errors import PatchError
+from ..inputs import MAX_INPUT_BYTES, read_input
 from .options import check_destination, output_options, save, show_secrets_option
 from .reporters import emit, reporter
 
@@ -120,7 +121,9 @@ def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str 
       flowzip patch data_intg_flow/load.json fix.json --in-place
     """
     check_destination(output, in_place)
-    raw = sys.stdin.buffer.read() if patchfile == "-" else open(patchfile, "rb").read()  # noqa: SIM115
+    raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if patchfile == "-" else read_input(patchfile, PatchError)
+    if len(raw) > MAX_INPUT_BYTES:
+        raise PatchError(f"is larger than {MAX_INPUT_BYTES >> 20} MiB", member="standard input")
     patches = jsonio.loads(raw, member=patchfile)
     opened = ctx.obj["open"](archive)
     if isinstance(patches, list):

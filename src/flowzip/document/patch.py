@@ -30,6 +30,9 @@ from ..errors import PatchError
 __all__ = ["make_patch", "apply_patch", "same_document", "key_field", "leaf_changes", "NAMED"]
 
 Operation = dict[str, Any]
+#: How much copy operations may add to a document: this many times its size, at least MIN_BUDGET bytes.
+GROWTH = 10
+MIN_BUDGET = 16 << 20
 
 
 
@@ -171,6 +174,31 @@ def _failed_test(document: Any, patch: list[dict[str, Any]]) -> str:
     return "a path"
 
 
+def _size(value: Any) -> int:
+    try:
+        return len(orjson.dumps(value))
+    except TypeError:  # integers beyond 64 bits
+        return len(jsonio.dumps(value, jsonio.COMPACT))
+
+
+def _apply_with_budget(document: Any, patch: list[dict[str, Any]], member: str | None) -> Any:
+    """Apply a patch that copies, one operation at a time, refusing one whose copies would grow the
+    document past :data:`GROWTH` times its size (a patch of a few lines can otherwise double a document
+    forty times)."""
+    doc = _copy(document)
+    budget = max(MIN_BUDGET, GROWTH * _size(document))
+    grown = 0
+    for operation in patch:
+        if operation.get("op") == "copy":
+            source = jsonpointer.resolve_pointer(doc, str(operation.get("from")))
+            grown += _size(source)
+            if grown > budget:
+                raise PatchError(f"its copy operations would grow the document past {budget >> 20} MiB",
+                                 member=member, hint="nothing was written")
+        doc = jsonpatch.apply_patch(doc, [operation], in_place=True)
+    return doc
+
+
 def apply_patch(document: Any, patch: Any, *, member: str | None = None) -> Any:
     """*document* with *patch* (an RFC 6902 array) applied, as a new document; *document* is not changed.
 
@@ -187,6 +215,8 @@ def apply_patch(document: Any, patch: Any, *, member: str | None = None) -> Any:
             raise PatchError(f"operation {number} is not an RFC 6902 operation: "
                              f"{text if len(text) <= 200 else text[:199] + '…'}", member=member)
     try:
+        if any(operation.get("op") == "copy" for operation in patch):
+            return _apply_with_budget(document, patch, member)
         return jsonpatch.apply_patch(_copy(document), patch, in_place=True)
     except jsonpatch.JsonPatchTestFailed:
         # Name the path, never the values: the tested value may be a password.

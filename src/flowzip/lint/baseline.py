@@ -11,7 +11,9 @@ from typing import Any
 
 import orjson
 
+from .. import jsonio
 from ..errors import FlowzipError
+from ..inputs import read_input
 from ..package.sink import write_bytes_atomic
 from .engine import Finding
 
@@ -26,14 +28,11 @@ class Baseline:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Baseline:
         path = os.fspath(path)
-        try:
-            with open(path, "rb") as handle:
-                data = orjson.loads(handle.read())
-        except FileNotFoundError:
+        if not os.path.exists(path):
             return cls([], path)
-        except (OSError, orjson.JSONDecodeError) as exc:
-            raise FlowzipError(f"cannot read the baseline: {exc}", member=path) from None
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("findings"), list):
+        data = jsonio.loads(read_input(path), member=path)
+        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("findings"), list) \
+                or not all(isinstance(entry, dict) for entry in data["findings"]):
             raise FlowzipError(f"is not a flowzip baseline (version {VERSION})", member=path,
                                hint="write one with --update-baseline")
         return cls(data["findings"], path)

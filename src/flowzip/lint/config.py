@@ -20,19 +20,13 @@ In a ``.flowzip.toml`` the same keys sit at the top level (or under ``[lint]``).
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..inputs import loads_toml, read_input
 from .engine import SEVERITIES, Rule
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 
 
 @dataclass
@@ -103,10 +97,7 @@ def _load_file(path: Path, *, required: bool) -> LintConfig | None:
         if required:
             raise ConfigError("no such configuration file", member=str(path))
         return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"is not valid TOML: {exc}", member=str(path)) from None
+    data = loads_toml(read_input(path, ConfigError), str(path), ConfigError)
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("flowzip", {}).get("lint")
         if table is None:

@@ -26,6 +26,7 @@ from .. import jsonio
 from ..document.patch import leaf_changes
 from ..document.secrets import SECRET, shown
 from ..errors import FlowzipError, OverlayError
+from ..inputs import read_input
 
 __all__ = ["OverlayError", "merge_patch", "json5_loads", "apply_overlays", "OverlayResult"]
 
@@ -103,9 +104,18 @@ class OverlayResult:
 
 
 def _overlay_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+    """The overlay files of *folder*; a symbolic link anywhere in it is refused: an overlay reads only
+    what is inside its folder."""
+    if folder.is_symlink() or not folder.is_dir():
         raise OverlayError("is not a folder", member=str(folder))
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".json", ".json5"))
+    found = []
+    for parent, folders, files in os.walk(folder):
+        for name in folders + files:
+            if os.path.islink(os.path.join(parent, name)):
+                raise OverlayError("is a symbolic link; an overlay reads only the files inside its folder",
+                                   member=os.path.join(parent, name))
+        found += [Path(parent, name) for name in files if name.endswith((".json", ".json5"))]
+    return sorted(found)
 
 
 def apply_overlays(archive: Any, folders: list[str | os.PathLike[str]]) -> OverlayResult:
@@ -115,7 +125,7 @@ def apply_overlays(archive: Any, folders: list[str | os.PathLike[str]]) -> Overl
         for path in _overlay_files(folder):
             relative = path.relative_to(folder).as_posix()
             label = f"{folder.name}/{relative}"
-            raw = path.read_bytes()
+            raw = read_input(path, OverlayError)
             if path.suffix == ".json5":
                 member_name = relative[: -len(".json5")] + ".json"
                 if not member_name.startswith("parameter_set/"):

@@ -30,6 +30,7 @@ from .. import jsonio
 from ..document.references import repoint, repoint_job
 from ..document.secrets import SECRET, shown
 from ..errors import FlowzipError, RecipeError
+from ..inputs import loads_toml, read_input
 
 __all__ = ["StageSelector", "RecipeError", "select_flows", "set_properties", "remove_properties", "rename_stage",
            "rename_link", "replace_text", "repoint_connection", "repoint_parameter_set", "add_parameter_set",
@@ -267,6 +268,13 @@ ACTIONS: dict[str, Callable[[Any, StageSelector, Any], list[str]]] = {
     "remove-parameter-set": remove_parameter_set, "settings": set_settings, "arrange": arrange,
 }
 STAGE_ACTIONS = {"set", "remove", "rename-stage", "replace-text"}
+#: What each action takes, checked when the recipe is read (so a wrong shape never reaches an action).
+ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "set": (dict,), "remove": (list,), "rename-stage": (dict,), "rename-link": (dict,), "replace-text": (dict,),
+    "repoint-connection": (dict,), "repoint-parameter-set": (dict,), "add-parameter-set": (str,),
+    "remove-parameter-set": (str,), "settings": (dict,), "arrange": (dict, bool),
+}
+_ARGUMENT_WORDS = {dict: "a table", list: "a list", str: "a name", bool: "true or false"}
 
 
 def _show(value: Any, key: Any = None) -> str:
@@ -302,16 +310,9 @@ class RecipeResult:
 def load_recipe(path: str | os.PathLike[str]) -> list[Step]:
     """Read a recipe (``.toml``, else JSON) into steps, checking every action and selector."""
     name = os.fspath(path)
-    raw = open(name, "rb").read()  # noqa: SIM115
+    raw = read_input(name, RecipeError)
     if name.endswith(".toml"):
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            document = tomllib.loads(raw.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise RecipeError(f"is not valid TOML: {exc}", member=name) from None
+        document = loads_toml(raw, name, RecipeError)
     else:
         document = jsonio.loads(raw, member=name)
     return parse_recipe(document, source=name)
@@ -336,7 +337,17 @@ def parse_recipe(document: Any, source: str | None = None) -> list[Step]:
         flows = step.get("flows", "*")
         if not isinstance(flows, str):
             raise RecipeError(f"step {number}: 'flows' is a name glob", member=source)
-        parsed.append(Step(actions[0], step[actions[0]], flows, StageSelector(**selector)))
+        argument = step[actions[0]]
+        expected = ARGUMENTS[actions[0]]
+        if not isinstance(argument, expected) or (isinstance(argument, list) and not all(
+                isinstance(item, str) for item in argument)):
+            words = " or ".join(_ARGUMENT_WORDS[kind] for kind in expected)
+            raise RecipeError(f"step {number}: {actions[0]} takes {words}", member=source)
+        if isinstance(argument, dict) and not all(isinstance(key, str) for key in argument):
+            raise RecipeError(f"step {number}: {actions[0]} takes a table of names", member=source)
+        if not all(isinstance(value, str) for value in selector.values()):
+            raise RecipeError(f"step {number}: 'stages' selectors are text", member=source)
+        parsed.append(Step(actions[0], argument, flows, StageSelector(**selector)))
     return parsed
 
 

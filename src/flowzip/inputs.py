@@ -1,0 +1,61 @@
+"""Reading the files users give flowzip besides archives: recipes, overlays, patches, lint configuration,
+baselines.  Each is read whole within a size limit, decoded strictly, and parsed with a nesting limit,
+so that a hostile one is refused in one line like a hostile archive (exit 2, nothing written).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from .errors import FlowzipError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["MAX_INPUT_BYTES", "MAX_DEPTH", "read_input", "loads_toml", "check_depth"]
+
+#: The largest recipe, overlay, patch, configuration or baseline flowzip reads.
+MAX_INPUT_BYTES = 64 << 20
+#: How deeply such a file may nest lists and tables (JSON members allow about 1,000 too).
+MAX_DEPTH = 200
+
+
+def read_input(path: str | os.PathLike[str], error: type[FlowzipError] = FlowzipError, *,
+               limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of the input file *path*; *error* (a :class:`FlowzipError` class) when it cannot be read or
+    is over *limit* bytes."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise error(f"cannot be read: {exc.strerror or exc}", member=name) from None
+    if len(data) > limit:
+        raise error(f"is larger than {limit >> 20} MiB; flowzip reads no larger file of this kind", member=name)
+    return data
+
+
+def check_depth(data: bytes, name: str, error: type[FlowzipError] = FlowzipError, *, limit: int = MAX_DEPTH) -> None:
+    """Refuse text whose brackets nest deeper than *limit* (counted over the whole text: quoted brackets
+    count too, which only makes the check stricter than needed for odd texts)."""
+    depth = deepest = 0
+    for byte in data.translate(None, delete=bytes(set(range(256)) - set(b"[]{}"))):
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            raise error(f"nests lists or tables more than {limit} deep", member=name)
+
+
+def loads_toml(data: bytes, name: str, error: type[FlowzipError] = FlowzipError) -> dict[str, Any]:
+    """Parse TOML *data* (UTF-8), refusing what is not valid TOML or nests too deeply."""
+    check_depth(data, name, error)
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise error("is not valid UTF-8", member=name) from None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise error(f"is not valid TOML: {str(exc)[:200]}", member=name) from None
