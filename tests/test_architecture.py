@@ -22,8 +22,8 @@ SOURCE = REPO / "src" / "flowzip"
 
 #: Layers, bottom up: a module may import from a lower layer, or from its own folder.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "version", "suggest", "display", "inputs"),  # foundations
-    ("jsonio",),
+    ("errors", "version", "suggest", "display"),  # foundations
+    ("jsonio", "inputs"),  # text formats: archive members, and the other files users give
     ("package",),  # the container
     ("document",),  # pure functions on raw documents
     ("model",),  # typed views, relations, the Archive with its SDK verbs

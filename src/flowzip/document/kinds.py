@@ -7,7 +7,7 @@ from typing import Any
 from .jobs import job_body
 from .pipeline import unwrap_flow_document
 
-__all__ = ["FLOW_KINDS", "kind_problem"]
+__all__ = ["FLOW_KINDS", "kind_problem", "flow_shape_problem"]
 
 #: Folders whose documents are pipeline flows, and the ``doc_type`` each requires (None: any).
 FLOW_KINDS = {"data_intg_flow": "pipeline", "data_intg_subflow": "subpipeline", "orchestration_flow": None}
@@ -23,7 +23,8 @@ def kind_problem(kind: str, doc: Any) -> str | None:
         doc_type = flow.get("doc_type")
         if expected and doc_type is not None and doc_type != expected:
             return f"has doc_type {doc_type!r} where {expected!r} belongs (folder {kind}/)"
-        return None
+        shape = flow_shape_problem(flow)
+        return f"is not a usable flow: {shape}" if shape else None
     if kind == "parameter_set":
         if not isinstance(doc, dict) or not isinstance(doc.get("parameter_set"), dict):
             return "is not a parameter set (no 'parameter_set' object)"
@@ -35,4 +36,128 @@ def kind_problem(kind: str, doc: Any) -> str | None:
     if kind in ("connection", "manifest", "data_definition"):
         if not isinstance(doc, dict):
             return f"is not a {kind.replace('_', ' ')} (a JSON object is expected)"
+    return None
+
+
+# --------------------------------------------------------------------------- shapes
+
+#: Within a node, port or link: keys whose values, when present, must be text.
+_TEXT_KEYS = ("id", "type", "op", "node_id_ref", "port_id_ref", "link_name", "label", "schema_ref")
+
+
+def _text_problems(value: dict[str, Any], path: str, keys: tuple[str, ...] = _TEXT_KEYS) -> str | None:
+    for key in keys:
+        item = value.get(key)
+        if item is not None and not isinstance(item, str):
+            return f"{path}/{key} is {_kind(item)} where text belongs"
+    return None
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true or false", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def _objects(value: Any, path: str, what: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The items of a list of objects at *path*; or why it is not one (absent counts as empty)."""
+    if value is None:
+        return [], None
+    if not isinstance(value, list):
+        return [], f"{path} is {_kind(value)} where a list of {what} belongs"
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            return [], f"{path}/{index} is {_kind(item)} where {what[:-1] if what.endswith('s') else what} belongs"
+    return value, None
+
+
+def _object(value: Any, path: str) -> tuple[dict[str, Any], str | None]:
+    if value is None:
+        return {}, None
+    if not isinstance(value, dict):
+        return {}, f"{path} is {_kind(value)} where an object belongs"
+    return value, None
+
+
+def flow_shape_problem(doc: dict[str, Any]) -> str | None:
+    """Where a pipeline-flow document departs from the shape every reader of it relies on (lists where
+    lists belong, objects where objects, text where ids and labels), as a JSON pointer and a reason;
+    ``None`` when it has the shape (format.md §2)."""
+    pipelines, problem = _objects(doc.get("pipelines"), "/pipelines", "pipelines")
+    if problem:
+        return problem
+    for key, what in (("external_paramsets", "parameter sets"), ("schemas", "schemas"), ("runtimes", "runtimes")):
+        _, problem = _objects(doc.get(key), f"/{key}", what)
+        if problem:
+            return problem
+    parameters, problem = _object(doc.get("parameters"), "/parameters")
+    if problem:
+        return problem
+    _, problem = _objects(parameters.get("local_parameters"), "/parameters/local_parameters", "parameters")
+    if problem:
+        return problem
+    _, problem = _object(doc.get("app_data"), "/app_data")
+    if problem:
+        return problem
+    for p, pipeline in enumerate(pipelines):
+        where = f"/pipelines/{p}"
+        problem = _text_problems(pipeline, where, ("id",))
+        if problem:
+            return problem
+        app_data, problem = _object(pipeline.get("app_data"), f"{where}/app_data")
+        if problem:
+            return problem
+        ui_data, problem = _object(app_data.get("ui_data"), f"{where}/app_data/ui_data")
+        if problem:
+            return problem
+        comments, problem = _objects(ui_data.get("comments"), f"{where}/app_data/ui_data/comments", "comments")
+        if problem:
+            return problem
+        for c, comment in enumerate(comments):
+            _, problem = _objects(comment.get("associated_id_refs"),
+                                  f"{where}/app_data/ui_data/comments/{c}/associated_id_refs", "references")
+            if problem:
+                return problem
+        nodes, problem = _objects(pipeline.get("nodes"), f"{where}/nodes", "nodes")
+        if problem:
+            return problem
+        for n, node in enumerate(nodes):
+            problem = _node_problem(node, f"{where}/nodes/{n}")
+            if problem:
+                return problem
+    return None
+
+
+def _node_problem(node: dict[str, Any], where: str) -> str | None:
+    problem = _text_problems(node, where, ("id", "type", "op"))
+    if problem:
+        return problem
+    app_data, problem = _object(node.get("app_data"), f"{where}/app_data")
+    if problem:
+        return problem
+    ui_data, problem = _object(app_data.get("ui_data"), f"{where}/app_data/ui_data")
+    if problem:
+        return problem
+    problem = _text_problems(ui_data, f"{where}/app_data/ui_data", ("label",))
+    if problem:
+        return problem
+    for key in ("parameters", "connection"):
+        _, problem = _object(node.get(key), f"{where}/{key}")
+        if problem:
+            return problem
+    for side in ("inputs", "outputs"):
+        ports, problem = _objects(node.get(side), f"{where}/{side}", "ports")
+        if problem:
+            return problem
+        for i, port in enumerate(ports):
+            problem = _text_problems(port, f"{where}/{side}/{i}", ("id", "schema_ref"))
+            if problem:
+                return problem
+            links, problem = _objects(port.get("links"), f"{where}/{side}/{i}/links", "links")
+            if problem:
+                return problem
+            for k, link in enumerate(links):
+                problem = _text_problems(link, f"{where}/{side}/{i}/links/{k}",
+                                         ("id", "node_id_ref", "port_id_ref", "link_name"))
+                if problem:
+                    return problem
     return None
