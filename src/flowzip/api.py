@@ -42,14 +42,16 @@ class Archive(model.Archive):
 
     def import_flows(self, source: Any, type: str = "batch", conflict_resolution: str = "rename",  # noqa: A002
                      on_failure: str = "continue", import_only: bool = False, include_dependencies: bool = True,
-                     replace_mode: str = "hard", import_binaries: bool = False) -> ImportResponse:
+                     replace_mode: str = "hard", import_binaries: bool = False,
+                     asset_types: Any = None) -> ImportResponse:
         """Merge *source* (an archive or a path) into this archive as the platform's import would
-        (the SDK's ``Project.import_flows`` parameters and defaults).  Returns an
-        :class:`~flowzip.ops.transfer.ImportResponse`; save the archive to keep the result."""
+        (the SDK's ``Project.import_flows`` parameters and defaults; *asset_types*, asset folders, limits
+        what is imported).  Returns an :class:`~flowzip.ops.transfer.ImportResponse`, whose
+        ``not_imported`` lists every asset left out and why; save the archive to keep the result."""
         return import_flows(self, source, type=type, conflict_resolution=conflict_resolution,
                             on_failure=on_failure, import_only=import_only,
                             include_dependencies=include_dependencies, replace_mode=replace_mode,
-                            import_binaries=import_binaries)
+                            import_binaries=import_binaries, asset_types=asset_types)
 
 
 def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Archive:

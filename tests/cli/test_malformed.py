@@ -56,8 +56,10 @@ COMMANDS = [
     ["render", "{a}", "load", "-o", "{out}.svg"], ["arrange", "{a}", "-o", "{out}.zip"],
     ["diff", "{b}", "{a}"], ["diff", "--format", "patch", "{b}", "{a}"],
     ["export", "{a}", "--flow", "load", "-o", "{out}.zip"], ["split", "{a}", "-o", "{out}"],
-    ["flow", "rename", "{a}", "load", "daily", "-o", "{out}.zip"], ["flow", "dup", "{a}", "load", "copy", "-o", "{out}.zip"],
-    ["stage", "add", "{a}", "load", "Peek", "-o", "{out}.zip"], ["stage", "rm", "{a}", "load", "shown", "-o", "{out}.zip"],
+    ["flow", "rename", "{a}", "load", "daily", "-o", "{out}.zip"],
+    ["flow", "dup", "{a}", "load", "copy", "-o", "{out}.zip"],
+    ["stage", "add", "{a}", "load", "Peek", "-o", "{out}.zip"],
+    ["stage", "rm", "{a}", "load", "shown", "-o", "{out}.zip"],
     ["params", "ls", "{a}", "load"], ["settings", "get", "{a}", "load"],
     ["import", "{b}", "{a}", "--dry-run"],
 ]
@@ -68,7 +70,8 @@ def test_every_command_meets_a_malformed_flow_without_an_internal_error(tmp_path
     doc = _good()
     MALFORMED[case](doc)
     archive = flowzip.new()
-    archive.write_bytes("data_intg_flow/load.json", json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    text = json.dumps(doc, ensure_ascii=False)
+    archive.write_bytes("data_intg_flow/load.json", text.encode("utf-8", "surrogatepass"))
     archive.save(tmp_path / "a.zip")
     good = flowzip.new()
     good.write_json("data_intg_flow/load.json", _good())

@@ -12,7 +12,7 @@ import pytest
 import flowzip
 from flowzip.lint.config import LintConfig
 from flowzip.model.relations import closure
-from flowzip.ops.transfer import split_flows
+from flowzip.ops.transfer import RESPONSE_TYPES, split_flows
 from tests.conftest import real_archives_with_flows, real_or_missing, real_params
 from tests.model.test_sdk_reader import sdk_load
 
@@ -243,6 +243,10 @@ def test_import_option_table(built: tuple[Path, Path], options: tuple, expected:
     assert response.status == status
     assert [(e.type, e.original_name, e.name, e.status, e.conflict_resolution_status)
             for e in response.import_data_flows] == report
+    # Nothing of the source goes unmentioned: what is not imported is listed with the reason.
+    reasons = {(item["type"], item["reason"]) for item in response.not_imported}
+    assert (("parameter_set", "dependencies come only with include_dependencies") in reasons) is (
+        not dependencies and status == "completed")
     assert response.missing_assets == missing
     assert [e.name for e in response.imported_flows()] == [r[2] for r in report if r[0] == "px_job"
                                                            and r[3] in ("imported", "renamed", "replaced")]
@@ -474,7 +478,7 @@ def test_renamed_dependencies_are_re_pointed_in_real_flows(path: Path | None, tm
     response = target.import_flows(tmp_path / "changed.zip")  # rename, the SDK's default
     assert response.status == "completed" and not response.failed
     renamed = {(e.type, e.original_name): e.name for e in response.import_data_flows if e.status == "renamed"}
-    dependencies = [e for e in response.import_data_flows if e.type not in ("px_job", "job")]
+    dependencies = [e for e in response.import_data_flows if e.type not in ("px_job", "job", "orchestration_flow")]
     for entry in dependencies:
         if entry.original_name == "PROJDEF":
             assert entry.status == "replaced" and entry.name == "PROJDEF"  # merged, never renamed
@@ -482,7 +486,8 @@ def test_renamed_dependencies_are_re_pointed_in_real_flows(path: Path | None, tm
             assert entry.status == "renamed" and entry.name == entry.original_name + "_1"
         else:  # not JSON, so left unchanged by this test: the project's identical copy serves
             assert entry.status == "skipped" and entry.warnings[0]["type"].startswith("identical_")
-    assert all(e.status == "renamed" for e in response.import_data_flows if e.type in ("px_job", "job"))
+    assert all(e.status == "renamed" for e in response.import_data_flows
+               if e.type in ("px_job", "job", "orchestration_flow"))
     out = tmp_path / "out.zip"
     target.save(out)
     result = flowzip.open(out)
@@ -551,3 +556,35 @@ def test_import_keeps_the_target_manifest_shape(tmp_path: Path) -> None:
             assert "flow_job_mapping" not in after and {"name": "load", "type": "data_intg_flow"} in after["assets"]
         else:
             assert after == expected
+
+
+@pytest.mark.parametrize("name", ["CPD_ocaso", "lshort-mcix-cli-demo", "stabledev1-DrewTest3"])
+def test_an_import_loses_nothing_silently(real: Path, name: str) -> None:
+    # Orchestration flows and their jobs come in under the same rules; every other asset of the source
+    # is either in the response or listed as not imported, with the reason.
+    source = flowzip.open(real / name)
+    target = flowzip.new()
+    response = target.import_flows(source)
+    assert response.status == "completed"
+    entries = {(e.type, e.original_name) for e in response.import_data_flows}
+    left_out = {(item["type"], item["name"]): item["reason"] for item in response.not_imported}
+    for member in source.members:
+        if member.asset_name is None or member.type in ("custom_stage_library", "function_library"):
+            continue
+        kind = RESPONSE_TYPES.get(member.type, member.type)
+        assert (kind, member.asset_name) in entries or (kind, member.asset_name) in left_out, member.name
+    orchestration = [e for e in response.import_data_flows if e.type == "orchestration_flow"]
+    assert len(orchestration) == len(source.members_of_type("orchestration_flow")) > 0
+    assert all(e.status == "imported" and e.member in target for e in orchestration)
+    jobs = [e for e in response.import_data_flows if e.type == "job"]
+    assert jobs and all(e.member in target for e in jobs if e.status == "imported")
+    assert all(reason for reason in left_out.values())
+
+
+def test_asset_types_choose_what_is_imported(built: tuple[Path, Path]) -> None:
+    response = flowzip.open(built[0]).import_flows(built[1], asset_types=["data_intg_flow", "job"])
+    assert {e.type for e in response.import_data_flows} <= {"px_job", "job"}
+    assert {item["reason"] for item in response.not_imported if item["type"] == "parameter_set"} == {
+        "parameter_set is not among the asset types chosen for this import"}
+    with pytest.raises(flowzip.FlowzipError, match="unknown asset type 'flows'"):
+        flowzip.open(built[0]).import_flows(built[1], asset_types=["flows"])

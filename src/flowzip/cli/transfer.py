@@ -9,6 +9,7 @@ import click
 
 from ..errors import FlowzipError
 from ..ops.transfer import CONFLICT_RESOLUTIONS, ON_FAILURE, REPLACE_MODES, split_flows
+from ..package.folders import ASSET_FOLDERS
 from .common import progress
 from .options import check_destination, json_option, output_options, save
 from .reporters import emit, reporter, table
@@ -43,12 +44,16 @@ def export_options(func: Any) -> Any:
                    "reported and left out.")
 @click.option("--import-only", is_flag=True, help="Import flows without their jobs (the platform then creates no "
                                                    "jobs and compiles nothing).")
+@click.option("--type", "asset_types", multiple=True, type=click.Choice(sorted(ASSET_FOLDERS)), metavar="TYPE",
+              help="Import only assets of this type (an asset folder: data_intg_flow, orchestration_flow, "
+                   "parameter_set, job, ...; repeatable). Everything else is listed as not imported.")
 @click.option("--strict", is_flag=True, help="Exit 1 also when imported flows miss dependencies.")
 @output_options(dry_run=True)
 @click.pass_context
 def import_command(ctx: click.Context, target: str, source: str, output: str | None, in_place: bool, dry_run: bool,
                    conflict_resolution: str, on_failure: str, replace_mode: str, include_dependencies: bool,
-                   import_binaries: bool, import_only: bool, strict: bool, as_json: bool) -> int:
+                   import_binaries: bool, import_only: bool, asset_types: tuple[str, ...], strict: bool,
+                   as_json: bool) -> int:
     """Import SOURCE into TARGET as the platform's import would change the project.
 
     TARGET is the project as it stands (a full export or a Git-integration
@@ -73,7 +78,8 @@ def import_command(ctx: click.Context, target: str, source: str, output: str | N
     incoming = ctx.obj["open"](source)
     response = opened.import_flows(incoming, conflict_resolution=conflict_resolution, on_failure=on_failure,
                                    import_only=import_only, include_dependencies=include_dependencies,
-                                   replace_mode=replace_mode, import_binaries=import_binaries)
+                                   replace_mode=replace_mode, import_binaries=import_binaries,
+                                   asset_types=list(asset_types) or None)
     written = None
     if not dry_run and response.status == "completed":
         written = save(opened, output, in_place, inputs=[source])
@@ -111,6 +117,8 @@ def _import_report(data: dict[str, Any]) -> None:
                        f"{warning['description']}")
     for missing in data["missing_assets"]:
         click.echo(f"  missing: {missing['type']} {missing['name']!r} (neither the target nor the import has it)")
+    for item in data["not_imported"]:
+        click.echo(f"  not imported: {item['type']} {item['name']!r}: {item['reason']}")
     tally = data["tally"]
     click.echo(f"{tally['total']} assets: {tally['imported']} imported ({tally['renamed']} renamed, "
                f"{tally['replaced']} replaced), {tally['skipped']} skipped, {tally['failed']} failed")

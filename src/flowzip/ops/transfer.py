@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import jsonio
 from ..document.binaries import osh_scripts, unmentioned_stages
-from ..document.jobs import job_body, rename_flow_in_job, renamed_job_name
+from ..document.jobs import flow_name_of, job_body, rename_flow_in_job, renamed_job_name
 from ..document.kinds import kind_problem
 from ..document.manifest import asset_entry, new_manifest
 from ..document.pipeline import unwrap_flow_document
@@ -37,7 +37,7 @@ from ..errors import DestinationError, DocumentError, FlowzipError, WrongDocumen
 from ..model.archive import Archive, open_archive
 from ..model.flow import Flow
 from ..model.relations import closure, flow_of_job, jobs_of_flow
-from ..package.folders import MANIFEST_NAME, renamed_path
+from ..package.folders import ASSET_FOLDERS, MANIFEST_NAME, renamed_path
 from ..package.sink import new_folder, same_path
 from ..package.store import Member
 
@@ -57,7 +57,7 @@ RESPONSE_TYPES = {
     "data_intg_java_library": "data_intg_java_library", "data_intg_parallel_function": "data_intg_parallel_function",
     "function_library": "function_library", "ds_xml_schema_library": "xml_schema_library",
     "data_intg_data_set": "data_intg_data_set", "data_intg_test_case": "data_intg_test_case", "job": "job",
-    "px_executables": "px_executables",
+    "px_executables": "px_executables", "orchestration_flow": "orchestration_flow",
 }
 #: The kind in ``<kind>_renamed`` / ``<kind>_skipped`` / ``<kind>_replacement_succeeded`` statuses.
 STATUS_KINDS = {
@@ -104,8 +104,11 @@ class ImportResponse:
     include_dependencies: bool
     import_only: bool
     import_binaries: bool
+    asset_types: list[str] | None = None  # the folders chosen for import; None: all
     import_data_flows: list[ImportedAsset] = field(default_factory=list)
     missing_assets: list[dict[str, str]] = field(default_factory=list)
+    #: Every asset of the source the import left out, and why (``type``, ``name``, ``member``, ``reason``).
+    not_imported: list[dict[str, str]] = field(default_factory=list)
     import_error: str | None = None
 
     @property
@@ -345,6 +348,9 @@ class _Importer:
         # Renamed dependencies: (folder, original name) -> name in the target.
         self.renames: dict[tuple[str, str], str] = {}
         self.flow_outcome: dict[str, ImportedAsset] = {}  # original flow name -> its entry
+        self.orchestration_outcome: dict[str, ImportedAsset] = {}
+        self.orchestrations: list[tuple[Member, ImportedAsset]] = []
+        self.handled: set[str] = set()  # source members the import took a decision on
         # Names per folder as the target will hold them once the planned actions are applied.
         self.names: dict[str, set[str]] = {}
         self.index: dict[tuple[str, str], list[Member]] = {}  # the target's members by (folder, asset name)
@@ -544,31 +550,86 @@ class _Importer:
         self.actions.append(apply)
 
     def flow(self, member: Member) -> None:
-        name = member.asset_name
-        entry = ImportedAsset("px_job", name, name, "imported")
+        """A batch flow or an orchestration flow (``member.type``), under the same conflict rules."""
+        name, folder = member.asset_name, member.type
+        entry = ImportedAsset(RESPONSE_TYPES[folder], name, name, "imported")
         self.response.import_data_flows.append(entry)
-        self.flow_outcome[name] = entry
+        (self.flow_outcome if folder == "data_intg_flow" else self.orchestration_outcome)[name] = entry
         held = self.readable(entry, member)
         if held is None:
             return
-        existing = self.target_members("data_intg_flow", name)
+        existing = self.target_members(folder, name)
         resolution = self.options["conflict_resolution"]
         final = name
         if existing and resolution == "skip":
-            entry.status, entry.conflict_resolution_status = "skipped", "import_flow_skipped"
+            entry.status, entry.conflict_resolution_status = "skipped", self.status_for(folder, "skipped")
             entry.member = existing[0].name
             return
         if existing and resolution == "rename":
-            final = _unique(name, *self.taken("data_intg_flow"))
-            entry.status, entry.name, entry.conflict_resolution_status = "renamed", final, "import_flow_renamed"
+            final = _unique(name, *self.taken(folder))
+            entry.status, entry.name = "renamed", final
+            entry.conflict_resolution_status = self.status_for(folder, "renamed")
         elif existing:
-            entry.status, entry.conflict_resolution_status = "replaced", "flow_replacement_succeeded"
-        self.report_missing(member, entry)
+            entry.status, entry.conflict_resolution_status = "replaced", self.status_for(folder, "replaced")
+        if folder == "orchestration_flow":
+            self.orchestrations.append((member, entry))  # which renamed flows it names is known at the end
+        else:
+            self.report_missing(member, entry)
         edit = self.repointer()
         replaced = existing if final == name else []
         entry.member = self.place(member, final, replaced, edit)
-        if replaced and entry.member in self.placed:
+        if replaced and entry.member in self.placed and folder == "data_intg_flow":
             self.drop_stale_binaries(name, entry)
+
+    def chosen(self, folder: str) -> bool:
+        types = self.options.get("asset_types")
+        return types is None or folder in types or FOLLOWERS.get(folder) in types
+
+    def job_outcome(self, member: Member) -> ImportedAsset | None:
+        """The entry of the flow (batch or orchestration) the job runs, when that flow is being imported."""
+        flow_name = flow_of_job(self.source, member)
+        if flow_name in self.flow_outcome:
+            return self.flow_outcome[flow_name]
+        try:
+            body = job_body(member.json())
+        except FlowzipError:
+            return None
+        if body is not None and body.get("asset_ref_type") == "orchestration_flow":
+            return self.orchestration_outcome.get(flow_name_of(body) or "")
+        return None
+
+    def warn_renamed_flows_in_orchestrations(self) -> None:
+        """An orchestration flow names the flows it runs; one renamed by this import is pointed out."""
+        renamed = {e.original_name: e.name for e in self.flow_outcome.values() if e.status == "renamed"}
+        for member, entry in self.orchestrations:
+            raw = member.read()
+            for old, new in sorted(renamed.items()):
+                if f'"{old}"'.encode() in raw:
+                    entry.warnings.append({"type": "renamed_flow_in_orchestration", "name": old,
+                                           "description": f"runs flow {old!r}, imported as {new!r}: point the "
+                                                          "orchestration flow at the new name"})
+
+    def report_not_imported(self) -> None:
+        """Every asset of the source this import took no decision on is listed, with the reason."""
+        for member in self.source.members:
+            if member.asset_name is None or member.name in self.handled or member.type in FOLLOWERS:
+                continue
+            folder = member.type
+            if not self.chosen(folder):
+                reason = f"{folder} is not among the asset types chosen for this import"
+            elif folder == "job" and self.options["import_only"]:
+                reason = "import_only brings no jobs"
+            elif folder == "job":
+                reason = "the flow it runs is not in the import"
+            elif folder == "px_executables":
+                reason = "compiled binaries come only with import_binaries"
+            elif folder in DEPENDENCY_FOLDERS:
+                reason = "dependencies come only with include_dependencies"
+            else:
+                reason = f"flowzip does not import {folder} assets"
+            self.response.not_imported.append({"type": RESPONSE_TYPES.get(folder, folder),
+                                               "name": member.asset_name, "member": member.name,
+                                               "reason": reason})
 
     def report_missing(self, member: Member, entry: ImportedAsset) -> None:
         sets = self.names.get("parameter_set", set()) | (
@@ -645,7 +706,8 @@ class _Importer:
         if flow_entry is not None:
             flow_entry.job_name = final
             if final != name or not existing:  # a job the project did not have before
-                self.mapping.append({"flow": flow_new, "job": final, "type": "data_intg_flow"})
+                kind = "orchestration_flow" if flow_entry.type == "orchestration_flow" else "data_intg_flow"
+                self.mapping.append({"flow": flow_new, "job": final, "type": kind})
         def edit(doc: Any) -> bool:
             changed = repoint_job_all(doc, self.renames)
             if flow_entry is not None and flow_new != flow_old:
@@ -696,20 +758,28 @@ class _Importer:
                     continue
                 steps += [(self.dependency, (m,)) for m in source.members_of_type(folder)]
         steps += [(self.flow, (m,)) for m in source.members_of_type("data_intg_flow")]
+        steps += [(self.flow, (m,)) for m in source.members_of_type("orchestration_flow")]
+        steps = [(step, args) for step, args in steps if self.chosen(args[0].type)]
         for step, args in steps:
             if self.stopped:
                 break
+            self.handled.add(args[0].name)
             step(*args)
-        if not self.stopped and not self.options["import_only"]:
+        if not self.stopped and not self.options["import_only"] and self.chosen("job"):
             for member in source.members_of_type("job"):
                 if self.stopped:
                     break
-                flow_name = flow_of_job(source, member)
-                if flow_name in self.flow_outcome:
-                    self.job(member, self.flow_outcome[flow_name])
-        if not self.stopped and self.options["import_binaries"]:
+                outcome = self.job_outcome(member)
+                if outcome is not None:
+                    self.handled.add(member.name)
+                    self.job(member, outcome)
+        if not self.stopped and self.options["import_binaries"] and self.chosen("px_executables"):
             for member in source.members_of_type("px_executables"):
+                self.handled.add(member.name)
                 self.binaries(member)
+        if not self.stopped:
+            self.warn_renamed_flows_in_orchestrations()
+            self.report_not_imported()
         if self.stopped:
             self.response.status = "cancelled"
             failed = next(e for e in self.response.import_data_flows if e.status == "failed")
@@ -745,12 +815,14 @@ def _stale_reason(flow: Member | None, member: Member) -> str | None:
 def import_flows(target: Archive, source: Archive | str | os.PathLike[str], type: str = "batch",  # noqa: A002
                  conflict_resolution: str = "rename", on_failure: str = "continue", import_only: bool = False,
                  include_dependencies: bool = True, replace_mode: str = "hard",
-                 import_binaries: bool = False) -> ImportResponse:
+                 import_binaries: bool = False, asset_types: Iterable[str] | None = None) -> ImportResponse:
     """Merge *source* into *target* as the platform's import would change the project (format.md §5.3).
 
-    Parameters and defaults are the SDK's ``Project.import_flows``.  The target is changed in
-    memory; save it to keep the result.  With ``on_failure='stop'`` a failing asset stops the
-    import and the target is left exactly as it was.
+    Parameters and defaults are the SDK's ``Project.import_flows``; *asset_types* (asset folders such as
+    ``data_intg_flow``, ``orchestration_flow``, ``parameter_set``, ``job``) limits what is imported.  Every
+    asset of the source that is not imported is listed with the reason (``not_imported``).  The
+    target is changed in memory; save it to keep the result.  With ``on_failure='stop'`` a failing asset
+    stops the import and the target is left exactly as it was.
     """
     if type != "batch":
         raise FlowzipError(f"flowzip imports batch flows only, not {type!r}")
@@ -759,7 +831,12 @@ def import_flows(target: Archive, source: Archive | str | os.PathLike[str], type
         if value not in allowed:
             raise FlowzipError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
     opened = source if isinstance(source, Archive) else open_archive(os.fspath(source), limits=target.limits)
+    types = None if asset_types is None else sorted(set(asset_types))
+    unknown = sorted(set(types or ()) - set(ASSET_FOLDERS))
+    if unknown:
+        raise FlowzipError(f"unknown asset type {unknown[0]!r}",
+                           hint=f"asset types: {', '.join(sorted(ASSET_FOLDERS))}")
     options = {"conflict_resolution": conflict_resolution, "on_failure": on_failure, "replace_mode": replace_mode,
                "include_dependencies": include_dependencies, "import_only": import_only,
-               "import_binaries": import_binaries}
+               "import_binaries": import_binaries, "asset_types": types}
     return _Importer(target, opened, options).run()
