@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from flowzip.errors import LimitExceededError
+from flowzip.errors import LimitExceededError, UnsafeArchiveError
 from flowzip.package.limits import DEFAULT_LIMITS, Limits
 from flowzip.package.zipformat import ZipWriter, _patch_offset, dos_timestamp, inflate, read_directory
 from tests.conftest import REAL, real_or_missing, real_params
-from tests.zipbuild import make_zip
+from tests.zipbuild import MINIMAL_FLOW, central_offset, central_records, make_zip, patch
 
 
 def _real_zips() -> list[Path]:
@@ -121,3 +121,75 @@ def test_inflate_counts_bytes_instead_of_trusting_the_header() -> None:
 )
 def test_dos_timestamps(epoch: float | None, expected: tuple[int, int]) -> None:
     assert dos_timestamp(epoch) == expected
+
+
+# --------------------------------------------------------------------------- one strict reader for every command
+
+
+def _descriptor_zip() -> bytes:
+    """A ZIP whose member carries a data descriptor (as a writer to a pipe writes it)."""
+
+    class Pipe(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, chunk) -> int:  # noqa: ANN001
+            self.data += chunk
+            return len(chunk)
+
+    pipe = Pipe()
+    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data_intg_flow/f.json", MINIMAL_FLOW)
+    return bytes(pipe.data)
+
+
+def _splice(data: bytes, at: int, insert: bytes) -> bytes:
+    """*insert* put into the ZIP *data* at *at*, with the local-header offsets past it and the central
+    directory's moved accordingly (as a forger would: the directory still looks consistent)."""
+    records, directory = central_records(data), central_offset(data)
+    spliced = data[:at] + insert + data[at:]
+    for record in records:
+        offset = struct.unpack_from("<L", data, record + 42)[0]
+        if offset >= at:
+            spliced = patch(spliced, record + len(insert) + 42, "<L", offset + len(insert))
+    eocd = spliced.rfind(b"PK\x05\x06")
+    return patch(spliced, eocd + 16, "<L", directory + len(insert))
+
+
+def test_a_descriptor_zip_reads_and_a_lying_descriptor_is_refused() -> None:
+    data = _descriptor_zip()
+    assert read_directory(data, "a.zip", DEFAULT_LIMITS).entries[0].flags & 0x08
+    position = data.find(b"PK\x07\x08")
+    lying = patch(data, position + 4, "<L", struct.unpack_from("<L", data, position + 4)[0] ^ 1)
+    with pytest.raises(UnsafeArchiveError, match="data descriptor disagrees"):
+        read_directory(lying, "a.zip", DEFAULT_LIMITS)
+
+
+def test_a_local_header_that_disagrees_on_the_size_is_refused() -> None:
+    data = make_zip({"data_intg_flow/f.json": MINIMAL_FLOW}, method=zipfile.ZIP_STORED)
+    with pytest.raises(UnsafeArchiveError, match="disagree on the member's size or CRC"):
+        read_directory(patch(data, 22, "<L", 5), "a.zip", DEFAULT_LIMITS)
+
+
+def test_a_prepended_stub_with_adjusted_offsets_is_refused() -> None:
+    data = make_zip({"data_intg_flow/f.json": MINIMAL_FLOW})
+    with pytest.raises(UnsafeArchiveError, match="before the first member"):
+        read_directory(_splice(data, 0, b"MZ" + b"\0" * 62), "a.zip", DEFAULT_LIMITS)
+
+
+def test_a_record_hidden_between_members_is_refused() -> None:
+    data = make_zip({"data_intg_flow/a.json": MINIMAL_FLOW, "data_intg_flow/b.json": MINIMAL_FLOW})
+    second = struct.unpack_from("<L", data, central_records(data)[1] + 42)[0]
+    evil = make_zip({"data_intg_flow/evil.json": b"{}"})
+    with pytest.raises(UnsafeArchiveError, match="between members"):
+        read_directory(_splice(data, second, evil[: central_offset(evil)]), "a.zip", DEFAULT_LIMITS)
+
+
+def test_names_equal_once_unicode_normalised_are_refused() -> None:
+    composed, decomposed = "data_intg_flow/caf\u00e9.json", "data_intg_flow/cafe\u0301.json"
+    data = make_zip({composed: MINIMAL_FLOW, decomposed: MINIMAL_FLOW})
+    with pytest.raises(UnsafeArchiveError, match="once Unicode-normalised"):
+        read_directory(data, "a.zip", DEFAULT_LIMITS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import struct
 import time
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -232,7 +233,8 @@ def read_directory(data: bytes, label: str, limits: Limits) -> ZipDirectory:
                 archive=label,
                 member=name,
             )
-        (local_sig, _, local_flags, _, _, _, _, _, _, lnlen, lelen) = unpack_local(data, offset)
+        (local_sig, _, local_flags, local_method, _, _, local_crc, local_csize, local_usize, lnlen,
+         lelen) = unpack_local(data, offset)
         if local_sig != LOCAL_SIG:
             raise ArchiveError(
                 "the local header is missing or lies inside the central directory",
@@ -249,8 +251,8 @@ def read_directory(data: bytes, label: str, limits: Limits) -> ZipDirectory:
         data_end = data_offset + csize
         record_end = data_end
         if flags & FLAG_DESCRIPTOR:
-            local_extra = data[offset + _LOCAL.size + lnlen : data_offset]
-            wide = bool(_zip64_extra(local_extra, ["usize", "csize"])) or bool(need)
+            wide = bool(_zip64_extra(data[offset + _LOCAL.size + lnlen : data_offset], ["usize", "csize"])) \
+                or bool(need)
             record_end += (20 if wide else 12) + (4 if data[data_end : data_end + 4] == DESCRIPTOR_SIG else 0)
         if record_end > cd_offset:
             raise UnsafeArchiveError(
@@ -281,6 +283,28 @@ def read_directory(data: bytes, label: str, limits: Limits) -> ZipDirectory:
             )
         if method == STORED and csize != usize:
             raise ArchiveError("stored member's sizes disagree", archive=label, member=name)
+        # The local header (and a data descriptor) must say what the central directory says.
+        local_extra = data[offset + _LOCAL.size + lnlen : data_offset]
+        if local_method != method or (local_flags ^ flags) & (FLAG_ENCRYPTED | FLAG_DESCRIPTOR):
+            raise UnsafeArchiveError("the local header and the central directory disagree on how the member "
+                                     "is stored", archive=label, member=name)
+        if flags & FLAG_DESCRIPTOR:
+            wide = bool(_zip64_extra(local_extra, ["usize", "csize"])) or bool(need)
+            signed = data[data_end : data_end + 4] == DESCRIPTOR_SIG
+            start = data_end + (4 if signed else 0)
+            if record_end <= cd_offset:
+                told = struct.unpack_from("<LQQ" if wide else "<LLL", data, start)
+                if told != (crc, csize, usize):
+                    raise UnsafeArchiveError("the member's data descriptor disagrees with the central directory",
+                                             archive=label, member=name)
+        else:
+            sizes = (local_csize, local_usize)
+            if _U32 in sizes:
+                z64 = _zip64_extra(local_extra, ["usize", "csize"])
+                sizes = (z64.get("csize", local_csize), z64.get("usize", local_usize))
+            if (local_crc, *sizes) != (crc, csize, usize):
+                raise UnsafeArchiveError("the local header and the central directory disagree on the member's "
+                                         "size or CRC", archive=label, member=name)
         declared_total += usize
         if declared_total > limits.max_total_bytes:
             raise LimitExceededError(
@@ -296,6 +320,8 @@ def read_directory(data: bytes, label: str, limits: Limits) -> ZipDirectory:
         raise ArchiveError("the central directory has trailing bytes", archive=label)
 
     _check_overlaps(entries, label)
+    _check_no_gaps(entries, cd_offset, label)
+    _check_normalised_names(seen, label)
     _check_file_folder_clash(seen, label)
     return ZipDirectory(entries, comment, cd_offset)
 
@@ -309,6 +335,33 @@ def _check_overlaps(entries: list[ZipEntry], label: str) -> None:
                 archive=label,
                 member=after.name,
             )
+
+
+def _check_no_gaps(entries: list[ZipEntry], cd_offset: int, label: str) -> None:
+    """Members follow one another from the first byte to the central directory: no stub before them, no
+    bytes hidden between them (a record there would be read by some tools and not by others)."""
+    expected = 0
+    for entry in sorted(entries, key=lambda e: e.header_offset):
+        if entry.header_offset != expected:
+            where = "before the first member (a prepended stub)" if expected == 0 else "between members"
+            raise UnsafeArchiveError(f"the archive holds {entry.header_offset - expected} unlisted bytes {where}",
+                                     archive=label, member=entry.name)
+        expected = entry.record_end
+    if expected != cd_offset:
+        raise UnsafeArchiveError(f"the archive holds {cd_offset - expected} unlisted bytes before its central "
+                                 "directory", archive=label)
+
+
+def _check_normalised_names(names: dict[str, int], label: str) -> None:
+    """No two names that are one after Unicode normalisation (NFC): file systems that normalise names
+    (macOS) would extract one over the other."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = unicodedata.normalize("NFC", name)
+        if key in seen:
+            raise UnsafeArchiveError(f"the name is the same as {seen[key]!r} once Unicode-normalised",
+                                     archive=label, member=name)
+        seen[key] = name
 
 
 def _check_file_folder_clash(names: dict[str, int], label: str) -> None:
