@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import tracemalloc
 
 import orjson
 import pytest
@@ -155,3 +156,16 @@ def _has_big_int(doc: object) -> bool:
     if isinstance(doc, list):
         return any(_has_big_int(v) for v in doc)
     return isinstance(doc, int) and not isinstance(doc, bool) and not -(2**63) <= doc < 2**64
+
+
+def test_a_long_string_costs_no_memory_to_scan() -> None:
+    # Strings are matched as runs: a 2 MB label once took ~150 bytes of regex state per character.
+    raw = b'{\n  "label" : "' + b"x" * 2_000_000 + b'",\n  "n" : 1.50\n}'
+    tracemalloc.start()
+    try:
+        spellings = jsonio.Spellings(raw, jsonio.detect_style(raw).floats)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+    assert spellings.spell(1.5, "repr") == "1.50"

@@ -47,7 +47,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 _JSON5_TOKEN = re.compile(r"""
     (?P<space>\s+|//[^\n]*|/\*.*?\*/)
-  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
   | (?P<punct>[{}\[\]:,])
   | (?P<number>[+-]?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?:Infinity|NaN)\b))
   | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
