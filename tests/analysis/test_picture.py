@@ -153,3 +153,25 @@ def test_headless_chromium_shows_every_stage_box(tmp_path: Path, arrange: bool) 
     for stage_id, (x, y, w, h) in boxes.items():
         assert inked(x, y, w, h) > 0.9, stage_id  # the stage's box is drawn where the SVG says
     assert inked(2, 2, 20, 20) == 0  # the margin stays blank: the check can fail
+
+
+def test_headless_chromium_runs_nothing_a_hostile_flow_brings(tmp_path: Path) -> None:
+    # Every piece of text a flow brings tries to add a script or an event handler; the browser's DOM after
+    # loading the picture shows whether any of them ran (the attribute they would set).
+    browser = _browser()
+    attack = "document.documentElement.setAttribute('data-pwned','yes')"
+    archive = flowzip.new()
+    flow = archive.create_flow("load", description="x")
+    rows = flow.add_stage("Row Generator", f'</text><script>{attack}</script>')
+    peek = flow.add_stage("Peek", f'" onmouseover="{attack}')
+    rows.connect_output_to(peek, name=f"<script>{attack}</script>")
+    rows.node["id"] = f'x"><script>{attack}</script><g id="'
+    flow.add_markdown_comment(f"<svg onload=\"{attack}\"/><script>{attack}</script>")
+    archive.update_flow(flow)
+    svg = flow_svg(archive.flows.get(name="load"))
+    (tmp_path / "flow.svg").write_text(svg, encoding="utf-8")
+    done = subprocess.run([browser, *browser_flags(str(tmp_path / "profile")), "--dump-dom",
+                           (tmp_path / "flow.svg").as_uri()], check=True, capture_output=True, timeout=120)
+    dom = done.stdout.decode("utf-8", "replace")
+    assert "<svg" in dom and "stage" in dom  # the picture loaded
+    assert 'data-pwned="yes"' not in dom

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -58,3 +59,18 @@ def test_a_killed_convert_leaves_all_or_nothing(big: Path, tmp_path: Path, sig: 
             assert len(flowzip.open(dest).members) == 1500  # complete, never half
         else:
             assert code != 0
+
+
+def test_a_killed_in_place_edit_of_a_tree_leaves_the_old_or_the_new_tree(big: Path, tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    flowzip.open(big).save(tree)
+    rng = random.Random(7)
+    for attempt in range(3):
+        before = {p.name: p.read_bytes() for p in (tree / "data_intg_flow").iterdir()}
+        code = _run(["stage", "add", str(tree), "f0", "Peek", "--in-place"], rng.uniform(0.3, 1.2), signal.SIGKILL)
+        after = {p.name: p.read_bytes() for p in (tree / "data_intg_flow").iterdir()}
+        changed = [name for name in before if before[name] != after.get(name)]
+        assert set(after) == set(before) and changed in ([], ["f0.json"]), (attempt, code, changed[:3])
+        for leftover in tmp_path.glob(".tree.*"):  # what a kill can leave: the new or the old tree, whole
+            assert len(list((leftover / "data_intg_flow").iterdir())) == 1500
+            shutil.rmtree(leftover)

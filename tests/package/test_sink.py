@@ -9,6 +9,7 @@ from pyfakefs.fake_filesystem_unittest import Patcher
 
 import flowzip
 from flowzip.errors import DestinationError
+from flowzip.ops.transfer import split_flows
 from tests.zipbuild import MINIMAL_FLOW, make_zip
 
 INPUT = make_zip({"data_intg_flow/f.json": MINIMAL_FLOW, "px_executables/f.zip": os.urandom(20_000)})
@@ -112,3 +113,41 @@ def test_written_files_get_the_usual_permissions(tmp_path) -> None:  # noqa: ANN
     assert (tmp_path / "new.zip").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "tree").stat().st_mode & 0o777 == 0o755
     assert existing.stat().st_mode & 0o777 == 0o640
+
+
+def _tree(fs) -> None:  # noqa: ANN001
+    fs.create_file("/work/tree/data_intg_flow/f.json", contents=MINIMAL_FLOW)
+    fs.create_file("/work/tree/data_intg_flow/g.json", contents=MINIMAL_FLOW)
+    fs.create_file("/work/tree/px_executables/f.zip", contents=os.urandom(20_000))
+
+
+def _files(root: str) -> dict[str, bytes]:
+    found = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, root)] = open(path, "rb").read()
+    return found
+
+
+def test_disk_full_while_rewriting_a_tree_in_place_leaves_the_old_tree(fs) -> None:  # noqa: ANN001
+    _tree(fs)
+    before = _files("/work/tree")
+    archive = flowzip.open("/work/tree")
+    doc = archive.read_json("data_intg_flow/f.json")
+    doc["pipelines"][0]["description"] = "edited " * 5_000
+    archive.write_json("data_intg_flow/f.json", doc)
+    fs.set_disk_usage(sum(len(v) for v in before.values()) + 10_000)  # no room for the new tree
+    with pytest.raises(DestinationError, match="free some disk space"):
+        archive.save("/work/tree", in_place=True)
+    assert _files("/work/tree") == before
+    assert sorted(os.listdir("/work")) == ["tree"], "a temporary folder was left behind"
+
+
+def test_disk_full_while_splitting_leaves_no_folder(fs) -> None:  # noqa: ANN001
+    fs.create_file("/work/in.zip", contents=make_zip({f"data_intg_flow/f{i}.json": MINIMAL_FLOW for i in range(30)}))
+    archive = flowzip.open("/work/in.zip")
+    fs.set_disk_usage(os.path.getsize("/work/in.zip") + 4_000)  # room for a few archives, not all
+    with pytest.raises(DestinationError):
+        split_flows(archive, "/work/flows")
+    assert sorted(os.listdir("/work")) == ["in.zip"], "a partial split was left behind"
