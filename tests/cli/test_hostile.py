@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from flowzip.cli import cli
-from tests.zipbuild import MINIMAL_FLOW, central_records, make_zip, patch
+from tests.zipbuild import MINIMAL_FLOW, central_offset, central_records, make_zip, patch
 
 MiB = 1 << 20
 
@@ -254,6 +254,43 @@ CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     "corrupt-deflate": (corrupt_deflate, "corrupt compressed data"),
 }
 
+def _splice(data: bytes, at: int, insert: bytes) -> bytes:
+    records, directory = central_records(data), central_offset(data)
+    spliced = data[:at] + insert + data[at:]
+    for record in records:
+        offset = struct.unpack_from("<L", data, record + 42)[0]
+        if offset >= at:
+            spliced = patch(spliced, record + len(insert) + 42, "<L", offset + len(insert))
+    eocd = spliced.rfind(b"PK\x05\x06")
+    return patch(spliced, eocd + 16, "<L", directory + len(insert))
+
+
+def stub_with_adjusted_offsets() -> bytes:
+    return _splice(make_zip({"data_intg_flow/f.json": MINIMAL_FLOW}), 0, b"MZ" + b"\0" * 62)
+
+
+def record_in_a_gap() -> bytes:
+    data = make_zip({"data_intg_flow/a.json": MINIMAL_FLOW, "data_intg_flow/b.json": MINIMAL_FLOW})
+    evil = make_zip({"data_intg_flow/evil.json": b"{}"})
+    return _splice(data, struct.unpack_from("<L", data, central_records(data)[1] + 42)[0],
+                   evil[: central_offset(evil)])
+
+
+def local_size_disagrees() -> bytes:
+    return patch(make_zip({"data_intg_flow/f.json": MINIMAL_FLOW}, method=zipfile.ZIP_STORED), 22, "<L", 5)
+
+
+def normalised_names_collide() -> bytes:
+    return make_zip({"data_intg_flow/caf\u00e9.json": MINIMAL_FLOW, "data_intg_flow/cafe\u0301.json": MINIMAL_FLOW})
+
+
+CASES.update({
+    "stub-with-adjusted-offsets": (stub_with_adjusted_offsets, "before the first member"),
+    "record-in-a-gap": (record_in_a_gap, "between members"),
+    "local-size-disagrees": (local_size_disagrees, "disagree on the member's size or CRC"),
+    "normalised-names-collide": (normalised_names_collide, "once Unicode-normalised"),
+})
+
 #: Cases that need a tighter limit than the defaults (the limits are configurable).
 EXTRA_ARGS = {"too-many-bytes": ["--max-total-bytes", "40000"]}
 CASES["too-many-bytes"] = (too_many_bytes, "bytes in total")
@@ -281,6 +318,36 @@ def test_hostile_archive_is_refused_with_one_line(tmp_path: Path, kind: str, com
         assert expected in lines[0], lines[0]
     else:
         assert expected in result.output + result.stderr
+
+
+#: Every command that opens an archive, with {a} the archive, {ok} a sound one, {out} an output.
+EVERY_COMMAND = [
+    ["ls", "{a}"], ["show", "{a}"], ["lint", "{a}"], ["diff", "{ok}", "{a}"],
+    ["import", "{ok}", "{a}", "--dry-run"], ["import", "{a}", "{ok}", "--dry-run"],
+    ["export", "{a}", "--flow", "f", "-o", "{out}"], ["split", "{a}", "-o", "{out}"],
+    ["render", "{a}", "-o", "{out}.svg"], ["arrange", "{a}", "-o", "{out}"], ["params", "ls", "{a}"],
+    ["stage", "add", "{a}", "f", "Peek", "-o", "{out}"], ["flow", "new", "{a}", "g", "-o", "{out}"],
+]
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_every_command_refuses_what_the_reader_refuses(tmp_path: Path, kind: str) -> None:
+    build, expected = CASES[kind]
+    source = tmp_path / "hostile.zip"
+    source.write_bytes(build())
+    if CliRunner().invoke(cli, EXTRA_ARGS.get(kind, []) + ["ls", str(source)]).exit_code != 2:
+        pytest.skip("a member-level fault: the commands that read that member report it")
+    sound = tmp_path / "ok.zip"
+    sound.write_bytes(make_zip({"data_intg_flow/f.json": MINIMAL_FLOW}))
+    for command in EVERY_COMMAND:
+        out = tmp_path / "out.zip"
+        args = [a.format(a=source, ok=sound, out=out) for a in command]
+        result = CliRunner().invoke(cli, EXTRA_ARGS.get(kind, []) + args)
+        linted = command[0] == "lint"  # lint reports an archive it cannot open as finding FZA001
+        assert result.exit_code == (1 if linted else 2), (command, result.output)
+        assert (expected in result.output) if linted else (
+            result.stderr.count("\n") == 1 and expected in result.stderr), (command, result.stderr)
+        assert not out.exists() and not (tmp_path / "out.zip.svg").exists()
 
 
 def test_there_are_at_least_twenty_kinds() -> None:

@@ -27,6 +27,27 @@ COMMANDS = {
     "stage add -o": ["stage", "add", "{a}", "rowgen_peek", "Peek", "-o", "{out}"],
     "apply -o": ["apply", "{a}", "{recipe}", "-o", "{out}"],
 }
+#: Commands whose other inputs (a recipe, a patch) an output must not replace either.
+OTHER_INPUTS = {
+    "apply -o over its recipe": ["apply", "{a}", "{recipe}", "-o", "{recipe}"],
+    "patch -o over its patch": ["patch", "{a}", "{patch}", "-o", "{patch}"],
+    "overlay -o over its overlay": ["overlay", "{a}", "{overlay}", "-o", "{overlay}"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(OTHER_INPUTS))
+def test_no_command_writes_over_its_other_inputs(tmp_path: Path, command: str) -> None:
+    a = tmp_path / "a.zip"
+    shutil.copy(DEMO, a)
+    (tmp_path / "recipe.json").write_text('[{"arrange": {}}]')
+    (tmp_path / "patch.json").write_text('{"data_intg_flow/rowgen_peek.json": []}')
+    (tmp_path / "overlay").mkdir()
+    files = {p: p.read_bytes() for p in (tmp_path / "recipe.json", tmp_path / "patch.json")}
+    args = [part.format(a=a, recipe=tmp_path / "recipe.json", patch=tmp_path / "patch.json",
+                        overlay=tmp_path / "overlay") for part in OTHER_INPUTS[command]]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr, result.stderr
+    assert all(path.read_bytes() == data for path, data in files.items())
 
 
 @pytest.mark.parametrize("how", ["same path", "symbolic link", "hard link"])

@@ -141,7 +141,7 @@ def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str 
         results.append((member, patched, len(operations)))
     for member, patched, _ in results:
         member.set_json(patched)
-    written = save(opened, output, in_place)
+    written = save(opened, output, in_place, inputs=[patchfile] if patchfile != "-" else [])
     summary = {"written": written, "members": [{"member": m.name, "operations": n} for m, _, n in results]}
     emit("patched", summary, as_json)
 

@@ -16,13 +16,14 @@ from .reporters import emit, reporter
 
 
 def _write_or_dry_run(ctx: click.Context, archive: Any, original_path: str, output: str | None, in_place: bool,
-                      dry_run: bool, as_json: bool, kind: str, summary: dict[str, Any]) -> None:
+                      dry_run: bool, as_json: bool, kind: str, summary: dict[str, Any],
+                      inputs: list[str]) -> None:
     """Save the changed archive, or with --dry-run print the diff it would make and write nothing."""
     if dry_run:
         summary["diff"] = diff(ctx.obj["open"](original_path), archive).to_dict()
         summary["written"] = None
     else:
-        summary["written"] = save(archive, output, in_place)
+        summary["written"] = save(archive, output, in_place, inputs=inputs)
     emit(kind, summary, as_json)
 
 
@@ -51,7 +52,8 @@ def apply_command(ctx: click.Context, archive: str, recipe: str, output: str | N
     opened = ctx.obj["open"](archive)
     with progress(len(opened.flows) * len(steps), "applying", threshold=200) as step:
         result = apply_recipe(opened, steps, progress=step)
-    _write_or_dry_run(ctx, opened, archive, output, in_place, dry_run, as_json, "applied", result.to_dict())
+    _write_or_dry_run(ctx, opened, archive, output, in_place, dry_run, as_json, "applied", result.to_dict(),
+                      [recipe])
 
 
 @reporter("applied")
@@ -90,7 +92,8 @@ def overlay_command(ctx: click.Context, archive: str, overlays: tuple[str, ...],
     check_destination(output, in_place, dry_run)
     opened = ctx.obj["open"](archive)
     result = apply_overlays(opened, list(overlays))
-    _write_or_dry_run(ctx, opened, archive, output, in_place, dry_run, as_json, "overlaid", result.to_dict())
+    _write_or_dry_run(ctx, opened, archive, output, in_place, dry_run, as_json, "overlaid", result.to_dict(),
+                      list(overlays))
 
 
 @reporter("overlaid")
