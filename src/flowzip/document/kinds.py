@@ -78,10 +78,87 @@ def _object(value: Any, path: str) -> tuple[dict[str, Any], str | None]:
     return value, None
 
 
+_TEXTS = (str, type(None))
+_OBJECTS = (dict, type(None))
+
+
+def _text(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _list_of_objects(value: Any) -> bool:
+    return value is None or (type(value) is list and all(type(item) is dict for item in value))
+
+
+def _shape_ok(doc: dict[str, Any]) -> bool:
+    """The fast test behind :func:`flow_shape_problem` (every flow is checked on every read)."""
+    if type(doc.get("pipelines")) is not list or not all(map(_list_of_objects, (
+            doc["pipelines"], doc.get("external_paramsets"), doc.get("schemas"), doc.get("runtimes")))):
+        return False
+    parameters, app_data = doc.get("parameters"), doc.get("app_data")
+    if parameters is not None and (type(parameters) is not dict
+                                   or not _list_of_objects(parameters.get("local_parameters"))):
+        return False
+    if app_data is not None and type(app_data) is not dict:
+        return False
+    for pipeline in doc["pipelines"]:
+        app_data = pipeline.get("app_data")
+        if not _text(pipeline.get("id")) or (app_data is not None and type(app_data) is not dict):
+            return False
+        ui_data = app_data.get("ui_data") if app_data else None
+        if ui_data is not None:
+            if type(ui_data) is not dict or not _list_of_objects(ui_data.get("comments")):
+                return False
+            if not all(_list_of_objects(c.get("associated_id_refs")) for c in ui_data.get("comments") or ()):
+                return False
+        nodes = pipeline.get("nodes")
+        if not _list_of_objects(nodes):
+            return False
+        for node in nodes or ():
+            get = node.get
+            if type(get("id")) not in _TEXTS or type(get("type")) not in _TEXTS or type(get("op")) not in _TEXTS:
+                return False
+            app_data = get("app_data")
+            if app_data is not None:
+                if type(app_data) is not dict:
+                    return False
+                ui_data = app_data.get("ui_data")
+                if ui_data is not None and (type(ui_data) is not dict or type(ui_data.get("label")) not in _TEXTS):
+                    return False
+            if type(get("parameters")) not in _OBJECTS or type(get("connection")) not in _OBJECTS:
+                return False
+            for side in ("inputs", "outputs"):
+                ports = get(side)
+                if ports is None:
+                    continue
+                if type(ports) is not list:
+                    return False
+                for port in ports:
+                    if type(port) is not dict:
+                        return False
+                    links = port.get("links")
+                    if type(port.get("id")) not in _TEXTS or type(port.get("schema_ref")) not in _TEXTS:
+                        return False
+                    if links is None:
+                        continue
+                    if type(links) is not list:
+                        return False
+                    for link in links:
+                        if type(link) is not dict:
+                            return False
+                        lget = link.get
+                        if type(lget("id")) not in _TEXTS or type(lget("node_id_ref")) not in _TEXTS \
+                                or type(lget("port_id_ref")) not in _TEXTS or type(lget("link_name")) not in _TEXTS:
+                            return False
+    return True
+
+
 def flow_shape_problem(doc: dict[str, Any]) -> str | None:
     """Where a pipeline-flow document departs from the shape every reader of it relies on (lists where
     lists belong, objects where objects, text where ids and labels), as a JSON pointer and a reason;
     ``None`` when it has the shape (format.md §2)."""
+    if _shape_ok(doc):
+        return None
     pipelines, problem = _objects(doc.get("pipelines"), "/pipelines", "pipelines")
     if problem:
         return problem
