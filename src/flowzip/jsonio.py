@@ -371,7 +371,10 @@ def repeated_keys(data: bytes, doc: Any) -> list[str]:
     counts differ is the document parsed again to name the repeated key.
     """
     key_sep = detect_style(data).key_sep.encode()
-    compact = orjson.dumps(doc)
+    try:
+        compact = orjson.dumps(doc)
+    except TypeError:  # orjson writes at most 255 levels
+        return ["is nested more than 255 levels deep: flowzip can read it but not compare or edit it"]
     if data.count(b'"' + key_sep) == compact.count(b'":'):
         return []
     # Quotes escaped inside strings may have been counted: subtract them before deciding.

@@ -48,7 +48,15 @@ MALFORMED: dict[str, Callable[[dict], None]] = {
     "primary pipeline names nothing": lambda d: d.update(primary_pipeline=5),
     "pipelines hold a number": lambda d: d["pipelines"].append(7),
     "schemas is text": lambda d: d.update(schemas="x"),
+    "nested 900 levels deep": lambda d: d["pipelines"][0].update(deep=_deep(900)),
 }
+
+
+def _deep(levels: int) -> list:
+    value: list = []
+    for _ in range(levels):
+        value = [value]
+    return value
 
 COMMANDS = [
     ["show", "{a}", "load"], ["stage", "ls", "{a}", "load"], ["stage", "links", "{a}", "load", "shown"],

@@ -71,14 +71,24 @@ class FlowzipGroup(click.Group):
             _fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except RecursionError:
+            _fail("a document is nested too deeply for this command (flowzip compares and edits up to 255 levels)")
+        except TypeError as exc:
+            if "Recursion limit reached" not in str(exc):  # orjson's word for the same
+                _internal(exc)
+            _fail("a document is nested too deeply for this command (flowzip compares and edits up to 255 levels)")
         except Terminated:
             _fail("terminated; nothing was written", EXIT_TERMINATED)
         except KeyboardInterrupt:
             _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
-            if os.environ.get("FLOWZIP_DEBUG"):
-                raise
-            _fail(f"internal error: {type(exc).__name__}: {exc} (set FLOWZIP_DEBUG=1 for details and report it)")
+            _internal(exc)
+
+
+def _internal(exc: Exception) -> None:
+    if os.environ.get("FLOWZIP_DEBUG"):
+        raise exc
+    _fail(f"internal error: {type(exc).__name__}: {exc} (set FLOWZIP_DEBUG=1 for details and report it)")
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> None:
