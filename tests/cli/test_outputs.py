@@ -92,3 +92,17 @@ def test_split_refuses_a_folder_that_holds_something(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["split", str(DEMO), "-o", str(tmp_path / "new")])
     assert result.exit_code == 0 and [p.name for p in (tmp_path / "new").iterdir()] == ["rowgen_peek.zip"]
     assert len(flowzip.open(tmp_path / "new" / "rowgen_peek.zip").flows) == 1
+
+
+@pytest.mark.parametrize("kind", ["config", "baseline"])
+def test_lint_writes_over_neither_its_configuration_nor_its_baseline(tmp_path: Path, kind: str) -> None:
+    config = tmp_path / "cfg.toml"
+    config.write_text('[lint]\nselect = ["DEFAULT"]\n')
+    baseline = tmp_path / "bl.json"
+    CliRunner().invoke(cli, ["lint", str(DEMO), "--baseline", str(baseline), "--update-baseline"])
+    before = {p: p.read_bytes() for p in (config, baseline)}
+    extra = ["--config", str(config)] if kind == "config" else ["--baseline", str(baseline)]
+    target = config if kind == "config" else baseline
+    result = CliRunner().invoke(cli, ["lint", str(DEMO), *extra, "-o", str(target)])
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
+    assert all(path.read_bytes() == data for path, data in before.items())

@@ -13,9 +13,9 @@ from flowzip.cli import cli
 from flowzip.document.secrets import CHANGED_SECRET, SECRET
 
 OLD = {"password": "hunter2-old-PW", "api": "sk-old-api-value", "encrypted": "{dsmenc}OLDBLOB",
-       "aws": "AKIAOLDOLDOLDOLDOLD1", "stage": "stage-old-pw"}
+       "aws": "AKIAOLDOLDOLDOLDOLD1", "stage": "stage-old-pw", "plain": "hushA-xyz", "override": "ovrA-xyz"}
 NEW = {"password": "hunter2-new-PW", "api": "sk-new-api-value", "encrypted": "{dsmenc}NEWBLOB",
-       "aws": "AKIANEWNEWNEWNEWNEW1", "stage": "stage-new-pw"}
+       "aws": "AKIANEWNEWNEWNEWNEW1", "stage": "stage-new-pw", "plain": "hushB-xyz", "override": "ovrB-xyz"}
 
 
 def _archive(path: Path, values: dict[str, str]) -> Path:
@@ -26,7 +26,8 @@ def _archive(path: Path, values: dict[str, str]) -> Path:
     archive.write_json("parameter_set/psDb.json", {"parameter_set": {"name": "psDb", "parameters": [
         {"name": "dbPwd", "type": "encrypted", "value": values["encrypted"]},
         {"name": "api_key", "type": "string", "value": values["api"]},
-        {"name": "rows", "type": "int64", "value": 10}],
+        {"name": "rows", "type": "int64", "value": 10},
+        {"name": "dbkey", "type": "encrypted", "value": values["plain"]}],  # a secret by its type only
         "value_sets": [{"name": "prod", "values": [{"name": "dbPwd", "value": values["encrypted"]},
                                                     {"name": "api_key", "value": values["api"]}]}]}})
     flow = archive.create_flow("load")
@@ -35,6 +36,7 @@ def _archive(path: Path, values: dict[str, str]) -> Path:
     rows.node["connection"] = {"ref": "local", "properties": {"password": values["stage"]}}
     flow.use_parameter_set("psDb")
     archive.update_flow(flow)
+    flow.set_runtime_parameter_value("psDb", "dbkey", values["override"])  # a job's override of a secret
     archive.save(path)
     return path
 
@@ -61,6 +63,8 @@ COMMANDS = {
     "apply --dry-run": ["apply", "{a}", "{recipe}", "--dry-run"],
     "overlay --dry-run": ["overlay", "{a}", "{overlay}", "--dry-run"],
     "patch (failed test)": ["patch", "{a}", "{patch}", "-o", "{out}"],
+    "patch (missing path)": ["patch", "{a}", "{missing}", "-o", "{out}"],
+    "lint --select ALL --format json": ["lint", "--select", "ALL", "--format", "json", "{a}"],
 }
 
 
@@ -76,8 +80,11 @@ def test_no_command_prints_a_secret(pair: tuple[Path, Path], tmp_path: Path, com
     patch = tmp_path / "patch.json"
     patch.write_text(json.dumps({"connection/pg.json": [
         {"op": "test", "path": "/properties/password", "value": NEW["password"]}]}))
+    missing = tmp_path / "missing.json"
+    missing.write_text(json.dumps({"connection/pg.json": [{"op": "replace", "path": "/properties/nope/x",
+                                                           "value": 1}]}))
     args = [part.format(a=a, b=b, out=tmp_path / "out.zip", recipe=recipe, overlay=tmp_path / "overlay",
-                        patch=patch) for part in COMMANDS[command]]
+                        patch=patch, missing=missing) for part in COMMANDS[command]]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code in (0, 1, 2), result.output
     assert _leaks(result.stdout + result.stderr) == []
@@ -97,3 +104,16 @@ def test_an_unchanged_secret_is_no_change(tmp_path: Path) -> None:
     b = _archive(tmp_path / "b.zip", OLD)
     result = CliRunner().invoke(cli, ["diff", "--format", "json", str(a), str(b)])
     assert CHANGED_SECRET not in result.stdout and _leaks(result.stdout) == []
+
+
+def test_a_value_that_becomes_a_secret_shows_on_neither_side(tmp_path: Path) -> None:
+    before = flowzip.new()
+    before.write_json("parameter_set/ps.json", {"parameter_set": {"name": "ps", "parameters": [
+        {"name": "token_like", "type": "string", "value": "same-value-123"}]}})
+    before.save(tmp_path / "a.zip")
+    after = flowzip.new()
+    after.write_json("parameter_set/ps.json", {"parameter_set": {"name": "ps", "parameters": [
+        {"name": "token_like", "type": "encrypted", "value": "same-value-123"}]}})
+    after.save(tmp_path / "b.zip")
+    result = CliRunner().invoke(cli, ["diff", "--format", "json", str(tmp_path / "a.zip"), str(tmp_path / "b.zip")])
+    assert "same-value-123" not in result.stdout and "type" in result.stdout

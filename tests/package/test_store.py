@@ -89,3 +89,18 @@ def test_an_output_that_resolves_to_an_input_is_refused(tmp_path: Path) -> None:
             opened.save(tmp_path / dest, inputs=[str(path)])
     with pytest.raises(DestinationError, match="refusing to overwrite the input"):
         flowzip.open(path).save(tmp_path / "hard.zip")  # a hard link to the archive's own file
+
+
+def test_a_tree_rewritten_in_place_keeps_its_modes_and_a_link_to_it_stays_a_link(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "repo")
+    (root / "data_intg_flow").chmod(0o700)
+    (root / "data_intg_flow" / "a.json").chmod(0o600)
+    os.symlink(root, tmp_path / "link")
+    archive = flowzip.open(tmp_path / "link")
+    _edit(archive)
+    archive.save(tmp_path / "link", in_place=True)
+    assert (tmp_path / "link").is_symlink() and b"changed" in (root / "data_intg_flow" / "a.json").read_bytes()
+    assert (root / ".git" / "HEAD").exists()  # the repository keeps its .git
+    assert (root / "data_intg_flow").stat().st_mode & 0o777 == 0o700
+    assert (root / "data_intg_flow" / "a.json").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "repo"]

@@ -20,9 +20,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .. import jsonio
+from ..document.kinds import kind_problem
 from ..document.patch import leaf_changes, make_patch, same_document
 from ..document.pipeline import stage_label, unwrap_flow_document
-from ..document.secrets import might_hold_secrets, redacted
+from ..document.secrets import encrypted_parameter_names, might_hold_secrets, redacted_pair
+from ..errors import FlowzipError
 from ..model.archive import Archive, open_archive
 from ..package.store import Member
 
@@ -331,7 +333,7 @@ def _members(archive: Archive) -> dict[str, Member]:
 
 
 def _member_diff(name: str, a: Member | None, b: Member | None, ignore_ui: bool, with_patch: bool,
-                 show_secrets: bool = False) -> MemberDiff | None:
+                 show_secrets: bool = False, encrypted: frozenset[str] = frozenset()) -> MemberDiff | None:
     some = b or a
     assert some is not None
     if a is None or b is None:
@@ -346,9 +348,11 @@ def _member_diff(name: str, a: Member | None, b: Member | None, ignore_ui: bool,
     if same_document(doc_a, doc_b):
         return None  # the same document, written in another style
     found = _changes(b.type, doc_a, doc_b, with_patch)
-    if not show_secrets and _may_show_secrets(*found):
-        # Only now walk both documents for secrets: most changes are far from any (and flows are large).
-        found = _changes(b.type, redacted(doc_a), redacted(doc_b, reference=doc_a), with_patch)
+    # Flows are large and mostly hold no secret: walk them only when what the changes show might; the
+    # other members are small, and a secret there may sit under any name (an encrypted parameter).
+    if not show_secrets and (b.type not in FLOW_TYPES or b'"encrypted"' in raw_a + raw_b
+                             or _may_show_secrets(*found)):
+        found = _changes(b.type, *redacted_pair(doc_a, doc_b, encrypted=encrypted), with_patch)
     changes, patch = found
     shown = [c for c in changes if not (ignore_ui and c.ui)]
     if not shown:
@@ -357,8 +361,8 @@ def _member_diff(name: str, a: Member | None, b: Member | None, ignore_ui: bool,
 
 
 def _changes(type_: str, doc_a: Any, doc_b: Any, with_patch: bool) -> tuple[list[Change], list[Any] | None]:
-    if type_ in FLOW_TYPES and unwrap_flow_document(doc_a) is not None and unwrap_flow_document(doc_b) is not None:
-        changes = flow_changes(doc_a, doc_b)
+    if type_ in FLOW_TYPES and kind_problem(type_, doc_a) is None and kind_problem(type_, doc_b) is None:
+        changes = flow_changes(doc_a, doc_b)  # by meaning; a member that is no usable flow is compared as JSON
     else:
         changes = [Change(kind, "json", None, path, old, new)
                    for kind, path, old, new in leaf_changes(doc_a, doc_b, "")]
@@ -371,6 +375,18 @@ def _may_show_secrets(changes: list[Change], patch: list[Any] | None) -> bool:
     """Whether what the changes and the patch show might hold a secret (its key or its value)."""
     shown = [[c.scope, c.name, c.path, c.before, c.after] for c in changes] + [patch]
     return might_hold_secrets(jsonio.dumps(shown, jsonio.COMPACT))
+
+
+def _encrypted_parameters(archive: Archive) -> frozenset[str]:
+    """``set.param`` of every encrypted parameter of the archive's parameter sets (a job's override of
+    one is a secret)."""
+    names: set[str] = set()
+    for member in archive.members_of_type("parameter_set"):
+        try:
+            names |= encrypted_parameter_names(member.asset_name or "", member.json())
+        except FlowzipError:
+            continue
+    return frozenset(names)
 
 
 def _open(value: Archive | str | os.PathLike[str]) -> Archive:
@@ -392,8 +408,10 @@ def diff(a: Archive | str | os.PathLike[str], b: Archive | str | os.PathLike[str
         only_a, (name_b, only_b) = next(iter(members_a.values())), next(iter(members_b.items()))
         members_a, members_b = {name_b: only_a}, {name_b: only_b}  # two single files: compare them
     result = Diff(first.path or "(a)", second.path or "(b)", ignore_ui=ignore_ui)
+    encrypted = frozenset() if show_secrets else _encrypted_parameters(first) | _encrypted_parameters(second)
     for name in list(members_a) + [n for n in members_b if n not in members_a]:
-        found = _member_diff(name, members_a.get(name), members_b.get(name), ignore_ui, patches, show_secrets)
+        found = _member_diff(name, members_a.get(name), members_b.get(name), ignore_ui, patches, show_secrets,
+                             encrypted)
         if found is not None:
             result.members.append(found)
     return result

@@ -78,9 +78,9 @@ class FlowzipGroup(click.Group):
                 _internal(exc)
             _fail("a document is nested too deeply for this command (flowzip compares and edits up to 255 levels)")
         except Terminated:
-            _fail("terminated; nothing was written", EXIT_TERMINATED)
+            _fail("terminated; every output is whole or absent", EXIT_TERMINATED)
         except KeyboardInterrupt:
-            _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+            _fail("interrupted; every output is whole or absent", EXIT_INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
             _internal(exc)
 

@@ -9,6 +9,7 @@ import click
 
 from .. import jsonio
 from ..analysis.diff import diff
+from ..display import printable
 from ..document.patch import apply_patch
 from ..document.secrets import CHANGED_SECRET, SECRET
 from ..errors import PatchError
@@ -62,7 +63,8 @@ def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str, 
                        "in it", err=True)
         others = [m for m in result.members if m.patch is None]
         for member in others:  # JSON Patch changes documents; it cannot add or remove files
-            click.echo(f"flowzip: note: {member.member} is {member.status}; a JSON Patch cannot say so", err=True)
+            click.echo(f"flowzip: note: {printable(member.member)} is {member.status}; a JSON Patch cannot say so",
+                       err=True)
     else:
         emit("diff", result.to_dict(), fmt == "json")
     return EXIT_DIFFERENT if result else EXIT_SAME

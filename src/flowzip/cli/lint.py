@@ -57,9 +57,13 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
         config.fail_on = fail_on
     if update_baseline and not baseline_path:
         raise click.UsageError("--update-baseline needs --baseline FILE")
+    # Before any work: a report never replaces what it reports on, nor the configuration or baseline it read.
+    read = [*paths, *(p for p in (config.source, None if update_baseline else baseline_path) if p)]
+    if output and baseline_path:
+        read.append(baseline_path)
     for destination in (output, baseline_path if update_baseline else None):
         if destination:
-            refuse_inputs(destination, paths)  # before any work: a report never replaces what it reports on
+            refuse_inputs(destination, read)
     baseline = Baseline.load(baseline_path) if baseline_path and not update_baseline else None
     with progress(len(paths), "Linting", threshold=5) as advance:
         result = lint(list(paths), config, baseline=baseline, jobs=jobs, limits=ctx.obj["limits"],

@@ -199,6 +199,18 @@ def _apply_with_budget(document: Any, patch: list[dict[str, Any]], member: str |
     return doc
 
 
+def _failed_operation(document: Any, patch: list[dict[str, Any]]) -> str:
+    """Which operation of *patch* does not apply to *document*, by number, kind and path."""
+    doc = _copy(document)
+    for number, operation in enumerate(patch, 1):
+        try:
+            doc = jsonpatch.apply_patch(doc, [operation], in_place=True)
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException):
+            where = operation.get("from") if operation.get("op") in ("copy", "move") else operation.get("path")
+            return f"operation {number} ({operation.get('op')} {where}) names a path that does not exist"
+    return "an operation names a path that does not exist"
+
+
 def apply_patch(document: Any, patch: Any, *, member: str | None = None) -> Any:
     """*document* with *patch* (an RFC 6902 array) applied, as a new document; *document* is not changed.
 
@@ -222,8 +234,9 @@ def apply_patch(document: Any, patch: Any, *, member: str | None = None) -> Any:
         # Name the path, never the values: the tested value may be a password.
         raise PatchError(f"the test of {_failed_test(document, patch)} failed: the member holds another value there",
                          member=member, hint="the member is not what the patch expects; nothing was written") from None
-    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
-        raise PatchError(f"the patch does not apply: {exc}", member=member,
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException):
+        # The libraries' messages quote the document (a password with it): name the operation instead.
+        raise PatchError(f"the patch does not apply: {_failed_operation(document, patch)}", member=member,
                          hint="a path it names does not exist; nothing was written") from None
 
 

@@ -15,13 +15,14 @@ Outputs show :data:`SECRET` (or :data:`CHANGED_SECRET` where a value changed) in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .parameters import is_encrypted, is_reference
 
 __all__ = ["SECRET_KEY", "NOT_SECRETS", "ACCESS_KEY_ID", "SECRET", "CHANGED_SECRET", "is_secret_key",
-           "is_plaintext_secret", "is_secret", "shown", "might_hold_secrets", "secret_paths", "redacted", "redact_text"]
+           "is_plaintext_secret", "is_secret", "shown", "might_hold_secrets", "secret_paths", "redacted",
+           "redacted_pair", "redact_text", "encrypted_parameter_names"]
 
 SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|secret|api_?key|access_?token|auth_?token|private_?key|"
                         r"client_?secret|secret_?key|sas_?token|credentials?)$", re.IGNORECASE)
@@ -68,8 +69,10 @@ def is_secret(key: Any, value: Any) -> bool:
 
 def shown(key: Any, value: Any, *, encrypted: bool = False) -> Any:
     """*value* as an output may show it: :data:`SECRET` for a secret (or any value of an *encrypted*
-    parameter), else the value itself."""
+    parameter, or anything but a flag under a credential's name), else the value itself."""
     if (encrypted and value not in (None, "")) or is_secret(key, value):
+        return SECRET
+    if is_secret_key(key) and isinstance(value, (dict, list)) and value:
         return SECRET
     return value
 
@@ -81,9 +84,13 @@ def _parameter_secret(item: dict[str, Any], encrypted_names: set[str]) -> bool:
         isinstance(name, str) and (name in encrypted_names or name.rpartition(".")[2] in encrypted_names))
 
 
-def secret_paths(doc: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """``(path, value)`` of every secret in *doc*; a path is the keys and indices that lead to it."""
+def secret_paths(doc: Any, encrypted: Iterable[str] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """``(path, value)`` of every secret in *doc*; a path is the keys and indices that lead to it.
+
+    *encrypted*: names (``set.param`` or ``param``) of parameters that other documents declare
+    ``encrypted``: a job's override of one is a secret too."""
     encrypted_names = {p.get("name") for p in _parameter_objects(doc) if p.get("type") == "encrypted"}
+    encrypted_names |= set(encrypted)
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc, ())]
     while stack:
         value, path = stack.pop()
@@ -118,19 +125,44 @@ def _parameter_objects(doc: Any) -> Iterator[dict[str, Any]]:
                     yield item
 
 
-def redacted(doc: Any, reference: Any = None) -> Any:
+def redacted(doc: Any, reference: Any = None, *, encrypted: Iterable[str] = ()) -> Any:
     """A copy of *doc* with every secret shown as :data:`SECRET`; with *reference* (the same document
     before a change), a secret that differs from the reference's at the same place as
     :data:`CHANGED_SECRET`, so that a change stays visible without its value."""
-    found = dict(secret_paths(doc))
-    if not found:
-        return doc
-    before = dict(secret_paths(reference)) if reference is not None else None
-    copy = _copy_paths(doc, found)
-    for path, value in found.items():
-        changed = before is not None and before.get(path, SECRET) != value
-        _set(copy, path, CHANGED_SECRET if changed else SECRET)
-    return copy
+    if reference is None:
+        return redacted_pair(doc, doc, encrypted=encrypted)[0]
+    return redacted_pair(reference, doc, encrypted=encrypted)[1]
+
+
+def redacted_pair(before: Any, after: Any, *, encrypted: Iterable[str] = ()) -> tuple[Any, Any]:
+    """Both sides of a change with their secrets hidden: a place that holds a secret on either side is
+    hidden on both (a value that became encrypted shows neither value), and shows as
+    :data:`CHANGED_SECRET` on the *after* side where the two differ."""
+    names = set(encrypted)
+    secrets_before, secrets_after = dict(secret_paths(before, names)), dict(secret_paths(after, names))
+    places = set(secrets_before) | set(secrets_after)
+    if not places:
+        return before, after
+    values_before = {p: v for p in places if (v := _get(before, p)) is not _ABSENT}
+    values_after = {p: v for p in places if (v := _get(after, p)) is not _ABSENT}
+    hidden_before, hidden_after = _copy_paths(before, values_before), _copy_paths(after, values_after)
+    for path in values_before:
+        _set(hidden_before, path, SECRET)
+    for path, value in values_after.items():
+        _set(hidden_after, path, CHANGED_SECRET if values_before.get(path, _ABSENT) != value else SECRET)
+    return hidden_before, hidden_after
+
+
+_ABSENT = object()
+
+
+def _get(doc: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        try:
+            doc = doc[step]
+        except (KeyError, IndexError, TypeError):
+            return _ABSENT
+    return doc
 
 
 def _copy_paths(doc: Any, paths: dict[tuple[str | int, ...], Any]) -> Any:
@@ -153,6 +185,11 @@ def _set(doc: Any, path: tuple[str | int, ...], value: Any) -> None:
     for step in path[:-1]:
         doc = doc[step]
     doc[path[-1]] = value
+
+
+def encrypted_parameter_names(set_name: str, document: Any) -> set[str]:
+    """``set.param`` for every ``encrypted`` parameter of parameter set *set_name* (its *document*)."""
+    return {f"{set_name}.{p.get('name')}" for p in _parameter_objects(document) if p.get("type") == "encrypted"}
 
 
 def redact_text(text: str, secrets: Any) -> str:

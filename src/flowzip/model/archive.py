@@ -19,7 +19,15 @@ from ..errors import DocumentError, FlowzipError, WrongDocumentError
 from ..package.folders import renamed_path
 from ..package.limits import DEFAULT_LIMITS, Limits
 from ..package.names import check_member_name
-from ..package.source import FileSource, Source, TreeSource, ZipSource, looks_like_zip, read_file_bytes
+from ..package.source import (
+    FileSource,
+    Source,
+    TreeSource,
+    ZipSource,
+    file_state,
+    looks_like_zip,
+    read_file_bytes,
+)
 from ..package.store import Member, Store
 from .assets import AssetList, Connection, Job, Manifest, ParameterSet
 from .flow import Flow, FlowList, Subflow
@@ -218,10 +226,12 @@ def open_source(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS
     path = os.fspath(path)
     if os.path.isdir(path):
         return TreeSource(path, limits)
+    state = file_state(path)  # before the read: a change after it is then seen by an in-place save
     data = read_file_bytes(path, limits)
-    if looks_like_zip(data) or path.lower().endswith(".zip"):
-        return ZipSource(path, data, limits)
-    return _single_file(path, data, limits)
+    source = ZipSource(path, data, limits) if looks_like_zip(data) or path.lower().endswith(".zip") \
+        else _single_file(path, data, limits)
+    source.opened_state = state
+    return source
 
 
 def _single_file(path: str, data: bytes, limits: Limits) -> FileSource:

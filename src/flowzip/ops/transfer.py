@@ -611,11 +611,18 @@ class _Importer:
 
     def report_not_imported(self) -> None:
         """Every asset of the source this import took no decision on is listed, with the reason."""
+        handled = {(m.type, m.asset_name) for m in self.source.members if m.name in self.handled}
         for member in self.source.members:
-            if member.asset_name is None or member.name in self.handled or member.type in FOLLOWERS:
+            if member.asset_name is None or member.name in self.handled:
                 continue
             folder = member.type
-            if not self.chosen(folder):
+            if folder in FOLLOWERS:  # a library travels with its stage or function
+                owner = member.asset_name[4:] if folder == "custom_stage_library" else member.asset_name
+                if (FOLLOWERS[folder], owner) in handled:
+                    continue
+            if folder in FOLLOWERS and self.chosen(folder) and self.options["include_dependencies"]:
+                reason = f"a library whose {FOLLOWERS[folder]} is not in the import"
+            elif not self.chosen(folder):
                 reason = f"{folder} is not among the asset types chosen for this import"
             elif folder == "job" and self.options["import_only"]:
                 reason = "import_only brings no jobs"

@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
@@ -203,18 +204,19 @@ def replace_tree(dest: str, files: Iterable[tuple[str, Callable[[], bytes] | str
     between the two renames of the fallback, *dest* is missing and both ``.<name>.*.tmp`` (the new tree,
     complete) and ``.<name>.*.old`` (the old one) are beside it: rename either to *dest*.
     """
-    dest = os.path.abspath(dest)
+    dest = os.path.realpath(dest)  # through a symbolic link: the tree it points to is the one rewritten
     parent, base = os.path.dirname(dest), os.path.basename(dest)
     tmp_root: str | None = None
     try:
         tmp_root = tempfile.mkdtemp(dir=parent, prefix=f".{base}.", suffix=TEMP_SUFFIX)
-        os.chmod(tmp_root, _mode_for(dest, 0o777))
+        _copy_mode(dest, tmp_root, 0o777)
         for name, what in files:
-            target = os.path.join(tmp_root, *name.rstrip("/").split("/"))
+            relative = name.rstrip("/").split("/")
+            target = os.path.join(tmp_root, *relative)
             if what is None:
-                os.makedirs(target, exist_ok=True)
+                _make_folders(tmp_root, dest, relative)
                 continue
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _make_folders(tmp_root, dest, relative[:-1])
             if isinstance(what, str):
                 try:
                     os.link(what, target)
@@ -223,25 +225,17 @@ def replace_tree(dest: str, files: Iterable[tuple[str, Callable[[], bytes] | str
                 continue
             with open(target, "wb") as handle:
                 handle.write(what())
+            _copy_mode(os.path.join(dest, *relative), target, 0o666)  # a rewritten file keeps its mode
         if hasattr(os, "sync"):
             os.sync()
-        if _exchange(tmp_root, dest):
-            old = tmp_root
-        else:
-            old = tempfile.mkdtemp(dir=parent, prefix=f".{base}.", suffix=".old")
-            os.rmdir(old)
-            os.rename(dest, old)
-            try:
-                os.rename(tmp_root, dest)
-            except OSError:
-                os.rename(old, dest)
-                raise
-        tmp_root = None
-        for name in keep:  # version control folders go with the tree
-            source = os.path.join(old, name)
-            if os.path.isdir(source) and not os.path.lexists(os.path.join(dest, name)):
-                os.makedirs(os.path.dirname(os.path.join(dest, name)), exist_ok=True)
-                os.rename(source, os.path.join(dest, name))
+        with _signals_held():  # the swap and the move of .git are not to be cut in half by Ctrl-C
+            old = _swap(tmp_root, dest, parent, base)
+            tmp_root = None
+            for name in keep:  # version control folders go with the tree
+                source = os.path.join(old, name)
+                if os.path.isdir(source) and not os.path.lexists(os.path.join(dest, name)):
+                    os.makedirs(os.path.dirname(os.path.join(dest, name)), exist_ok=True)
+                    os.rename(source, os.path.join(dest, name))
         _fsync_folder(parent)
         shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
@@ -249,3 +243,46 @@ def replace_tree(dest: str, files: Iterable[tuple[str, Callable[[], bytes] | str
     finally:
         if tmp_root is not None:
             shutil.rmtree(tmp_root, ignore_errors=True)
+
+
+def _swap(new: str, dest: str, parent: str, base: str) -> str:
+    """Put the folder *new* at *dest*; the path the old tree is at afterwards."""
+    if _exchange(new, dest):
+        return new
+    old = tempfile.mkdtemp(dir=parent, prefix=f".{base}.", suffix=".old")
+    os.rmdir(old)
+    os.rename(dest, old)
+    try:
+        os.rename(new, dest)
+    except OSError:
+        os.rename(old, dest)
+        raise
+    return old
+
+
+def _copy_mode(original: str, made: str, default: int) -> None:
+    """Give *made* the permission bits of *original* (the file or folder it replaces), else the umask's."""
+    os.chmod(made, _mode_for(original, default))
+
+
+def _make_folders(root: str, original_root: str, parts: list[str]) -> None:
+    """Create the folders *parts* below *root*, each with the mode of its counterpart in *original_root*."""
+    for depth in range(1, len(parts) + 1):
+        made = os.path.join(root, *parts[:depth])
+        if not os.path.isdir(made):
+            os.mkdir(made)
+            _copy_mode(os.path.join(original_root, *parts[:depth]), made, 0o777)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done (they are delivered then), where the system can."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

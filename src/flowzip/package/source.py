@@ -48,7 +48,7 @@ class Source:
         self.path = path
         self.parts = parts
         self.limits = limits
-        self.opened_state = _file_state(path)
+        self.opened_state = file_state(path)
         self._inflated_total = 0
         self._counted: set[str] = set()
 
@@ -61,7 +61,7 @@ class Source:
 
     def state(self) -> object:
         """What the container looks like on disk now (compared with :attr:`opened_state`)."""
-        return _file_state(self.path)
+        return file_state(self.path)
 
     def changed_on_disk(self) -> bool:
         """Whether the file or tree changed since it was read (another program wrote it)."""
@@ -205,7 +205,8 @@ class FileSource(Source):
         return self.data
 
 
-def _file_state(path: str) -> object:
+def file_state(path: str) -> object:
+    """What identifies a file's content on disk for an in-place save: inode, size, modification time."""
     try:
         info = os.stat(path)
     except OSError:

@@ -56,9 +56,13 @@ def schema_errors(context: Context, flow: FlowDoc) -> list[tuple[Any, str | None
 
 
 def describe(error: Any) -> str:
+    """Where and which schema keyword fails; never the value (jsonschema's own message quotes it, and the
+    value may be a password)."""
     where = "/" + "/".join(str(p) for p in error.absolute_path)
-    message = error.message if len(error.message) < 160 else error.message[:157] + "..."
-    return f"at {where}: {message}"
+    expected = error.validator_value if error.validator in ("type", "required", "enum", "const", "pattern",
+                                                            "minimum", "maximum", "minItems", "maxItems") else None
+    shown = f" {expected!r}" if expected is not None and len(repr(expected)) < 120 else ""
+    return f"at {where}: does not satisfy '{error.validator}'{shown}"
 
 
 class SchemaInvalid(Rule):
