@@ -49,7 +49,21 @@ MALFORMED: dict[str, Callable[[dict], None]] = {
     "pipelines hold a number": lambda d: d["pipelines"].append(7),
     "schemas is text": lambda d: d.update(schemas="x"),
     "nested 900 levels deep": lambda d: d["pipelines"][0].update(deep=_deep(900)),
+    "parameters is null": lambda d: _nodes(d)[0].update(parameters=None),
+    "a local parameter's name is true": lambda d: d["parameters"]["local_parameters"].append({"name": True}),
+    "the pipeline's ui_data is null": lambda d: d["pipelines"][0]["app_data"].update(ui_data=None),
+    "a link's type is a number": lambda d: _nodes(d)[1]["inputs"][0]["links"][0].update(type_attr=5),
+    "a comment's id is an object": lambda d: _comments(d)[0].update(id={"x": 1}),
+    "a comment's content is a number": lambda d: _comments(d)[0].update(content=5),
+    "a comment's width is text": lambda d: _comments(d)[0].update(width="s", height=None),
+    "a parameter set's name is an object": lambda d: d.update(external_paramsets=[{"name": {"x": 1}}]),
+    "a port's app_data is text": lambda d: _nodes(d)[0]["outputs"][0].update(app_data="s"),
+    "a node is empty": lambda d: _nodes(d).__setitem__(0, {}),
 }
+
+
+def _comments(doc: dict) -> list:
+    return doc["pipelines"][0]["app_data"]["ui_data"]["comments"]
 
 
 def _deep(levels: int) -> list:
@@ -69,7 +83,8 @@ COMMANDS = [
     ["stage", "add", "{a}", "load", "Peek", "-o", "{out}.zip"],
     ["stage", "rm", "{a}", "load", "shown", "-o", "{out}.zip"],
     ["params", "ls", "{a}", "load"], ["settings", "get", "{a}", "load"],
-    ["import", "{b}", "{a}", "--dry-run"],
+    ["import", "{b}", "{a}", "--dry-run"], ["comment", "add", "{a}", "load", "x", "-o", "{out}.zip"],
+    ["stage", "set", "{a}", "load", "rows", "records=5", "-o", "{out}.zip"], ["params", "ls", "{a}"],
 ]
 
 
@@ -86,6 +101,45 @@ def test_every_command_meets_a_malformed_flow_without_an_internal_error(tmp_path
     good.save(tmp_path / "b.zip")
     failures = []
     for number, command in enumerate(COMMANDS):
+        args = [a.format(a=tmp_path / "a.zip", b=tmp_path / "b.zip", out=tmp_path / f"out{number}") for a in command]
+        result = CliRunner().invoke(cli, args)
+        if "internal error" in result.stderr or result.exit_code not in (0, 1, 2) or (
+                result.exit_code == 2 and result.stderr.count("\n") != 1):
+            failures.append(f"{' '.join(command[:2])}: {result.exit_code} {result.stderr.strip()[:150]}")
+    assert failures == []
+
+
+#: Parameter sets and jobs of the wrong shape, and the commands that read them.
+OTHER_MEMBERS: dict[str, tuple[str, dict]] = {
+    "parameters is text": ("parameter_set/ps.json", {"parameter_set": {"name": "ps", "parameters": "x"}}),
+    "a value set's values are text": ("parameter_set/ps.json", {"parameter_set": {
+        "name": "ps", "parameters": [{"name": "a", "type": "string"}], "value_sets": [{"name": "v", "values": "x"}]}}),
+    "a parameter's name is a list": ("parameter_set/ps.json", {"parameter_set": {"parameters": [{"name": [1]}]}}),
+    "a job's configuration is a list": ("job/load.DataStage job.json", {"entity": {"job": {
+        "flow_name": "load", "configuration": [1]}}}),
+    "a job's parameter sets are text": ("job/load.DataStage job.json", {"entity": {"job": {
+        "flow_name": "load", "parameter_sets": "x"}}}),
+    "a job's flow name is a number": ("job/load.DataStage job.json", {"entity": {"job": {"flow_name": 5}}}),
+}
+OTHER_COMMANDS = [
+    ["check", "{a}"], ["lint", "--select", "ALL", "{a}"], ["params", "ls", "{a}"], ["params", "ls", "{a}", "load"],
+    ["settings", "get", "{a}", "load"], ["settings", "set", "{a}", "load", "--warn-limit", "5", "-o", "{out}.zip"],
+    ["diff", "{b}", "{a}"], ["import", "{b}", "{a}", "--dry-run"], ["export", "{a}", "--flow", "load", "-o", "{out}"],
+]
+
+
+@pytest.mark.parametrize("case", sorted(OTHER_MEMBERS))
+def test_every_command_meets_a_malformed_set_or_job_without_an_internal_error(tmp_path: Path, case: str) -> None:
+    name, document = OTHER_MEMBERS[case]
+    archive = flowzip.new()
+    archive.write_json("data_intg_flow/load.json", _good())
+    archive.write_json(name, document)
+    archive.save(tmp_path / "a.zip")
+    good = flowzip.new()
+    good.write_json("data_intg_flow/load.json", _good())
+    good.save(tmp_path / "b.zip")
+    failures = []
+    for number, command in enumerate(OTHER_COMMANDS):
         args = [a.format(a=tmp_path / "a.zip", b=tmp_path / "b.zip", out=tmp_path / f"out{number}") for a in command]
         result = CliRunner().invoke(cli, args)
         if "internal error" in result.stderr or result.exit_code not in (0, 1, 2) or (

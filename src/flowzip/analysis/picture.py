@@ -31,7 +31,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..document.layout import arrange_flow, flow_boxes
-from ..document.pipeline import link_type, stage_label
+from ..document.pipeline import comment_size, link_type, stage_label
 from ..errors import PictureError
 from ..model.flow import Flow
 
@@ -164,8 +164,7 @@ def flow_svg(flow: Flow, *, arrange: bool = False) -> str:
     comments = [c for c in ((pipeline.get("app_data") or {}).get("ui_data") or {}).get("comments") or []
                 if isinstance(c, dict) and isinstance(c.get("x_pos"), (int, float))
                 and isinstance(c.get("y_pos"), (int, float))]
-    comment_boxes = [_Box(float(c["x_pos"]), float(c["y_pos"]), float(c.get("width") or 175.0),
-                          float(c.get("height") or 60.0)) for c in comments]
+    comment_boxes = [_Box(float(c["x_pos"]), float(c["y_pos"]), *comment_size(c)) for c in comments]
     extents = [(b.x - 60.0, b.y, b.right + 60.0, b.bottom + LABEL_SPACE) for b in boxes.values()]
     extents += [(b.x, b.y, b.right, b.bottom) for b in comment_boxes]
     if extents:

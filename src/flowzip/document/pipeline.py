@@ -202,8 +202,19 @@ def stage_box(node: dict[str, Any]) -> tuple[float, float, float, float] | None:
 
 
 def comment_size(comment: dict[str, Any]) -> tuple[float, float]:
-    """``(width, height)`` of a comment: its own, else the size comments are made with."""
-    return float(comment.get("width") or COMMENT_SIZE[0]), float(comment.get("height") or COMMENT_SIZE[1])
+    """``(width, height)`` of a comment: its own (also written as text, as orchestration flows store
+    numbers), else the size comments are made with."""
+    return _number(comment.get("width"), COMMENT_SIZE[0]), _number(comment.get("height"), COMMENT_SIZE[1])
+
+
+def _number(value: Any, default: float) -> float:
+    if isinstance(value, bool):
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 and number == number and number != float("inf") else default
 
 
 def is_resized(node: dict[str, Any]) -> bool:

@@ -22,6 +22,7 @@ from ..document.jobs import job_body
 from ..document.pipeline import iter_nodes
 from ..errors import FlowzipError
 from ..model.archive import Archive
+from ..model.reading import read_member
 from ..package.store import Member
 from . import rules
 
@@ -141,11 +142,12 @@ class Context:
         if member.name in self.unreadable:
             return None
         if member.name not in self.parsed:
-            try:
-                self.parsed[member.name] = member.json()
-            except FlowzipError as exc:
-                self.unreadable[member.name] = exc.message
+            # Read ahead of the scan (a flow rule asking for the parameter sets): the same reader decides.
+            reading = read_member(member)
+            if reading.error is not None:
+                self.unreadable[member.name] = reading.error
                 return None
+            self.parsed[member.name] = reading.document
         return self.parsed[member.name]
 
     def members(self, type_: str) -> list[Member]:
