@@ -350,7 +350,7 @@ def _member_diff(name: str, a: Member | None, b: Member | None, ignore_ui: bool,
     found = _changes(b.type, doc_a, doc_b, with_patch)
     # Flows are large and mostly hold no secret: walk them only when what the changes show might; the
     # other members are small, and a secret there may sit under any name (an encrypted parameter).
-    if not show_secrets and (b.type not in FLOW_TYPES or b'"encrypted"' in raw_a + raw_b
+    if not show_secrets and (b.type not in FLOW_TYPES or _encrypted_locals(doc_a) or _encrypted_locals(doc_b)
                              or _may_show_secrets(*found)):
         found = _changes(b.type, *redacted_pair(doc_a, doc_b, encrypted=encrypted), with_patch)
     changes, patch = found
@@ -369,6 +369,14 @@ def _changes(type_: str, doc_a: Any, doc_b: Any, with_patch: bool) -> tuple[list
     if not changes:  # the same content with keys in another order: cosmetic, like the canvas-only keys
         changes = [Change("changed", "key order", None, "", ui=True)]
     return changes, make_patch(doc_a, doc_b) if with_patch else None
+
+
+def _encrypted_locals(doc: Any) -> bool:
+    """Whether a flow declares an encrypted local parameter (whose value is a secret under any name)."""
+    flow = unwrap_flow_document(doc) or {}
+    parameters = flow.get("parameters")
+    local = parameters.get("local_parameters") if isinstance(parameters, dict) else None
+    return isinstance(local, list) and any(isinstance(p, dict) and p.get("type") == "encrypted" for p in local)
 
 
 def _may_show_secrets(changes: list[Change], patch: list[Any] | None) -> bool:
