@@ -55,6 +55,9 @@ class FlowzipGroup(click.Group):
             signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `flowzip`, `flowzip stage`: their help, as asked
+            click.echo(exc.ctx.get_help())
+            sys.exit(EXIT_CLEAN)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "flowzip"
             _fail(f"{exc.format_message()} (see '{command} --help')")
@@ -71,6 +74,8 @@ class FlowzipGroup(click.Group):
             _fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            _quiet_on_a_closed_pipe()
         except RecursionError:
             _fail("a document is nested too deeply for this command (flowzip compares and edits up to 255 levels)")
         except TypeError as exc:
@@ -83,6 +88,16 @@ class FlowzipGroup(click.Group):
             _fail("interrupted; every output is whole or absent", EXIT_INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
             _internal(exc)
+
+
+def _quiet_on_a_closed_pipe() -> None:
+    """The reader of our output went away (``| head``): stop quietly, as git and ruff do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush at exit
+    except OSError:
+        pass
+    sys.exit(EXIT_CLEAN)
 
 
 def _internal(exc: Exception) -> None:
