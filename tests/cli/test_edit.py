@@ -74,7 +74,7 @@ def test_flow_commands(demo: Path, tmp_path: Path) -> None:
         (["stage", "rm", "{a}", "rowgen_peek", "nope", "-o", "{o}"], "no stage with label='nope'"),
         (["flow", "new", "{a}", "rowgen_peek", "-o", "{o}"], "already exists"),
         (["flow", "rm", "{a}", "nope", "-o", "{o}"], "no flow named 'nope'"),
-        (["stage", "add", "{a}", "rowgen_peek", "Peek"], "exactly one of -o/--output and --in-place"),
+        (["stage", "add", "{a}", "rowgen_peek", "Peek"], "give one of -o/--output, --in-place and --dry-run"),
         (["annotate", "{a}", "rowgen_peek", "x", "--text-size", "13", "-o", "{o}"], "text_size must be one of"),
     ],
 )

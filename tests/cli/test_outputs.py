@@ -106,3 +106,24 @@ def test_lint_writes_over_neither_its_configuration_nor_its_baseline(tmp_path: P
     result = CliRunner().invoke(cli, ["lint", str(DEMO), *extra, "-o", str(target)])
     assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
     assert all(path.read_bytes() == data for path, data in before.items())
+
+
+@pytest.mark.parametrize("args", [
+    ["stage", "add", "{a}", "rowgen_peek", "Peek", "-o", "{out}"],
+    ["stage", "add", "{a}", "rowgen_peek", "Peek", "--in-place"],
+    ["flow", "rename", "{a}", "rowgen_peek", "daily", "--in-place"], ["import", "{a}", "{a2}", "-o", "{out}"],
+    ["apply", "{a}", "{recipe}", "-o", "{out}"], ["patch", "{a}", "{patch}", "--in-place"],
+])
+def test_dry_run_added_to_a_command_line_as_it_stands_writes_nothing(tmp_path: Path, args: list[str]) -> None:
+    a, a2 = tmp_path / "a.zip", tmp_path / "a2.zip"
+    shutil.copy(DEMO, a)
+    shutil.copy(DEMO, a2)
+    (tmp_path / "recipe.json").write_text('[{"arrange": {}}]')
+    (tmp_path / "patch.json").write_text('{"data_intg_flow/rowgen_peek.json": []}')
+    out = tmp_path / "out.zip"
+    line = [x.format(a=a, a2=a2, out=out, recipe=tmp_path / "recipe.json", patch=tmp_path / "patch.json")
+            for x in args]
+    result = CliRunner().invoke(cli, [*line, "--dry-run"])
+    assert result.exit_code in (0, 1), result.output
+    assert "dry run: nothing written" in result.stdout
+    assert not out.exists() and a.read_bytes() == DEMO.read_bytes()

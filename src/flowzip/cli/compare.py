@@ -107,7 +107,7 @@ def report_diff(data: dict[str, Any]) -> None:
 @output_options()
 @click.pass_context
 def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str | None, in_place: bool,
-                  as_json: bool) -> None:
+                  dry_run: bool, as_json: bool) -> None:
     """Apply RFC 6902 JSON Patches to members of ARCHIVE.
 
     PATCHFILE holds an array of operations (for an ARCHIVE that is a single
@@ -122,7 +122,7 @@ def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str 
       flowzip patch other.zip upgrade.json -o other-upgraded.zip
       flowzip patch data_intg_flow/load.json fix.json --in-place
     """
-    check_destination(output, in_place)
+    check_destination(output, in_place, dry_run)
     raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if patchfile == "-" else read_input(patchfile, PatchError)
     if len(raw) > MAX_INPUT_BYTES:
         raise PatchError(f"is larger than {MAX_INPUT_BYTES >> 20} MiB", member="standard input")
@@ -143,7 +143,7 @@ def patch_command(ctx: click.Context, archive: str, patchfile: str, output: str 
         results.append((member, patched, len(operations)))
     for member, patched, _ in results:
         member.set_json(patched)
-    written = save(opened, output, in_place, inputs=[patchfile] if patchfile != "-" else [])
+    written = save(opened, output, in_place, inputs=[patchfile] if patchfile != "-" else [], dry_run=dry_run)
     summary = {"written": written, "members": [{"member": m.name, "operations": n} for m, _, n in results]}
     emit("patched", summary, as_json)
 
@@ -153,7 +153,7 @@ def _patched(data: dict[str, Any]) -> None:
     for item in data["members"]:
         count = item["operations"]
         click.echo(f"{item['member']}: {count} operation{'s' if count != 1 else ''} applied")
-    click.echo(f"wrote {data['written']}")
+    click.echo(f"wrote {data['written']}" if data["written"] else "dry run: nothing written")
 
 
 COMMANDS = [diff_command, patch_command]

@@ -32,12 +32,12 @@ def write_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @output_options()
     @functools.wraps(func)
-    def wrapper(*args: Any, output: str | None, in_place: bool, as_json: bool, **kwargs: Any) -> None:
-        check_destination(output, in_place)
+    def wrapper(*args: Any, output: str | None, in_place: bool, dry_run: bool, as_json: bool, **kwargs: Any) -> None:
+        check_destination(output, in_place, dry_run)
         ctx = click.get_current_context()
         archive = ctx.obj["open"](kwargs.pop("archive"))
         summary = func(archive, *args, **kwargs)
-        summary["written"] = save(archive, output, in_place)
+        summary["written"] = save(archive, output, in_place, dry_run=dry_run)
         emit("change", summary, as_json)
 
     return wrapper
@@ -47,7 +47,7 @@ def write_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _change(data: dict[str, Any]) -> None:
     for line in data["changes"]:
         click.echo(line)
-    click.echo(f"wrote {data['written']}")
+    click.echo(f"wrote {data['written']}" if data["written"] else "dry run: nothing written")
 
 
 def _stage(flow: Flow, label: str) -> Stage:

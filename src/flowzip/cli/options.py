@@ -25,16 +25,20 @@ show_secrets_option = click.option(
     help="Print passwords, keys, tokens and encrypted values as they are (by default they show as <secret>).")
 
 
-def output_options(*, dry_run: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``-o/--output``, ``--in-place``, with *dry_run* ``--dry-run``, and ``--json``."""
+def output_options() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o/--output``, ``--in-place``, ``--dry-run`` and ``--json``.
+
+    ``--dry-run`` can be added to a command line as it stands, ``-o`` or ``--in-place`` still there
+    (as ``git clean -n`` or ``rsync -n``): the command then does all its work, says what it would
+    write, and writes nothing."""
     options = [
         click.option("-o", "--output", type=click.Path(),
                      help="Write the result here: a .zip, a new folder, or a .json file for a single flow file."),
         click.option("--in-place", is_flag=True, help="Overwrite the input archive with the result (atomically)."),
+        click.option("--dry-run", is_flag=True,
+                     help="Do everything but write: print what would change (also with -o or --in-place given)."),
+        json_option,
     ]
-    if dry_run:
-        options.append(click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."))
-    options.append(json_option)
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed(options):
@@ -44,19 +48,20 @@ def output_options(*, dry_run: bool = False) -> Callable[[Callable[..., Any]], C
     return decorate
 
 
-def check_destination(output: str | None, in_place: bool, dry_run: bool | None = None) -> None:
-    """Refuse a combination of ``-o``, ``--in-place`` and ``--dry-run`` (*dry_run* is ``None`` for a
-    command without one) that is not exactly one of them."""
-    if dry_run and (output or in_place):
-        raise click.UsageError("--dry-run writes nothing; leave out -o/--output and --in-place")
-    if not dry_run and bool(output) == in_place:
-        choices = "-o/--output, --in-place and --dry-run" if dry_run is not None else "-o/--output and --in-place"
-        raise click.UsageError(f"give exactly one of {choices}")
+def check_destination(output: str | None, in_place: bool, dry_run: bool = False) -> None:
+    """Refuse ``-o`` with ``--in-place``, and, without ``--dry-run``, neither of them."""
+    if output and in_place:
+        raise click.UsageError("give -o/--output or --in-place, not both")
+    if not dry_run and not output and not in_place:
+        raise click.UsageError("give one of -o/--output, --in-place and --dry-run")
 
 
-def save(archive: Store, output: str | None, in_place: bool, *, inputs: Iterable[str] = ()) -> str:
+def save(archive: Store, output: str | None, in_place: bool, *, inputs: Iterable[str] = (),
+         dry_run: bool = False) -> str | None:
     """Write *archive* to *output*, or over its own input with *in_place*; never over another of *inputs*
-    (the other archives the command read).  The path written."""
+    (the other archives the command read).  The path written; ``None`` with *dry_run* (nothing is)."""
+    if dry_run:
+        return None
     return archive.save(archive.path if in_place else output, in_place=in_place,  # type: ignore[arg-type]
                         inputs=inputs)
 

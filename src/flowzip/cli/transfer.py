@@ -48,7 +48,7 @@ def export_options(func: Any) -> Any:
               help="Import only assets of this type (an asset folder: data_intg_flow, orchestration_flow, "
                    "parameter_set, job, ...; repeatable). Everything else is listed as not imported.")
 @click.option("--strict", is_flag=True, help="Exit 1 also when imported flows miss dependencies.")
-@output_options(dry_run=True)
+@output_options()
 @click.pass_context
 def import_command(ctx: click.Context, target: str, source: str, output: str | None, in_place: bool, dry_run: bool,
                    conflict_resolution: str, on_failure: str, replace_mode: str, include_dependencies: bool,

@@ -30,7 +30,7 @@ def _write_or_dry_run(ctx: click.Context, archive: Any, original_path: str, outp
 @click.command("apply")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=True))
 @click.argument("recipe", type=click.Path(exists=True, dir_okay=False))
-@output_options(dry_run=True)
+@output_options()
 @click.pass_context
 def apply_command(ctx: click.Context, archive: str, recipe: str, output: str | None, in_place: bool, dry_run: bool,
                   as_json: bool) -> None:
@@ -73,7 +73,7 @@ def _applied(data: dict[str, Any]) -> None:
 @click.command("overlay")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=True))
 @click.argument("overlays", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
-@output_options(dry_run=True)
+@output_options()
 @click.pass_context
 def overlay_command(ctx: click.Context, archive: str, overlays: tuple[str, ...], output: str | None,
                     in_place: bool, dry_run: bool, as_json: bool) -> None:
