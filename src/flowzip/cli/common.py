@@ -12,6 +12,7 @@ import click
 
 from ..errors import FlowzipError, NotFoundError
 from ..model.archive import Archive
+from ..suggest import closest
 
 
 def find_flow(archive: Archive, name: str) -> Any:
@@ -20,8 +21,11 @@ def find_flow(archive: Archive, name: str) -> Any:
         for flow in collection:
             if flow.name == name:
                 return flow
-    names = ", ".join((archive.flows.names() + archive.subflows.names())[:10]) or "none"
-    raise NotFoundError(f"no flow named {name!r}", archive=archive.path, hint=f"flows: {names}")
+    every = archive.flows.names() + archive.subflows.names()
+    guess = closest(name, every)
+    hint = f"did you mean {guess!r}?" if guess else f"flows: {', '.join(every[:10]) or 'none'}" + (
+        f", … ({len(every)} in all; 'flowzip ls' lists them)" if len(every) > 10 else "")
+    raise NotFoundError(f"no flow named {name!r}", archive=archive.path, hint=hint)
 
 
 def pick_flow(archive: Archive, name: str | None) -> Any:

@@ -17,8 +17,10 @@ import click
 from ..document.catalog import catalog
 from ..document.layout import metrics
 from ..document.secrets import shown
+from ..errors import NotFoundError
 from ..model.archive import Archive
 from ..model.flow import Flow, Stage
+from ..suggest import closest
 from .common import find_flow
 from .options import check_destination, json_option, output_options, save
 from .reporters import emit, reporter
@@ -193,6 +195,16 @@ def stage_ls(ctx: click.Context, archive: str, flow: str, type_: str | None, as_
       flowzip stage ls export.zip nightly_load --type Transformer
     """
     chosen = find_flow(ctx.obj["open"](archive), flow)
+    present = {s.type for s in chosen.stages}
+    if type_ and type_ not in present:
+        # A misspelt type is an error with a suggestion, not an empty list.
+        try:
+            type_ = catalog().get(type_).type_name
+        except NotFoundError:
+            guess = closest(type_, sorted(present) + catalog().names())
+            raise NotFoundError(f"unknown stage type {type_!r}", flow=flow,
+                                hint=f"did you mean {guess!r}?" if guess else "'flowzip stage types' lists them") \
+                from None
     stages = chosen.stages.get_all(type=type_) if type_ else chosen.stages
     rows = [{"label": s.label, "type": s.type, "op": s.op, "id": s.id,
              "inputs": len(s.get_input_links()), "outputs": len(s.get_output_links())} for s in stages]

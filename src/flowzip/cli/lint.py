@@ -18,6 +18,7 @@ from .options import refuse_inputs, write_file
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
               help="Output format: text, json, sarif (GitHub code scanning), github (workflow annotations), "
                    "junit, gitlab (Code Quality).")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding at or above this severity remains (default: error, or the config's).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
@@ -31,7 +32,7 @@ from .options import refuse_inputs, write_file
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes for several archives.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.pass_context
-def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str, fail_on: str | None,
+def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str, as_json: bool, fail_on: str | None,
                  config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
                  baseline_path: str | None, update_baseline: bool, jobs: int | None, output: str | None) -> None:
     """Check archives (export ZIPs, folders, Git trees) before they are imported.
@@ -47,6 +48,10 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
       flowzip lint --select DEFAULT --select schema export.zip
       flowzip lint --baseline .flowzip-baseline.json --update-baseline repo/datastage
     """
+    if as_json:
+        if output_format not in ("text", "json"):
+            raise click.UsageError(f"--json is --format json; it cannot go with --format {output_format}")
+        output_format = "json"
     config = load_config(config_path) if config_path else load_config(start=os.path.dirname(
         os.path.abspath(paths[0])))
     if select:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -42,7 +43,11 @@ def render(ctx: click.Context, archive: str, flow: str | None, output: str, fmt:
       flowzip render export.zip nightly_load --arrange -o arranged.svg
       flowzip render data_intg_flow/nightly_load.json -o - | rsvg-convert -o flow.png
     """
-    fmt = fmt or ("png" if output.lower().endswith(".png") else "svg")
+    suffix = os.path.splitext(output)[1].lower()
+    if fmt is None and output != "-" and suffix not in (".svg", ".png"):
+        raise click.UsageError(f"cannot write a {suffix or 'suffix-less'} picture: name the output .svg or .png, "
+                               "or give --format")
+    fmt = fmt or ("png" if suffix == ".png" else "svg")
     if output == "-" and fmt != "svg":
         raise click.UsageError("only SVG can be written to standard output")
     chosen = pick_flow(ctx.obj["open"](archive), flow)

@@ -281,8 +281,10 @@ class StageList(list):
         found = self.get_all(**filters)
         if not found:
             wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items())
-            labels = ", ".join(str(s.label) for s in self[:10]) or "none"
-            raise NotFoundError(f"no stage with {wanted}", hint=f"stages: {labels}")
+            labels = [str(s.label) for s in self]
+            guess = closest(str(filters["label"]), labels) if set(filters) == {"label"} else None
+            hint = f"did you mean {guess!r}?" if guess else f"stages: {', '.join(labels[:10]) or 'none'}"
+            raise NotFoundError(f"no stage with {wanted}", hint=hint)
         return found[0]
 
     def get_all(self, **filters: Any) -> list[Stage]:
