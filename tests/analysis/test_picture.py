@@ -111,7 +111,7 @@ def test_render_command(tmp_path: Path) -> None:
     assert "Row_Generator_1" in _texts(target.read_text(encoding="utf-8"))
     streamed = CliRunner().invoke(cli, ["render", str(DEMO), "rowgen_peek", "-o", "-"])
     assert streamed.exit_code == 0 and streamed.output == target.read_text(encoding="utf-8")
-    clash = CliRunner().invoke(cli, ["render", str(DEMO), "-o", str(DEMO)])
+    clash = CliRunner().invoke(cli, ["render", str(DEMO), "--format", "svg", "-o", str(DEMO)])
     assert clash.exit_code == 2 and "refusing to overwrite an input" in clash.stderr
     missing = CliRunner().invoke(cli, ["render", str(DEMO), "nope", "-o", str(tmp_path / "x.svg")])
     assert missing.exit_code == 2 and "no flow named 'nope'" in missing.stderr
