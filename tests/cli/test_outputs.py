@@ -21,7 +21,7 @@ COMMANDS = {
     "lint -o": ["lint", "{a}", "-o", "{out}"],
     "lint --update-baseline": ["lint", "{a}", "--baseline", "{out}", "--update-baseline"],
     "import -o": ["import", "{b}", "{a}", "-o", "{out}"],
-    "render -o": ["render", "{a}", "rowgen_peek", "-o", "{out}"],
+    "render -o": ["render", "{a}", "rowgen_peek", "--format", "svg", "-o", "{out}"],
     "convert -o": ["convert", "{a}", "-o", "{out}"],
     "export -o": ["export", "{a}", "--flow", "rowgen_peek", "-o", "{out}"],
     "stage add -o": ["stage", "add", "{a}", "rowgen_peek", "Peek", "-o", "{out}"],
