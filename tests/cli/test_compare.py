@@ -101,3 +101,20 @@ def test_a_patch_of_several_members_is_all_or_nothing(demo: Path, tmp_path: Path
 def test_help_has_examples(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0 and "Examples:" in result.output and f"flowzip {command}" in result.output
+
+
+def test_a_list_without_names_shows_what_came_and_went(tmp_path: Path) -> None:
+    # The manifest lists a flow and its binaries under one name: no key tells the items apart, and the
+    # list shown whole was cut at the same place on both sides, hiding the change.
+    def archive(path: Path, extra: list[dict]) -> Path:
+        built = flowzip.new()
+        assets = [{"name": "load", "type": "data_intg_flow"}, {"name": "load", "type": "px_executables"}]
+        built.write_json("DataStage-README.json", {"project_name": "p", "assets": assets + extra})
+        built.save(path)
+        return path
+
+    a = archive(tmp_path / "a.zip", [])
+    b = archive(tmp_path / "b.zip", [{"name": "hierarchical_data", "type": "data_intg_flow"}])
+    result = CliRunner().invoke(cli, ["diff", str(a), str(b)])
+    assert result.exit_code == 1
+    assert "+ json: assets[2]: {\"name\":\"hierarchical_data\",\"type\":\"data_intg_flow\"}" in result.stdout

@@ -276,4 +276,41 @@ def leaf_changes(before: Any, after: Any, path: str) -> Iterator[tuple[str, str,
                 if name not in old:
                     yield "added", f"{path}[{name}]", None, item
             return
+        if before and after:
+            yield from _list_changes(before, after, path)
+            return
     yield "changed", path, before, after
+
+
+def _list_changes(before: list[Any], after: list[Any], path: str) -> Iterator[tuple[str, str, Any, Any]]:
+    """A list whose items have no name: items that came or went, by value; of lists as long, item by item.
+    (Shown whole, a changed list is cut at the same place on both sides and the change is not seen.)"""
+    if len(before) == len(after):
+        for index, (old, new) in enumerate(zip(before, after)):
+            yield from leaf_changes(old, new, f"{path}[{index}]")
+        return
+    kept: dict[bytes, int] = {}
+    for item in after:
+        kept[_encoded(item)] = kept.get(_encoded(item), 0) + 1
+    for index, item in enumerate(before):
+        encoded = _encoded(item)
+        if kept.get(encoded):
+            kept[encoded] -= 1
+        else:
+            yield "removed", f"{path}[{index}]", item, None
+    had: dict[bytes, int] = {}
+    for item in before:
+        had[_encoded(item)] = had.get(_encoded(item), 0) + 1
+    for index, item in enumerate(after):
+        encoded = _encoded(item)
+        if had.get(encoded):
+            had[encoded] -= 1
+        else:
+            yield "added", f"{path}[{index}]", None, item
+
+
+def _encoded(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits
+        return jsonio.dumps(value, jsonio.COMPACT)
