@@ -10,7 +10,9 @@ from click.testing import CliRunner, Result
 
 import flowzip
 from flowzip.cli import cli
-from tests.conftest import REAL, require_shared
+from tests.conftest import REAL, REPO, require_shared
+
+DEMO = REPO / "fixtures" / "demo" / "paramset.zip"
 
 HISTORY = REAL / "drew-cp4d-prod1-git-test-history"
 FLOW = "datastage/data_intg_flow/TestFlow2.json"
@@ -118,3 +120,15 @@ def test_a_list_without_names_shows_what_came_and_went(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["diff", str(a), str(b)])
     assert result.exit_code == 1
     assert "+ json: assets[2]: {\"name\":\"hierarchical_data\",\"type\":\"data_intg_flow\"}" in result.stdout
+
+
+def test_diff_stat_counts_changes_per_member(tmp_path: Path) -> None:
+    changed = tmp_path / "changed.zip"
+    assert CliRunner().invoke(cli, ["params", "set-default", str(DEMO), "peek_paramset", "row_count=99",
+                                    "-o", str(changed)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["diff", "--stat", str(DEMO), str(changed)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["~  parameter_set/peek_paramset.json  1 changed",
+                                          "1 member differs: 1 changed, 0 added, 0 removed"]
+    data = json.loads(CliRunner().invoke(cli, ["diff", "--stat", "--format", "json", str(DEMO), str(changed)]).stdout)
+    assert data["totals"] == {"added": 0, "removed": 0, "changed": 1}

@@ -15,7 +15,7 @@ from ..document.secrets import CHANGED_SECRET, SECRET
 from ..errors import PatchError
 from ..inputs import MAX_INPUT_BYTES, read_input
 from .options import check_destination, output_options, save, show_secrets_option
-from .reporters import emit, reporter
+from .reporters import emit, reporter, table
 
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
 SIGNS = {"added": "+", "removed": "-", "changed": "~"}
@@ -29,9 +29,10 @@ SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "patch"]), default="text", show_default=True,
               help="text for people; json for scripts; patch: RFC 6902 JSON Patch (an array for two files, an "
                    "object of member path -> array for archives).")
+@click.option("--stat", is_flag=True, help="Only a line per member that differs, with how many changes, and totals.")
 @show_secrets_option
 @click.pass_context
-def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str, show_secrets: bool) -> int:
+def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str, stat: bool, show_secrets: bool) -> int:
     """Compare A and B (archives, trees or single flow files) by meaning.
 
     Per member: added, removed or changed.  Inside flows: stages matched by
@@ -46,6 +47,7 @@ def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str, 
       flowzip diff --ignore-ui repo-v1/datastage repo-v2/datastage
       flowzip diff --format json before.zip after.zip | jq '.members[].member'
       flowzip diff --format patch old/TestFlow2.json new/TestFlow2.json > change.json
+      flowzip diff --stat release-1.zip release-2.zip
 
     Passwords, keys, tokens and encrypted values show as <secret> (<secret changed>
     where they differ); --show-secrets prints them.
@@ -65,9 +67,34 @@ def diff_command(ctx: click.Context, a: str, b: str, ignore_ui: bool, fmt: str, 
         for member in others:  # JSON Patch changes documents; it cannot add or remove files
             click.echo(f"flowzip: note: {printable(member.member)} is {member.status}; a JSON Patch cannot say so",
                        err=True)
+    elif stat:
+        emit("diff_stat", _stat(result.to_dict()), fmt == "json")
     else:
         emit("diff", result.to_dict(), fmt == "json")
     return EXIT_DIFFERENT if result else EXIT_SAME
+
+
+def _stat(data: dict[str, Any]) -> dict[str, Any]:
+    """Per member that differs: its status and how many changes of each kind; and the totals."""
+    members = []
+    for member in data["members"]:
+        kinds = {kind: sum(c["kind"] == kind for c in member["changes"]) for kind in ("added", "removed", "changed")}
+        members.append({"member": member["member"], "status": member["status"], **kinds})
+    totals = {status: sum(m["status"] == status for m in members) for status in ("added", "removed", "changed")}
+    return {"a": data["a"], "b": data["b"], "members": members, "totals": totals}
+
+
+@reporter("diff_stat")
+def _diff_stat(data: dict[str, Any]) -> None:
+    rows = []
+    for member in data["members"]:
+        counts = ", ".join(f"{member[k]} {k}" for k in ("added", "removed", "changed") if member[k])
+        rows.append([SIGNS[member["status"]], member["member"], counts or member["status"]])
+    table(rows, indent="")
+    totals = data["totals"]
+    count = sum(totals.values())
+    click.echo(f"{count} member{' differs' if count == 1 else 's differ'}: {totals['changed']} changed, "
+               f"{totals['added']} added, {totals['removed']} removed" if count else "no differences")
 
 
 def _short(value: Any, width: int = 70) -> str:
