@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import flowzip
 from flowzip.cli import cli
 from tests.zipbuild import MINIMAL_FLOW, make_zip
 
@@ -117,7 +118,7 @@ def test_convert_refuses_to_overwrite_the_input(paramset_zip: Path, tmp_path: Pa
     copy = tmp_path / "in.zip"
     copy.write_bytes(paramset_zip.read_bytes())
     result = run("convert", str(copy), "-o", str(copy))
-    assert result.exit_code == 2 and "refusing to overwrite the input" in result.stderr
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["ls", "show", "cat", "check", "convert"])
@@ -142,3 +143,19 @@ def test_usage_errors_are_one_line(args: list[str]) -> None:
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("flowzip: error: ")
     assert "--help" in result.stderr
+
+
+def test_convert_to_a_zip_writes_an_importable_export(tmp_path: Path) -> None:
+    # A Git tree with its datastage/ prefix and files that are no part of the export.
+    repo = tmp_path / "repo"
+    (repo / "datastage" / "data_intg_flow").mkdir(parents=True)
+    (repo / "datastage" / "data_intg_flow" / "f.json").write_bytes(MINIMAL_FLOW)
+    (repo / "datastage" / "DataStage-README.json").write_text('{"project_name": "p", "assets": []}')
+    (repo / "build_1.zip").write_bytes(b"not an asset")
+    (repo / "overlays" / "qa").mkdir(parents=True)
+    (repo / "overlays" / "qa" / "x.json").write_text("{}")
+    result = run("convert", str(repo), "-o", str(tmp_path / "export.zip"))
+    assert result.exit_code == 0
+    assert "left out: build_1.zip" in result.stdout and "left out: overlays/qa/x.json" in result.stdout
+    names = [m.name for m in flowzip.open(tmp_path / "export.zip").members]
+    assert names == ["data_intg_flow/f.json", "DataStage-README.json"]

@@ -19,13 +19,14 @@ from ..analysis.summary import check_archive, check_exit_code, describe_flow, me
 from ..api import Archive, open_archive
 from ..display import printable, shorten
 from ..errors import FlowzipError
+from ..ops.transfer import as_export
 from ..package.limits import DEFAULT_LIMITS, Limits
 from ..version import __version__
 from .common import pick_flow, progress
 from .compare import COMMANDS as COMPARE_COMMANDS
 from .edit import COMMANDS as EDIT_COMMANDS
 from .lint import COMMANDS as LINT_COMMANDS
-from .options import json_option
+from .options import json_option, save
 from .picture import COMMANDS as PICTURE_COMMANDS
 from .reporters import REPORTERS, emit
 from .runtime import COMMANDS as RUNTIME_COMMANDS
@@ -272,8 +273,14 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
         first = errors[0]
         more = f" (and {len(errors) - 1} more; run 'flowzip check')" if len(errors) > 1 else ""
         raise FlowzipError(f"{first['message']}{more}", member=first["member"], hint="nothing was written")
-    written = opened.save(output)
-    emit("written", {"source": source, "output": written, "members": len(opened.members)}, as_json)
+    left_out: list[str] = []
+    result = opened
+    if output.lower().endswith(".zip"):
+        # An export ZIP is what the platform imports: no prefix folder, nothing but the export.
+        result, left_out = as_export(opened)
+    written = save(result, output, False, inputs=[source])
+    emit("written", {"source": source, "output": written, "members": len(result.members), "left_out": left_out},
+         as_json)
 
 
 for _command in (EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMMANDS + TRANSFER_COMMANDS

@@ -116,4 +116,6 @@ def _check(data: dict[str, Any]) -> None:
 
 @reporter("written")
 def _written(data: dict[str, Any]) -> None:
+    for name in data.get("left_out") or []:
+        click.echo(f"left out: {name} (not part of the export)")
     click.echo(f"wrote {data['output']} ({data['members']} members)")

@@ -42,7 +42,7 @@ from ..package.sink import new_folder, same_path
 from ..package.store import Member
 
 __all__ = ["ExportResult", "ImportResponse", "ImportedAsset", "export_flows", "import_flows", "split_flows",
-           "CONFLICT_RESOLUTIONS", "ON_FAILURE", "REPLACE_MODES"]
+           "as_export", "CONFLICT_RESOLUTIONS", "ON_FAILURE", "REPLACE_MODES"]
 
 CONFLICT_RESOLUTIONS = ("skip", "rename", "replace")
 ON_FAILURE = ("continue", "stop")
@@ -283,6 +283,22 @@ def export_flows(archive: Archive, flows: Iterable[Flow | str], destination: str
     out.write_bytes(MANIFEST_NAME, jsonio.dumps(manifest, index.manifest_style))  # the source manifest's style
     written = out.save(dest)
     return ExportResult(written, [m.name for m in out.members], [f.name for f in chosen], sorted(missing))
+
+
+def as_export(archive: Archive) -> tuple[Archive, list[str]]:
+    """*archive* as the platform's import takes it: its members below the export's root folder (a Git
+    tree's ``datastage/``) at the top, and nothing that is not part of the export (files outside the root,
+    stray files in asset folders).  Returns the new archive (members keep their compressed bytes) and the
+    names left out."""
+    out = Archive(None)
+    left_out = []
+    for member in archive.members:
+        if member.type in ("other", "directory"):
+            if member.type == "other":
+                left_out.append(member.name)
+            continue
+        out.adopt(member, member.relative_name)
+    return out, left_out
 
 
 def split_flows(archive: Archive, folder: str | os.PathLike[str], *, include_dependencies: bool = True,
