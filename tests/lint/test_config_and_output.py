@@ -162,3 +162,11 @@ def test_lint_command_errors_and_baseline(demo: Path, tmp_path: Path, conn: Path
     broken.write_bytes(b"nope")
     result = runner.invoke(cli, ["lint", "--format", "json", str(broken)])
     assert result.exit_code == 1 and json.loads(result.output)["findings"][0]["code"] == "FZA001"
+
+
+def test_text_output_counts_info_findings_and_shows_them_when_asked() -> None:
+    demo = str(REPO / "fixtures" / "demo" / "paramset.zip")
+    hidden = CliRunner().invoke(cli, ["lint", demo])
+    assert " info: " not in hidden.stdout and "(4 info not shown; --show-info shows them)" in hidden.stdout
+    shown = CliRunner().invoke(cli, ["lint", "--show-info", demo])
+    assert shown.stdout.count(" info: ") == 4 and "not shown" not in shown.stdout

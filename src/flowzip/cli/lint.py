@@ -8,7 +8,7 @@ import click
 
 from ..lint import Baseline, LintConfig, lint, load_config
 from ..lint.engine import SEVERITIES
-from ..lint.report import REPORTERS
+from ..lint.report import REPORTERS, text_report
 from .common import progress
 from .options import refuse_inputs, write_file
 
@@ -19,6 +19,7 @@ from .options import refuse_inputs, write_file
               help="Output format: text, json, sarif (GitHub code scanning), github (workflow annotations), "
                    "junit, gitlab (Code Quality).")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@click.option("--show-info", is_flag=True, help="Text format: also print the info findings (by default only counted).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding at or above this severity remains (default: error, or the config's).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
@@ -32,7 +33,8 @@ from .options import refuse_inputs, write_file
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes for several archives.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.pass_context
-def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str, as_json: bool, fail_on: str | None,
+def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str, as_json: bool, show_info: bool,
+                 fail_on: str | None,
                  config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
                  baseline_path: str | None, update_baseline: bool, jobs: int | None, output: str | None) -> None:
     """Check archives (export ZIPs, folders, Git trees) before they are imported.
@@ -77,7 +79,7 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
         Baseline.write(baseline_path, result.findings)
         click.echo(f"wrote {len(result.findings)} findings to {baseline_path}", err=True)
         ctx.exit(0)
-    report = REPORTERS[output_format](result)
+    report = text_report(result, show_info=show_info) if output_format == "text" else REPORTERS[output_format](result)
     if output:
         write_file(output, (report + "\n").encode("utf-8"), inputs=paths)
     else:

@@ -42,10 +42,16 @@ def _where(finding: Finding) -> str:
 
 
 @reporter("text")
-def text_report(result: LintResult) -> str:
+def text_report(result: LintResult, *, show_info: bool = False) -> str:
+    """Findings for people: errors and warnings, and with *show_info* the info findings too (by default
+    only their number: on a large archive they run to thousands of lines)."""
     lines = []
     by_archive: dict[str, list[Finding]] = {}
+    hidden = 0
     for finding in result.findings:
+        if finding.severity == "info" and not show_info:
+            hidden += 1
+            continue
         by_archive.setdefault(finding.archive or "", []).append(finding)
     for archive in result.archives:
         for finding in by_archive.get(archive, []):
@@ -62,6 +68,8 @@ def text_report(result: LintResult) -> str:
     summary = (f"{len(result.archives)} archive{'s' if len(result.archives) != 1 else ''} linted: "
                + (f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info" if total
                   else "no findings"))
+    if hidden:
+        summary += f" ({hidden} info not shown; --show-info shows them)"
     lines.append(summary)
     return "\n".join(printable(line) for line in lines)  # labels from the archive stay text
 
