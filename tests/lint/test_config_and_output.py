@@ -13,7 +13,8 @@ import flowzip
 from flowzip.cli import cli
 from flowzip.errors import ConfigError
 from flowzip.lint import Baseline, LintConfig, lint, load_config
-from flowzip.lint.report import REPORTERS
+from flowzip.lint.engine import SEVERITY_RANK
+from flowzip.lint.report import REPORTERS, junit_report
 from tests.conftest import REPO
 
 
@@ -102,11 +103,16 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(conn: Path, demo: Path, 
     assert [loc["kind"] for loc in stage_result["locations"][0]["logicalLocations"]] == ["module", "function"]
 
 
-def test_junit_parses_and_counts_failures(demo: Path) -> None:
-    result = lint(demo)
-    root = ElementTree.fromstring(REPORTERS["junit"](result))
-    assert root.tag == "testsuites" and int(root.get("failures")) == len(result.findings)
-    assert len(root.findall("testsuite/testcase")) == len(result.rules)
+def test_junit_parses_and_counts_failing_rules(demo: Path) -> None:
+    result = lint(demo, LintConfig(select=["ALL"]))
+    rules_at_or_above = {rank: {f.code for f in result.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[rank]}
+                         for rank in ("error", "warning", "info")}
+    for fail_on, failing in rules_at_or_above.items():
+        root = ElementTree.fromstring(junit_report(result, fail_on=fail_on))
+        assert root.tag == "testsuites" and int(root.get("failures")) == len(failing)  # a failing case, not a finding
+        assert len(root.findall("testsuite/testcase")) == len(result.rules)
+        assert len(root.findall("testsuite/testcase/failure")) == len(failing)
+    assert rules_at_or_above["info"] > rules_at_or_above["warning"]  # the demo has findings below a failure
 
 
 def test_gitlab_fingerprints_are_unique_and_stable(demo: Path, conn: Path) -> None:

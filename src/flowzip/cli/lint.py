@@ -8,7 +8,7 @@ import click
 
 from ..lint import Baseline, LintConfig, lint, load_config
 from ..lint.engine import SEVERITIES
-from ..lint.report import REPORTERS, text_report
+from ..lint.report import REPORTERS, junit_report, text_report
 from .common import progress
 from .options import refuse_inputs, write_file
 
@@ -79,7 +79,12 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
         Baseline.write(baseline_path, result.findings)
         click.echo(f"wrote {len(result.findings)} findings to {baseline_path}", err=True)
         ctx.exit(0)
-    report = text_report(result, show_info=show_info) if output_format == "text" else REPORTERS[output_format](result)
+    if output_format == "text":
+        report = text_report(result, show_info=show_info)
+    elif output_format == "junit":
+        report = junit_report(result, fail_on=config.fail_on)  # failures are what fails the build
+    else:
+        report = REPORTERS[output_format](result)
     if output:
         write_file(output, (report + "\n").encode("utf-8"), inputs=paths)
     else:

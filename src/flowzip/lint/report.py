@@ -16,7 +16,7 @@ import orjson
 
 from ..display import printable
 from ..version import __version__
-from .engine import Finding, LintResult, Rule, all_rules
+from .engine import SEVERITY_RANK, Finding, LintResult, Rule, all_rules
 
 JSON_SCHEMA_VERSION = 1
 INFORMATION_URI = "https://github.com/flowzip/flowzip/blob/main/docs/lint/index.md"
@@ -175,8 +175,11 @@ def github_report(result: LintResult) -> str:
 
 
 @reporter("junit")
-def junit_report(result: LintResult) -> str:
-    """JUnit XML: one test suite per archive, one test case per rule run, a failure per finding."""
+def junit_report(result: LintResult, *, fail_on: str = "error") -> str:
+    """JUnit XML: one test suite per archive, one test case per rule run.  A case fails (one ``failure``
+    listing its findings) when the rule found something at or above *fail_on*; findings below it are
+    the case's ``system-out``.  ``failures`` counts failing cases, as JUnit readers expect."""
+    threshold = SEVERITY_RANK[fail_on]
     suites = ElementTree.Element("testsuites", name="flowzip lint")
     by_archive: dict[str, list[Finding]] = {}
     for finding in result.findings:
@@ -189,11 +192,19 @@ def junit_report(result: LintResult) -> str:
         for rule in result.rules:
             case = ElementTree.SubElement(suite, "testcase", classname=f"flowzip.{rule.family}",
                                           name=f"{rule.code} {rule.name}")
-            for finding in (f for f in found if f.code == rule.code):
-                failure = ElementTree.SubElement(case, "failure", type=finding.severity,
-                                                 message=f"{_where(finding)}: {finding.message}")
-                failure.text = f"{finding.code} {finding.name}\n{_where(finding)}\n{finding.message}"
+            mine = [f for f in found if f.code == rule.code]
+            failing = [f for f in mine if SEVERITY_RANK[f.severity] >= threshold]
+            if failing:
+                first = failing[0]
+                more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
+                failure = ElementTree.SubElement(case, "failure", type=first.severity,
+                                                 message=f"{_where(first)}: {first.message}{more}")
+                failure.text = "\n".join(f"{f.severity}: {_where(f)}: {f.message}" for f in failing)
                 failures += 1
+            notes = [f for f in mine if f not in failing]
+            if notes:
+                out = ElementTree.SubElement(case, "system-out")
+                out.text = "\n".join(f"{f.severity}: {_where(f)}: {f.message}" for f in notes)
         suite.set("tests", str(len(result.rules)))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
