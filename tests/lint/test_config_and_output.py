@@ -13,7 +13,7 @@ import flowzip
 from flowzip.cli import cli
 from flowzip.errors import ConfigError
 from flowzip.lint import Baseline, LintConfig, lint, load_config
-from flowzip.lint.engine import SEVERITY_RANK
+from flowzip.lint.engine import SEVERITY_RANK, Finding, LintResult
 from flowzip.lint.report import REPORTERS, junit_report
 from tests.conftest import REPO
 
@@ -176,3 +176,12 @@ def test_text_output_counts_info_findings_and_shows_them_when_asked() -> None:
     assert " info: " not in hidden.stdout and "(4 info not shown; --show-info shows them)" in hidden.stdout
     shown = CliRunner().invoke(cli, ["lint", "--show-info", demo])
     assert shown.stdout.count(" info: ") == 4 and "not shown" not in shown.stdout
+
+
+@pytest.mark.parametrize(("archive", "shown"), [("../exports/a.zip", "../exports/a.zip"), ("./a.zip", "a.zip"),
+                                                ("a.zip", "a.zip")])
+def test_report_paths_are_the_paths_as_given(archive: str, shown: str) -> None:
+    result = LintResult(findings=[Finding("FZA001", "archive.unreadable", "error", "bad", archive=archive)],
+                        archives=[archive])
+    assert f"file={shown}," in REPORTERS["github"](result)
+    assert json.loads(REPORTERS["gitlab"](result))[0]["location"]["path"] == shown

@@ -95,7 +95,8 @@ def _artifact(finding: Finding) -> str:
         path = os.path.join(archive, *finding.member.split("/"))
     else:
         path = archive
-    return path.replace(os.sep, "/").lstrip("./") if not os.path.isabs(path) else path.replace(os.sep, "/")
+    path = os.path.normpath(path).replace(os.sep, "/") if path else path
+    return path  # as given (normalised: "./a.zip" is "a.zip", "../x/a.zip" stays so)
 
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
