@@ -71,12 +71,39 @@ def test_each_action(demo: Path, action: str) -> None:
 
 
 def test_selectors_pick_flows_and_stages(demo: Path) -> None:
-    _, flows = _run(demo, {"flows": "other*", "set": {"nrecs": 25}, "stages": {"type": "Peek"}})
-    assert flows == {}
     _, flows = _run(demo, {"stages": {"op": "PxPeek", "label": "Peek_?"}, "set": {"nrecs": 25}})
     assert list(flows) == ["rowgen_peek"]
-    _, flows = _run(demo, {"stages": {"type": "Sort"}, "settings": {"warn_limit": 3}})  # no Sort: flow not picked
-    assert flows == {}
+    _, flows = _run(demo, {"stages": {"type": "peek"}, "set": {"nrecs": 25}})  # type names ignore case, as the SDK
+    assert list(flows) == ["rowgen_peek"]
+
+
+# A step that picks nothing is an error: a recipe that silently did nothing would pass for done.
+@pytest.mark.parametrize(("step", "message"), [
+    ({"flows": "rowgen_peak", "set": {"nrecs": 25}},
+     r"step 1 \(set\): no batch flow is named 'rowgen_peak' \(did you mean 'rowgen_peek'\?\)"),
+    ({"flows": "other*", "set": {"nrecs": 25}}, r"no batch flow is named 'other\*' \(the flows are 'rowgen_peek'\)"),
+    ({"stages": {"type": "Sort"}, "settings": {"warn_limit": 3}},
+     r"no stage matches type = 'Sort' in 'rowgen_peek'$"),
+    ({"stages": {"label": "Peek_2"}, "set": {"nrecs": 1}},
+     r"no stage matches label = 'Peek_2' in 'rowgen_peek' \(did you mean label = 'Peek_1'\?\)"),
+])
+def test_a_step_that_picks_nothing_is_an_error(demo: Path, step: dict, message: str) -> None:
+    with pytest.raises(RecipeError, match=message):
+        _run(demo, step)
+
+
+def test_picking_nothing_is_fine_when_the_step_says_so(demo: Path) -> None:
+    steps = [{"flows": "other*", "optional": True, "set": {"nrecs": 25}}, {"settings": {"warn_limit": 100}}]
+    archive = flowzip.open(demo)
+    result = apply_recipe(archive, parse_recipe(steps))
+    assert (result.unmatched_steps, result.unchanged_steps) == ([1], [2])  # warn_limit is 100 already
+    result = apply_recipe(archive, parse_recipe(steps[:1] + [{"flows": "x", "arrange": {}}]), allow_no_match=True)
+    assert result.unmatched_steps == [1, 2] and not result.members
+
+
+def test_an_unknown_stage_type_is_refused_with_a_suggestion() -> None:
+    with pytest.raises(RecipeError, match=r"step 1: unknown stage type 'Peak' \(did you mean 'Peek'\?\)"):
+        parse_recipe([{"stages": {"type": "Peak"}, "set": {"nrecs": 1}}])
 
 
 @pytest.mark.parametrize(("recipe", "message"), [
@@ -85,6 +112,7 @@ def test_selectors_pick_flows_and_stages(demo: Path) -> None:
     ([{"frobnicate": 1}], "unknown: frobnicate"),
     ([{"stages": {"colour": "red"}, "set": {}}], "'stages' takes type, op and label"),
     ([{"flows": 3, "arrange": {}}], "'flows' is a name glob"),
+    ([{"optional": "yes", "arrange": {}}], "'optional' is true or false"),
 ])
 def test_bad_recipes_are_refused(recipe: list, message: str) -> None:
     with pytest.raises(RecipeError, match=message):

@@ -30,16 +30,20 @@ def _write_or_dry_run(ctx: click.Context, archive: Any, original_path: str, outp
 @click.command("apply")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=True))
 @click.argument("recipe", type=click.Path(exists=True, dir_okay=False))
+@click.option("--allow-no-match", is_flag=True,
+              help="A step whose selectors pick no flow is reported, not an error (exit 2).")
 @output_options()
 @click.pass_context
-def apply_command(ctx: click.Context, archive: str, recipe: str, output: str | None, in_place: bool, dry_run: bool,
-                  as_json: bool) -> None:
+def apply_command(ctx: click.Context, archive: str, recipe: str, allow_no_match: bool, output: str | None,
+                  in_place: bool, dry_run: bool, as_json: bool) -> None:
     """Run RECIPE (.toml or .json) over every flow of ARCHIVE its selectors pick.
 
     Each step names the flows (a name glob) and stages (type, op, label glob)
     it applies to and one action: set, remove, rename-stage, rename-link,
     replace-text, repoint-connection, repoint-parameter-set, add-parameter-set,
-    remove-parameter-set, settings, arrange.  See docs/transforms.md.
+    remove-parameter-set, settings, arrange.  A step whose selectors pick
+    no flow is an error (exit 2, nothing written) unless the step says
+    optional = true or --allow-no-match is given.  See docs/transforms.md.
 
     \b
     Examples:
@@ -51,7 +55,7 @@ def apply_command(ctx: click.Context, archive: str, recipe: str, output: str | N
     steps = load_recipe(recipe)
     opened = ctx.obj["open"](archive)
     with progress(len(opened.flows) * len(steps), "applying", threshold=200) as step:
-        result = apply_recipe(opened, steps, progress=step)
+        result = apply_recipe(opened, steps, progress=step, allow_no_match=allow_no_match)
     _write_or_dry_run(ctx, opened, archive, output, in_place, dry_run, as_json, "applied", result.to_dict(),
                       [recipe])
 
@@ -62,6 +66,10 @@ def _applied(data: dict[str, Any]) -> None:
         click.echo(f"flow {flow!r}")
         for change in changes:
             click.echo(f"    {change}")
+    for number in data.get("unchanged_steps", []):
+        click.echo(f"step {number}: nothing to change (already so)")
+    for number in data.get("unmatched_steps", []):
+        click.echo(f"step {number}: picked no flow (allowed)")
     if data.get("diff") is not None:
         report_diff(data["diff"])
         click.echo("dry run: nothing written")

@@ -15,6 +15,8 @@ Step actions (one per step): ``set`` (properties -> values), ``remove`` (propert
 ``repoint-parameter-set`` (``{from = .., to = ..}``), ``add-parameter-set`` /
 ``remove-parameter-set`` (a name), ``settings`` (``environment``, ``warn_limit``,
 ``retention_days``, ``retention_amount``), ``arrange`` (``{keep_existing = ..}``).
+
+A step whose selectors pick no flow is an error, unless it says ``optional = true``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import jsonio
+from ..document.catalog import catalog
 from ..document.references import repoint, repoint_job
 from ..document.secrets import SECRET, shown
 from ..errors import FlowzipError, RecipeError
 from ..inputs import loads_toml, read_input
+from ..suggest import closest
 
 __all__ = ["StageSelector", "RecipeError", "select_flows", "set_properties", "remove_properties", "rename_stage",
            "rename_link", "replace_text", "repoint_connection", "repoint_parameter_set", "add_parameter_set",
@@ -60,6 +64,11 @@ class StageSelector:
 
     def stages(self, flow: Any) -> list[Any]:
         return [s for s in flow.stages if self.matches(s)]
+
+    def describe(self) -> str:
+        """The selector in a recipe's words, for messages (``type = 'Peek', label = 'P*'``)."""
+        return ", ".join(f"{key} = {value!r}" for key, value in
+                         (("type", self.type), ("op", self.op), ("label", self.label)) if value is not None)
 
 
 def select_flows(archive: Any, flows: str = "*", stages: StageSelector | None = None) -> list[Any]:
@@ -294,17 +303,23 @@ class Step:
     argument: Any
     flows: str = "*"
     stages: StageSelector = field(default_factory=StageSelector)
+    optional: bool = False  # picking no flow is fine (else it is an error)
 
 
 @dataclass
 class RecipeResult:
-    """What a recipe did: per flow, the changes, one line each; and the members that changed."""
+    """What a recipe did: per flow, the changes, one line each; the members that changed; and the steps (by
+    number) that picked flows but had nothing to change there (already so: running a recipe twice is no error) or,
+    allowed to, picked none."""
 
     flows: dict[str, list[str]] = field(default_factory=dict)
     members: list[str] = field(default_factory=list)
+    unchanged_steps: list[int] = field(default_factory=list)
+    unmatched_steps: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"flows": self.flows, "members": self.members}
+        return {"flows": self.flows, "members": self.members, "unchanged_steps": self.unchanged_steps,
+                "unmatched_steps": self.unmatched_steps}
 
 
 def load_recipe(path: str | os.PathLike[str]) -> list[Step]:
@@ -327,7 +342,7 @@ def parse_recipe(document: Any, source: str | None = None) -> list[Step]:
         if not isinstance(step, dict):
             raise RecipeError(f"step {number} is not a table", member=source)
         actions = [k for k in step if k in ACTIONS]
-        unknown = [k for k in step if k not in ACTIONS and k not in ("flows", "stages")]
+        unknown = [k for k in step if k not in ACTIONS and k not in ("flows", "stages", "optional")]
         if unknown or len(actions) != 1:
             raise RecipeError(f"step {number} needs exactly one action of {', '.join(ACTIONS)}"
                               + (f" (unknown: {', '.join(unknown)})" if unknown else ""), member=source)
@@ -337,6 +352,9 @@ def parse_recipe(document: Any, source: str | None = None) -> list[Step]:
         flows = step.get("flows", "*")
         if not isinstance(flows, str):
             raise RecipeError(f"step {number}: 'flows' is a name glob", member=source)
+        optional = step.get("optional", False)
+        if not isinstance(optional, bool):
+            raise RecipeError(f"step {number}: 'optional' is true or false", member=source)
         argument = step[actions[0]]
         expected = ARGUMENTS[actions[0]]
         if not isinstance(argument, expected) or (isinstance(argument, list) and not all(
@@ -347,17 +365,33 @@ def parse_recipe(document: Any, source: str | None = None) -> list[Step]:
             raise RecipeError(f"step {number}: {actions[0]} takes a table of names", member=source)
         if not all(isinstance(value, str) for value in selector.values()):
             raise RecipeError(f"step {number}: 'stages' selectors are text", member=source)
-        parsed.append(Step(actions[0], argument, flows, StageSelector(**selector)))
+        if "type" in selector:
+            try:
+                selector["type"] = catalog().get(selector["type"]).type_name
+            except FlowzipError as exc:
+                raise RecipeError(f"step {number}: {exc.message}", member=source, hint=exc.hint) from None
+        parsed.append(Step(actions[0], argument, flows, StageSelector(**selector), optional))
     return parsed
 
 
 def apply_recipe(archive: Any, steps: list[Step], *, progress: Callable[[str], None] | None = None,
-                 ) -> RecipeResult:
-    """Run *steps* over *archive* (changed in memory; save it to keep the result)."""
+                 allow_no_match: bool = False) -> RecipeResult:
+    """Run *steps* over *archive* (changed in memory; save it to keep the result).
+
+    A step whose selectors pick no flow raises :class:`RecipeError` (with a did-you-mean) unless the step is
+    ``optional`` or *allow_no_match* is set; it is then listed in ``unmatched_steps``.
+    """
     result = RecipeResult()
-    for step in steps:
+    for number, step in enumerate(steps, 1):
         action = ACTIONS[step.action]
-        for flow in select_flows(archive, step.flows, step.stages):
+        chosen = select_flows(archive, step.flows, step.stages)
+        if not chosen:
+            if not (step.optional or allow_no_match):
+                raise _matched_nothing(archive, number, step)
+            result.unmatched_steps.append(number)
+            continue
+        changed = False
+        for flow in chosen:
             if progress:
                 progress(flow.name)
             try:
@@ -368,7 +402,32 @@ def apply_recipe(archive: Any, steps: list[Step], *, progress: Callable[[str], N
                     exc.flow = flow.name
                 raise
             if changes:
+                changed = True
                 archive.update_flow(flow)
                 result.flows.setdefault(flow.name, []).extend(changes)
+        if not changed:
+            result.unchanged_steps.append(number)
     result.members = [m.name for m in archive.members if m.changed]
     return result
+
+
+def _matched_nothing(archive: Any, number: int, step: Step) -> RecipeError:
+    """A step whose selectors pick no flow: a recipe that silently did nothing would read as done."""
+    names = [f.name for f in archive.flows]
+    named = [f for f in archive.flows if fnmatch.fnmatchcase(f.name, step.flows)]
+    if not names:
+        return RecipeError(f"step {number} ({step.action}): the archive holds no batch flow")
+    if not named:
+        guess = closest(step.flows, names)
+        return RecipeError(f"step {number} ({step.action}): no batch flow is named {step.flows!r}",
+                           hint=f"did you mean {guess!r}?" if guess else f"the flows are {_listed(names)}")
+    labels = sorted({s.label for f in named for s in f.stages if s.label})
+    guess = closest(step.stages.label, labels) if step.stages.label else None
+    return RecipeError(f"step {number} ({step.action}): no stage matches {step.stages.describe()} in "
+                       f"{_listed([f.name for f in named])}",
+                       hint=f"did you mean label = {guess!r}?" if guess else None)
+
+
+def _listed(names: list[str], limit: int = 5) -> str:
+    shown_names = ", ".join(repr(n) for n in names[:limit])
+    return shown_names + (f" and {len(names) - limit} more" if len(names) > limit else "")
