@@ -4,11 +4,11 @@ from ....document.manifest import LISTED_TYPES
 from ...engine import Context, Rule
 
 
+# Source: real-exports.md, "Manifest variants".
 class ManifestMissingAsset(Rule):
     """The manifest (``DataStage-README.json``) lists an asset the archive does not hold.
 
-    Common in Git-integration repositories where only part of a project is committed
-    (real-exports.md, "Manifest variants"), so a warning.
+    Common in Git-integration repositories where only part of a project is committed, so a warning.
 
     **Bad**: ``assets: [{"name": "load", "type": "data_intg_flow"}]`` with no ``data_intg_flow/load.json``.
 

@@ -5,10 +5,11 @@ from ....errors import FlowzipError
 from ...engine import Context, FlowDoc, Rule
 
 
+# Source: format.md §7.8.
 class StaleBinaries(Rule):
     """The compiled binaries (``px_executables/<flow>.zip``) do not match their flow: a stage of the flow is
     missing from the OSH script (the flow was edited after it was compiled), or the script was compiled
-    from another flow asset (format.md §7.8).
+    from another flow asset.
 
     Importing with ``import_binaries=true`` would run the old logic.
 

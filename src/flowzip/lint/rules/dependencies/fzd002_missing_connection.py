@@ -5,11 +5,12 @@ from ....document.references import node_references
 from ...engine import Context, FlowDoc, Rule
 
 
+# Source: format.md §1.5.
 class MissingConnection(Rule):
     """A connector stage refers to a project connection the archive does not hold.
 
     Connections embedded in the flow (``"ref": "local"``) and migrated ones (``"app_defined"``) need no
-    asset, unless a migrated stage names one in ``connData.connectionName`` (format.md §1.5).
+    asset, unless a migrated stage names one in ``connData.connectionName``.
 
     **Bad**: ``"connection": {"name": "pg_prod", "ref": "<asset id>"}`` with no ``connection/pg_prod.json``.
 

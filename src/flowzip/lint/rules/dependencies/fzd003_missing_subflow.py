@@ -5,8 +5,9 @@ from ....document.references import node_references
 from ...engine import Context, FlowDoc, Rule
 
 
+# Source: format.md §1.5.
 class MissingSubflow(Rule):
-    """A flow uses an external subflow the archive does not hold (``subflow_ref.name``, format.md §1.5).
+    """A flow uses an external subflow the archive does not hold (``subflow_ref.name``).
 
     **Bad**: a super node with ``"subflow_ref": {"name": "scRegion", "url": "..."}`` and no
     ``data_intg_subflow/scRegion.json``.

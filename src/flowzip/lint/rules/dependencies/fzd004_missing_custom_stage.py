@@ -5,9 +5,10 @@ from ....document.references import CUSTOM_KINDS, node_references
 from ...engine import Context, FlowDoc, Rule
 
 
+# Source: format.md §1.5.
 class MissingCustomStage(Rule):
     """A build, wrapped or custom stage whose asset the archive does not hold
-    (``app_data.datastage.custom_optype`` 1 = build, 2 = wrapped, 0 = custom; format.md §1.5).
+    (``app_data.datastage.custom_optype`` 1 = build, 2 = wrapped, 0 = custom).
 
     **Bad**: a node with ``"custom_optype": 1`` and ``"op": "MyBuildOp"``, no ``data_intg_build_stage/`` file.
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 from ...engine import Context, FlowDoc, Rule
 
 
+# Source: format.md §1.5.
 class MissingDataDefinition(Rule):
     """Columns copied from a data definition (table definition) the archive does not hold
-    (``schemas[].fields[].app_data.table_def``, format.md §1.5). The columns are copied into the flow, so
+    (``schemas[].fields[].app_data.table_def``). The columns are copied into the flow, so
     it still runs; the link back to the definition is lost on import.
 
     **Bad**: ``"table_def": "CUSTOMER"`` with no ``data_definition/CUSTOMER.json``.

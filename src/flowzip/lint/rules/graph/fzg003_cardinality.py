@@ -5,9 +5,10 @@ from ....document.pipeline import LinkCounts, stage_label, typed_link_counts
 from ...engine import Context, FlowDoc, Rule
 
 
+# Source: format.md §4.
 class Cardinality(Rule):
     """A stage has more (or fewer) links than its type takes: primary inputs and outputs, reference
-    inputs, reject outputs, as the stage catalog gives them (format.md §4).
+    inputs, reject outputs, as the stage catalog gives them.
 
     Too many is an error (the SDK refuses to save it); too few is a warning (the SDK only logs it).
 

@@ -24,11 +24,12 @@ def stage_of(flow: FlowDoc, node_id: str | None) -> dict:
     return {"stage_id": node_id}
 
 
+# Source: format.md §7.2.
 class DanglingReference(Rule):
     """A reference inside a flow names nothing: a link's source node or port, an output port's
     ``is_source_of_link``, a ``schema_ref``, an ordering, a comment's node, a local pipeline.
 
-    The platform's canvas and compiler resolve these by id (format.md §7.2); a dangling one breaks the
+    The platform's canvas and compiler resolve these by id; a dangling one breaks the
     flow on import or compile.
 
     **Bad**: an output port with ``"is_source_of_link": "<id of a deleted link>"``.

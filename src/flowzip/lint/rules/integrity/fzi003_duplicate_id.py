@@ -4,10 +4,11 @@ from ...engine import Context, FlowDoc, Rule
 from .fzi001_dangling_reference import integrity
 
 
+# Source: format.md §7.1.
 class DuplicateId(Rule):
     """Two objects of one flow (nodes, ports, links, schemas, comments, pipelines) share an id.
 
-    References are by id, so one of the two cannot be reached (format.md §7.1).
+    References are by id, so one of the two cannot be reached.
 
     **Bad**: two ports with ``"id": "a9318f8f-..."``.
 

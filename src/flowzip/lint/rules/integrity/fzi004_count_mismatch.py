@@ -4,11 +4,12 @@ from ...engine import Context, FlowDoc, Rule
 from .fzi001_dangling_reference import integrity, stage_of
 
 
+# Source: format.md §2.3, §7.4.
 class CountMismatch(Rule):
     """A stage's ``input_count`` / ``output_count`` disagrees with its links.
 
     The SDK counts primary and reference links in, primary and reject links out; the canvas counts
-    connected ports (format.md §2.3, §7.4). A count that matches neither is stale.
+    connected ports. A count that matches neither is stale.
 
     **Bad**: ``"input_count": 3`` on a Join with two links in.
 

@@ -5,10 +5,11 @@ from collections import Counter
 from ...engine import Context, FlowDoc, Rule
 
 
+# Source: format.md §2.4.
 class DuplicateLinkName(Rule):
     """Two links of one pipeline share a name; derivations and orderings refer to links by name.
 
-    A few migrated jobs carry these (format.md §2.4), so a warning.
+    A few migrated jobs carry these, so a warning.
 
     **Bad**: two links named ``DSLink6``.
 

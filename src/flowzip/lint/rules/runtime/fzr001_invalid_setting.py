@@ -8,8 +8,9 @@ from ...engine import Context, Rule
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 
 
+# Source: format.md §5.1.
 class InvalidRuntimeSetting(Rule):
-    """A job's runtime settings break the SDK's rules (format.md §5.1): ``warn_limit``, ``retention_days``
+    """A job's runtime settings break the SDK's rules: ``warn_limit``, ``retention_days``
     and ``retention_amount`` are ints greater than 0; retention is by days or by amount, never both.
 
     When the archive defines runtime environments (``environment/<name>.json``), a job's ``env_id`` given by

@@ -4,9 +4,10 @@ from ....document.secrets import ACCESS_KEY_ID
 from ...engine import Context, Rule
 
 
+# Source: real-exports.md, "Secrets".
 class AwsAccessKey(Rule):
-    """An AWS access-key id (``AKIA...``) in clear. The platform exports them unencrypted
-    (real-exports.md, "Secrets"); with the secret key, elsewhere, it opens the account, and it tells an
+    """An AWS access-key id (``AKIA...``) in clear. The platform exports them unencrypted;
+    with the secret key, elsewhere, it opens the account, and it tells an
     attacker which account to aim at. The id is never printed.
 
     **Bad**: ``"access_key": "AKIA................"`` in ``connection/s3.json``.

@@ -3,9 +3,10 @@ from __future__ import annotations
 from ...engine import Context, Rule
 
 
+# Source: format.md §1.2, §9.7.
 class EncryptedMarker(Rule):
     """The archive holds encrypted values (``{dsmenc}``) but no ``ENCRYPTED`` marker, or a marker with an
-    unexpected content. The import needs to know how the values were encrypted (format.md §1.2, §9.7).
+    unexpected content. The import needs to know how the values were encrypted.
 
     **Bad**: ``{dsmenc}`` values and no ``ENCRYPTED`` file.
 
