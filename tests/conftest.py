@@ -45,6 +45,26 @@ def real_archives() -> list[Path]:
     return found
 
 
+#: Top-level folders of the corpus that are no DataStage export: other pipeline formats, loose flow files,
+#: ZIPs deeper down, a Git history with one export per commit.  Opening them is refused (tests/model).
+NOT_EXPORTS = frozenset({"datastage-node-sdk", "datastage-python-sdk", "drew-cp4d-prod1-git-test-history", "elyra",
+                         "elyra-canvas", "elyra-examples", "elyra-pipeline-schemas", "ibm-datastage"})
+
+
+def is_real_export(path: Path) -> bool:
+    """Whether *path* of the corpus is one export: not a listed non-export, not a ZIP inside an asset folder
+    (compiled binaries, test cases: members of an export)."""
+    from flowzip.package.folders import ASSET_FOLDERS
+
+    relative = path.relative_to(REAL).parts
+    return relative[0] not in NOT_EXPORTS if path.is_dir() else not ASSET_FOLDERS & set(relative[:-1])
+
+
+def real_exports() -> list[Path]:
+    """The real archives that are exports (every other path is refused on opening)."""
+    return [p for p in real_archives() if is_real_export(p)]
+
+
 def real_archives_with_flows() -> list[Path]:
     """The real archives (exports and trees, not history snapshots) that hold at least one batch flow."""
     import zipfile
@@ -52,7 +72,7 @@ def real_archives_with_flows() -> list[Path]:
     import flowzip
 
     found = []
-    for path in real_archives():
+    for path in real_exports():
         if path.name.endswith("-history") or (path.is_file() and not zipfile.is_zipfile(path)):
             continue
         try:

@@ -55,8 +55,14 @@ class Archive(model.Archive):
 
 
 def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Archive:
-    """Open an export ZIP, an extracted folder tree or a single flow JSON file."""
-    return Archive(model.open_source(path, limits=limits), limits=limits)
+    """Open an export ZIP, an extracted folder tree or a single flow JSON file.
+
+    A path that holds no export (an empty folder, an asset folder, a ZIP of compiled binaries) or several
+    is refused with an :class:`~flowzip.errors.ArchiveError` that says which.
+    """
+    archive = Archive(model.open_source(path, limits=limits), limits=limits)
+    model.check_export(archive, os.fspath(path))
+    return archive
 
 
 def new_archive() -> Archive:

@@ -16,7 +16,7 @@ import flowzip
 from flowzip.analysis.picture import browser_flags, flow_svg, png_converters, stage_boxes, svg_to_png
 from flowzip.cli import cli
 from flowzip.errors import PictureError
-from tests.conftest import REAL, REPO, require_shared
+from tests.conftest import REAL, REPO, real_exports, require_shared
 from tests.pngread import read_png
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -31,7 +31,7 @@ def _texts(svg: str) -> list[str]:
 def _real_flows() -> list:
     require_shared()
     found = []
-    for folder in sorted(p for p in REAL.iterdir() if p.is_dir()):
+    for folder in (p for p in real_exports() if p.is_dir()):
         archive = flowzip.open(folder)
         found += [(folder.name, flow) for flow in archive.flows]
     return found

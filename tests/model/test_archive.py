@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from flowzip import jsonio
 from flowzip.errors import DestinationError, NotFoundError
 from flowzip.package.limits import DEFAULT_LIMITS
 from flowzip.package.zipformat import read_directory
-from tests.conftest import REAL, real_archives, real_or_missing, real_params
+from tests.conftest import REAL, real_archives, real_exports, real_or_missing, real_params
 from tests.zipbuild import MINIMAL_FLOW, make_zip
 
 
@@ -35,7 +36,7 @@ def _tree_files(root: Path) -> dict[str, bytes]:
     return found
 
 
-@pytest.mark.parametrize("source", real_params(real_archives()))
+@pytest.mark.parametrize("source", real_params(real_exports()))
 def test_no_op_round_trip_keeps_every_member_byte_identical(source: Path | None, tmp_path: Path) -> None:
     source = real_or_missing(source)
     archive = flowzip.open(source)
@@ -339,3 +340,41 @@ def test_remove_then_add_again_in_place_keeps_the_new_file(tmp_path: Path) -> No
     archive.write_json("job/j.json", {"entity": {"job": {"flow_name": "f"}}})
     archive.save(root, in_place=True)
     assert flowzip.open(root).jobs[0].flow_name == "f"
+
+
+# A path that holds no export, or several, is refused: a command run on it would report on nothing and pass.
+def test_every_real_path_that_is_no_export_is_refused_saying_why() -> None:
+    refused = [p for p in real_archives() if p not in real_exports()]
+    assert refused, "the corpus has its non-exports (other formats, binaries ZIPs, a Git history)"
+    for path in refused:
+        with pytest.raises(flowzip.FlowzipError) as caught:
+            flowzip.open(path)
+        assert re.search(r"holds no (DataStage )?export|is the compiled binaries|holds \d+ exports",
+                         caught.value.message), (path, caught.value.message)
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda d: d, "holds no DataStage export: no DataStage-README.json and no asset folder"),
+    (lambda d: _file(d / "data_intg_flow" / "f.json", b"{}").parent, "is the data_intg_flow/ folder of an export"),
+    (lambda d: _file(d / "a.zip", b"PK\x05\x06" + bytes(18)).parent, "holds no export but 1 ZIP file"),
+    (lambda d: _file(d / "flow.json", b"{}").parent, "holds no export but 1 JSON file"),
+    (lambda d: _file(d / "x" / "DataStage-README.json", b"{}").parent.parent
+     if _file(d / "y" / "DataStage-README.json", b"{}") else None, r"holds 2 exports \('x/', 'y/'\), not one"),
+    (lambda d: _zip(d / "b.zip", {"abc.osh": b"osh"}), r"is the compiled binaries of a flow \(px_executables/\)"),
+])
+def test_a_path_that_holds_no_export_or_several_is_refused(tmp_path: Path, make, message: str) -> None:
+    with pytest.raises(flowzip.FlowzipError, match=message):
+        flowzip.open(make(tmp_path))
+
+
+def _file(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as written:
+        for name, data in members.items():
+            written.writestr(name, data)
+    return path

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import flowzip
 from flowzip.document.integrity import check_flow
 from flowzip.errors import EditError
-from tests.conftest import real_archives, real_or_missing, real_params
+from tests.conftest import real_exports, real_or_missing, real_params
 
 
 def _sdk():
@@ -84,7 +84,7 @@ KNOWN_REAL_QUIRKS = {"count-mismatch", "dangling-source-of-link", "duplicate-id"
 
 def _zip_archives() -> list[Path]:
     # The *-history folders hold successive snapshots of one repository (for diff tests), not one export.
-    return [p for p in real_archives() if (p.is_dir() and not p.name.endswith("-history")) or zipfile.is_zipfile(p)]
+    return [p for p in real_exports() if p.is_dir() or zipfile.is_zipfile(p)]
 
 
 @pytest.mark.parametrize("source", real_params(_zip_archives()))

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from .. import jsonio
 from ..document.pipeline import new_flow_document, renew_ids, unwrap_flow_document
-from ..errors import DocumentError, FlowzipError, WrongDocumentError
-from ..package.folders import renamed_path
+from ..errors import ArchiveError, DocumentError, FlowzipError, WrongDocumentError
+from ..package.folders import ASSET_FOLDERS, export_roots, renamed_path
 from ..package.limits import DEFAULT_LIMITS, Limits
 from ..package.names import check_member_name
 from ..package.source import (
@@ -251,8 +251,42 @@ def _single_file(path: str, data: bytes, limits: Limits) -> FileSource:
 
 
 def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Archive:
-    """Open an export ZIP, an extracted folder tree or a single flow JSON file."""
-    return Archive(open_source(path, limits=limits), limits=limits)
+    """Open an export ZIP, an extracted folder tree or a single flow JSON file.
+
+    A path that holds no export, or several, is refused (:func:`check_export`): a command run on it would
+    report on nothing and pass for checked.
+    """
+    archive = Archive(open_source(path, limits=limits), limits=limits)
+    check_export(archive, os.fspath(path))
+    return archive
+
+
+def check_export(archive: Archive, path: str) -> None:
+    """Raise :class:`ArchiveError` unless *archive* (opened from *path*) holds exactly one export."""
+    names = [m.name for m in archive.members]
+    roots = export_roots(names)
+    if len(roots) > 1:
+        shown = ", ".join(repr(root or "./") for root in roots[:3]) + (f" and {len(roots) - 3} more"
+                                                                          if len(roots) > 3 else "")
+        raise ArchiveError(f"holds {len(roots)} exports ({shown}), not one", archive=path,
+                           hint="give each export's own path")
+    if any(m.type not in ("other", "directory") for m in archive.members):
+        return
+    base = os.path.basename(os.path.normpath(path))
+    if any(name.endswith(".osh") for name in names):
+        raise ArchiveError("is the compiled binaries of a flow (px_executables/), not an export", archive=path,
+                           hint="give the export that holds it")
+    if base in ASSET_FOLDERS:
+        raise ArchiveError(f"is the {base}/ folder of an export, not an export", archive=path,
+                           hint=f"give the folder that holds it: {os.path.dirname(os.path.normpath(path)) or '.'}")
+    for suffix, kind, hint in ((".zip", "ZIP", "give an export ZIP itself"),
+                               (".json", "JSON", "give a flow .json itself, or the folder of a whole export")):
+        found = sum(1 for name in names if name.lower().endswith(suffix))
+        if found:
+            raise ArchiveError(f"holds no export but {found} {kind} file{'s' if found != 1 else ''}",
+                               archive=path, hint=hint)
+    raise ArchiveError("holds no DataStage export: no DataStage-README.json and no asset folder such as "
+                       "data_intg_flow/", archive=path)
 
 
 def new_archive() -> Archive:

@@ -80,6 +80,34 @@ def find_root(names: list[str]) -> str:
     return best + "/" if best else ""
 
 
+def export_roots(names: list[str]) -> list[str]:
+    """Every prefix (as :func:`find_root` gives it) under which an export sits, for a tree that may hold several.
+
+    A prefix counts when it holds the manifest or an asset file other than an overlay's ``.json5``; of two
+    nested prefixes (a Git repository's own manifest above its ``datastage/``) the one :func:`find_root`
+    prefers stands for both.
+    """
+    folders: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        parts = name.split("/")
+        for depth, part in enumerate(parts[:-1]):
+            if part in ASSET_FOLDERS:
+                if not parts[-1].lower().endswith(".json5"):
+                    folders["/".join(parts[:depth])].add(part)
+                break
+        if parts[-1] == MANIFEST_NAME:
+            folders["/".join(parts[:-1])].add(MANIFEST_NAME)
+
+    def rank(prefix: str) -> tuple[int, int]:
+        return len(folders[prefix]), -prefix.count("/") - bool(prefix)
+
+    def nested(a: str, b: str) -> bool:
+        return a == "" or b == "" or (a + "/").startswith(b + "/") or (b + "/").startswith(a + "/")
+
+    kept = [p for p in folders if not any(q != p and nested(p, q) and rank(q) > rank(p) for q in folders)]
+    return sorted(prefix + "/" if prefix else "" for prefix in kept)
+
+
 def classify(name: str, root: str) -> tuple[str, str | None]:
     """``(type, asset name)`` of member *name* in an export rooted at *root*.
 

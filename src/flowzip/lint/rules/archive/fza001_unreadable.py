@@ -22,4 +22,6 @@ class Unreadable(Rule):
     severity = "error"
 
     def check_unopened(self, label: str, error: FlowzipError):
-        yield self.finding(str(error), archive=label, member=error.member)
+        # The report names the archive and the member already: the message is what is wrong, and the hint.
+        message = error.message + (f" ({error.hint})" if error.hint else "")
+        yield self.finding(" ".join(message.splitlines()), archive=label, member=error.member)
