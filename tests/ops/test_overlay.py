@@ -108,6 +108,9 @@ def test_overlays_apply_in_order_and_merge_patches_any_member(demo: Path, tmp_pa
     ("job/x.json5", "{a: 1}", "belongs in parameter_set/"),
     ("connection/absent.json", "{}", "which the archive does not hold"),
     ("parameter_set/peek_paramset.json", "{", "not valid JSON"),
+    # did-you-mean for a member and a parameter the overlay misspells
+    ("parameter_set/peek_paramst.json5", "{a: 1}", "(did you mean parameter_set/peek_paramset.json?)"),
+    ("parameter_set/peek_paramset.json5", "{row_cont: 1}", "has no parameter 'row_cont' (did you mean 'row_count'?)"),
 ])
 def test_a_bad_overlay_writes_nothing(demo: Path, tmp_path: Path, name: str, content: str, message: str) -> None:
     overlay = tmp_path / "env"
@@ -117,6 +120,13 @@ def test_a_bad_overlay_writes_nothing(demo: Path, tmp_path: Path, name: str, con
     result = CliRunner().invoke(cli, ["overlay", str(demo), str(overlay), "--in-place"])
     assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert demo.read_bytes() == before
+
+
+def test_an_overlay_folder_with_no_overlay_in_it_is_an_error(demo: Path, tmp_path: Path) -> None:
+    (tmp_path / "env" / "parameter_set").mkdir(parents=True)
+    (tmp_path / "env" / "README.md").write_text("prod values")
+    result = CliRunner().invoke(cli, ["overlay", str(demo), str(tmp_path / "env"), "--dry-run"])
+    assert result.exit_code == 2 and "holds no overlay" in result.stderr, result.stderr
 
 
 def test_overlay_command(demo: Path, tmp_path: Path) -> None:

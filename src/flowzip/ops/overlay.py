@@ -27,6 +27,7 @@ from ..document.patch import leaf_changes
 from ..document.secrets import SECRET, shown
 from ..errors import FlowzipError, OverlayError
 from ..inputs import read_input
+from ..suggest import closest
 
 __all__ = ["OverlayError", "merge_patch", "json5_loads", "apply_overlays", "OverlayResult"]
 
@@ -122,7 +123,11 @@ def apply_overlays(archive: Any, folders: list[str | os.PathLike[str]]) -> Overl
     """Apply every overlay of *folders*, folder after folder, to *archive* (in memory; save to keep)."""
     result = OverlayResult()
     for folder in map(Path, folders):
-        for path in _overlay_files(folder):
+        files = _overlay_files(folder)
+        if not files:  # an overlay folder that changes nothing is most likely the wrong folder
+            raise OverlayError("holds no overlay: no <folder>/<asset>.json merge patch and no "
+                               "parameter_set/<set>.json5", member=str(folder))
+        for path in files:
             relative = path.relative_to(folder).as_posix()
             label = f"{folder.name}/{relative}"
             raw = read_input(path, OverlayError)
@@ -155,8 +160,12 @@ def _member(archive: Any, name: str, label: str) -> Any:
     try:
         return archive.member(name)
     except FlowzipError:
+        same_folder = [m.relative_name for m in archive.members
+                       if m.relative_name.rpartition("/")[0] == name.rpartition("/")[0]]
+        guess = closest(name, same_folder)
         raise OverlayError(f"overrides {name}, which the archive does not hold", member=label,
-                           hint="check the overlay's path against 'flowzip ls --members'") from None
+                           hint=f"did you mean {guess}?" if guess
+                           else "check the overlay's path against 'flowzip ls --members'") from None
 
 
 def _set_defaults(archive: Any, member_name: str, values: dict[str, Any], label: str) -> list[str]:
@@ -166,9 +175,8 @@ def _set_defaults(archive: Any, member_name: str, values: dict[str, Any], label:
     for name, value in values.items():
         try:
             parameter = parameter_set.parameter(name)
-        except FlowzipError:
-            raise OverlayError(f"parameter set {parameter_set.name!r} has no parameter {name!r}", member=label) \
-                from None
+        except FlowzipError as exc:
+            raise OverlayError(exc.message, member=label, hint=exc.hint) from None
         if parameter.get("value") != value:
             parameter_set.set_parameter(name, value=value)
             visible = shown(name, value, encrypted=parameter.get("type") == "encrypted")
