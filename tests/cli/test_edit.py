@@ -72,6 +72,9 @@ def test_flow_commands(demo: Path, tmp_path: Path) -> None:
         (["stage", "set", "{a}", "rowgen_peek", "Peek_1", "nrecs=many", "-o", "{o}"], "is not a valid int"),
         (["stage", "connect", "{a}", "rowgen_peek", "Row_Generator_1", "Peek_1", "-o", "{o}"], "at most 1"),
         (["stage", "rm", "{a}", "rowgen_peek", "nope", "-o", "{o}"], "no stage with label='nope'"),
+        (["stage", "rename", "{a}", "rowgen_peek", "Peek_1", "Row_Generator_1", "-o", "{o}"], "already"),
+        (["link", "rm", "{a}", "rowgen_peek", "Link_2", "-o", "{o}"], "did you mean 'Link_1'"),
+        (["link", "rename", "{a}", "rowgen_peek", "Lnk_1", "x", "-o", "{o}"], "did you mean 'Link_1'"),
         (["flow", "new", "{a}", "rowgen_peek", "-o", "{o}"], "already exists"),
         (["flow", "rm", "{a}", "nope", "-o", "{o}"], "no flow named 'nope'"),
         (["stage", "add", "{a}", "rowgen_peek", "Peek"], "give one of -o/--output, --in-place and --dry-run"),
@@ -88,7 +91,20 @@ def test_bad_edits_exit_2_with_one_line_and_write_nothing(demo: Path, tmp_path: 
     assert not out.exists() and demo.read_bytes() == before
 
 
-@pytest.mark.parametrize("group", ["flow", "stage", "comment"])
+def test_renaming_stages_and_links_and_removing_links_from_the_shell(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.zip"
+    assert run("stage", "rename", str(demo), "rowgen_peek", "Peek_1", "peek", "-o", str(out)).exit_code == 0
+    result = run("link", "rename", str(out), "rowgen_peek", "Link_1", "lnk_rows", "--in-place")
+    assert result.exit_code == 0 and "link 'Link_1' renamed 'lnk_rows'" in result.output
+    listed = json.loads(run("link", "ls", str(out), "rowgen_peek", "--json").output)
+    assert [(r["name"], r["source"], r["target"]) for r in listed] == [("lnk_rows", "Row_Generator_1", "peek")]
+    result = run("link", "rm", str(out), "rowgen_peek", "lnk_rows", "--in-place")
+    assert result.exit_code == 0 and "removed link 'lnk_rows' ('Row_Generator_1' -> 'peek')" in result.output
+    flow = flowzip.open(out).flows.get(name="rowgen_peek")
+    assert flow.links == [] and [s.label for s in flow.stages] == ["Row_Generator_1", "peek"]
+
+
+@pytest.mark.parametrize("group", ["flow", "stage", "link", "comment"])
 def test_edit_groups_have_help_with_examples(group: str) -> None:
     result = run(group, "--help")
     assert result.exit_code == 0 and "Example" in result.output

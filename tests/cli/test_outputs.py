@@ -41,7 +41,8 @@ def test_no_command_writes_over_its_other_inputs(tmp_path: Path, command: str) -
     shutil.copy(DEMO, a)
     (tmp_path / "recipe.json").write_text('[{"arrange": {}}]')
     (tmp_path / "patch.json").write_text('{"data_intg_flow/rowgen_peek.json": []}')
-    (tmp_path / "overlay").mkdir()
+    (tmp_path / "overlay" / "parameter_set").mkdir(parents=True)
+    (tmp_path / "overlay" / "parameter_set" / "peek_paramset.json5").write_text("{row_count: 5}")
     files = {p: p.read_bytes() for p in (tmp_path / "recipe.json", tmp_path / "patch.json")}
     args = [part.format(a=a, recipe=tmp_path / "recipe.json", patch=tmp_path / "patch.json",
                         overlay=tmp_path / "overlay") for part in OTHER_INPUTS[command]]

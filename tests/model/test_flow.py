@@ -115,6 +115,28 @@ def test_remove_stage_matches_the_sdk(tmp_path: Path) -> None:
     assert [s for s in flow.document["schemas"]] == [s for s in after["schemas"]]
 
 
+def test_removing_a_link_leaves_the_flow_as_if_it_was_never_made(archive: flowzip.Archive) -> None:
+    never = archive.create_flow("never")
+    never.add_stage("Copy", "A"), never.add_stage("Peek", "B"), never.add_stage("Peek", "C")
+    flow = archive.create_flow("made")
+    a, b, c = flow.add_stage("Copy", "A"), flow.add_stage("Peek", "B"), flow.add_stage("Peek", "C")
+    a.connect_output_to(b).name = "kept"
+    a.connect_output_to(c).name = "gone"
+    flow.remove_link(flow.links.get("gone"))
+    assert [(link.name, link.source.label, link.target.label) for link in flow.links] == [("kept", "A", "B")]
+    assert a.configuration.output_count == 1 and c.configuration.input_count == 0
+    flow.remove_link(flow.links.get("kept"))
+    assert normalised(flow.document) == normalised(never.document)
+    assert check_flow(flow.document) == []
+
+
+def test_a_link_name_that_names_nothing_suggests_the_nearest(archive: flowzip.Archive) -> None:
+    flow = archive.create_flow("f")
+    flow.add_stage("Row Generator", "A").connect_output_to(flow.add_stage("Peek", "B")).name = "lnk_rows"
+    with pytest.raises(flowzip.FlowzipError, match=r"no link with name='lnk_row' \(did you mean 'lnk_rows'\?\)"):
+        flow.links.get("lnk_row")
+
+
 def test_lookup_reference_and_reject_links_match_the_sdk(archive: flowzip.Archive) -> None:
     flow = archive.create_flow("f")
     primary, reference = flow.add_stage("Row Generator", "Primary_Src"), flow.add_stage("Row Generator", "Ref_Src")

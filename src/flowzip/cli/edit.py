@@ -297,6 +297,26 @@ def stage_rm(archive: Archive, flow: str, label: str) -> dict[str, Any]:
     return _summary(*lines, flow=flow, stage=label, links=links)
 
 
+@stage_group.command("rename")
+@click.argument("archive", type=click.Path(exists=True))
+@click.argument("flow")
+@click.argument("label")
+@click.argument("new_label")
+@write_options
+def stage_rename(archive: Archive, flow: str, label: str, new_label: str) -> dict[str, Any]:
+    """Relabel stage LABEL of FLOW NEW_LABEL (labels stay unique in the flow).
+
+    \b
+    Example:
+      flowzip stage rename export.zip nightly_load Peek_1 peek_rows --in-place
+    """
+    chosen = find_flow(archive, flow)
+    _stage(chosen, label).label = new_label
+    archive.update_flow(chosen)
+    return _summary(f"flow {flow!r}: stage {label!r} renamed {new_label!r}", flow=flow, stage=label,
+                    new_label=new_label)
+
+
 @stage_group.command("connect")
 @click.argument("archive", type=click.Path(exists=True))
 @click.argument("flow")
@@ -396,6 +416,79 @@ def _links(rows: list[dict[str, Any]]) -> None:
         click.echo(f"{row['direction']}\t{row['name']}\t{row['source']} -> {row['target']}\t{row['type']}")
 
 
+# --------------------------------------------------------------------------- links
+
+
+@click.group("link")
+def link_group() -> None:
+    """List, rename and remove links.
+
+    \b
+    Examples:
+      flowzip link ls export.zip nightly_load
+      flowzip link rename export.zip nightly_load Link_1 lnk_rows --in-place
+      flowzip link rm export.zip nightly_load Link_1 -o out.zip
+    """
+
+
+@link_group.command("ls")
+@click.argument("archive", type=click.Path(exists=True))
+@click.argument("flow")
+@json_option
+@click.pass_context
+def link_ls(ctx: click.Context, archive: str, flow: str, as_json: bool) -> None:
+    """List the links of FLOW: name, source -> target, type.
+
+    \b
+    Example:
+      flowzip link ls export.zip nightly_load --json
+    """
+    chosen = find_flow(ctx.obj["open"](archive), flow)
+    rows = [{"direction": "link", "name": link.name, "source": link.source.label if link.source else None,
+             "target": link.target.label, "type": link.type, "id": link.id} for link in chosen.links]
+    emit("links", rows, as_json)
+
+
+@link_group.command("rename")
+@click.argument("archive", type=click.Path(exists=True))
+@click.argument("flow")
+@click.argument("name")
+@click.argument("new_name")
+@write_options
+def link_rename(archive: Archive, flow: str, name: str, new_name: str) -> dict[str, Any]:
+    """Rename link NAME of FLOW NEW_NAME; the source port and expressions that name it follow.
+
+    \b
+    Example:
+      flowzip link rename export.zip nightly_load Link_1 lnk_rows --in-place
+    """
+    chosen = find_flow(archive, flow)
+    chosen.links.get(name).name = new_name
+    archive.update_flow(chosen)
+    return _summary(f"flow {flow!r}: link {name!r} renamed {new_name!r}", flow=flow, link=name, new_name=new_name)
+
+
+@link_group.command("rm")
+@click.argument("archive", type=click.Path(exists=True))
+@click.argument("flow")
+@click.argument("name")
+@write_options
+def link_rm(archive: Archive, flow: str, name: str) -> dict[str, Any]:
+    """Remove link NAME from FLOW (disconnect its two stages); link counts follow.
+
+    \b
+    Example:
+      flowzip link rm export.zip nightly_load Link_1 -o out.zip
+    """
+    chosen = find_flow(archive, flow)
+    link = chosen.links.get(name)
+    source = link.source.label if link.source else None
+    chosen.remove_link(link)
+    archive.update_flow(chosen)
+    return _summary(f"flow {flow!r}: removed link {name!r} ({source!r} -> {link.target.label!r})", flow=flow,
+                    link=name)
+
+
 # --------------------------------------------------------------------------- comments
 
 
@@ -467,7 +560,7 @@ def annotate(archive: Archive, flow: str, text: str, stages: tuple[str, ...], **
                     stages=list(stages), formats=comment.formats)
 
 
-COMMANDS = [flow_group, stage_group, comment_group, annotate]
+COMMANDS = [flow_group, stage_group, link_group, comment_group, annotate]
 
 __all__ = ["COMMANDS", "write_options"]
 

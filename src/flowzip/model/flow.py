@@ -43,7 +43,7 @@ from ..suggest import closest
 from .assets import AssetList, EditableAsset
 from .runtime import ParameterReference, RuntimeParameter, RuntimeSettings, job_for_flow, parameter_set_in_archive
 
-__all__ = ["Flow", "FlowList", "Subflow", "Stage", "StageList", "Link", "Comment", "Configuration",
+__all__ = ["Flow", "FlowList", "Subflow", "Stage", "StageList", "Link", "LinkList", "Comment", "Configuration",
            "AvailableStages", "annotation_formats"]
 
 COLUMN_PITCH = STAGE_SIZE + COLUMN_GAP  # a stage plus the platform layout's gap (format.md §6)
@@ -309,6 +309,26 @@ def _stage_matches(stage: Stage, key: str, value: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- links
+
+
+class LinkList(list):
+    """The links of a flow: a list with ``get`` and ``get_all``, as :class:`StageList`."""
+
+    def get(self, name: str | None = None, **filters: Any) -> Link:
+        if name is not None:
+            filters["name"] = name
+        found = self.get_all(**filters)
+        if not found:
+            wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items())
+            names = [str(link.name) for link in self]
+            guess = closest(str(filters["name"]), names) if set(filters) == {"name"} else None
+            hint = f"did you mean {guess!r}?" if guess else f"links: {', '.join(names[:10]) or 'none'}"
+            raise NotFoundError(f"no link with {wanted}", hint=hint)
+        return found[0]
+
+    def get_all(self, **filters: Any) -> list[Link]:
+        """Links matching every filter: ``name``, ``id``, ``type`` (PRIMARY, REFERENCE, REJECT)."""
+        return [link for link in self if all(getattr(link, key, None) == value for key, value in filters.items())]
 
 
 class Link:
@@ -585,8 +605,8 @@ class Flow(EditableAsset):
         return {stage.id: stage for stage in self.stages}
 
     @property
-    def links(self) -> list[Link]:
-        found: list[Link] = []
+    def links(self) -> LinkList:
+        found = LinkList()
         for stage in self.stages:
             for port in stage._ports("inputs"):
                 for link in port.get("links") or []:
@@ -880,6 +900,25 @@ class Flow(EditableAsset):
                     r for r in refs if not (isinstance(r, dict) and r.get("node_ref") == node.get("id"))]
         self._drop_unused_schemas(schema_refs)
         self._forget_links({link.id for link in removed_links}, {p.get("id") for p in stage._ports("inputs")})
+
+    def remove_link(self, link: Link) -> None:
+        """Remove *link*: its input port on the target and its output port on the source go, the link
+        counts follow, a stage left with no link is marked unlinked, as :meth:`remove_stage` does for the
+        links of the stage it removes (format.md §3)."""
+        if link not in self.links:
+            raise EditError("the link is not in this flow (get it from this flow's view)", flow=self.name)
+        source, source_port = link.source, link.source_port
+        schema_refs = set(_link_schema_refs(link))
+        self._drop_input_link(link)
+        neighbours = [link.target.node]
+        if source is not None:
+            self._drop_output_port(source, source_port)
+            neighbours.append(source.node)
+        for neighbour in neighbours:
+            self._recount(neighbour)
+            _isolate_if_unlinked(neighbour)
+        self._drop_unused_schemas(schema_refs)
+        self._forget_links({link.id}, {link.target_port.get("id")})
 
     def _recount(self, node: dict[str, Any]) -> None:
         """Set ``input_count`` and ``output_count`` as the SDK does: primary and reference links in,
