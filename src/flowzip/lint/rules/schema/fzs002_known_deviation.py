@@ -7,7 +7,8 @@ from .fzs001_schema import describe, schema_errors
 # Source: real-exports.md, "Schema validity".
 class SchemaKnownDeviation(Rule):
     """A flow departs from the pipeline-flow v3 schema in one of the ways the platform itself writes:
-    a subflow's root ``name``, a connection without ``ref``, orchestration flows with numbers stored as strings. The platform imports these.
+    a subflow's root ``name``, a connection without ``ref``, orchestration flows with numbers stored as
+    strings. The platform imports these.
 
     Off by default, like FZS001.
 
