@@ -104,6 +104,25 @@ def test_renaming_stages_and_links_and_removing_links_from_the_shell(demo: Path,
     assert flow.links == [] and [s.label for s in flow.stages] == ["Row_Generator_1", "peek"]
 
 
+def test_comments_are_listed_edited_and_removed_from_the_shell(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.zip"
+    result = run("comment", "add", str(demo), "rowgen_peek", "# first", "--stage", "Peek_1", "-o", str(out))
+    assert result.exit_code == 0
+    assert run("annotate", str(out), "rowgen_peek", "styled", "--in-place").exit_code == 0
+    listed = json.loads(run("comment", "ls", str(out), "rowgen_peek", "--json").output)
+    assert [(c["kind"], c["stages"], c["content"]) for c in listed] == [("markdown", ["Peek_1"], "# first"),
+                                                                        ("annotation", [], "styled")]
+    first, second = listed[0]["id"], listed[1]["id"]
+    assert run("comment", "edit", str(out), "rowgen_peek", first, "# changed", "--in-place").exit_code == 0
+    assert run("comment", "rm", str(out), "rowgen_peek", second, "--in-place").exit_code == 0
+    flow = flowzip.open(out).flows.get(name="rowgen_peek")
+    assert [(c.id, c.content) for c in flow.comments] == [(first, "# changed")]
+    result = run("comment", "rm", str(out), "rowgen_peek", "x" + first[1:], "--in-place")
+    assert result.exit_code == 2 and f"did you mean {first!r}" in result.stderr, result.stderr
+    assert run("comment", "rm", str(out), "rowgen_peek", first[:8], "--in-place").exit_code == 0  # a short id
+    assert flowzip.open(out).flows.get(name="rowgen_peek").comments == []
+
+
 @pytest.mark.parametrize("group", ["flow", "stage", "link", "comment"])
 def test_edit_groups_have_help_with_examples(group: str) -> None:
     result = run(group, "--help")

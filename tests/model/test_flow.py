@@ -190,6 +190,37 @@ def test_comments_and_annotations_match_the_sdk(archive: flowzip.Archive, tmp_pa
     _saved_integrity(archive, tmp_path)
 
 
+def test_annotation_attributes_set_one_by_one_as_the_seed_page_does_match_the_sdk(archive: flowzip.Archive) -> None:
+    flow = archive.create_flow("f")
+    rowgen, peek = flow.add_stage("Row Generator", "Row_Generator"), flow.add_stage("Peek", "Peek")
+    rowgen.connect_output_to(peek)
+    flow.add_markdown_comment("# Heading\nSome *markdown* text").connect_to(rowgen)
+    annotation = flow.add_annotation("Styled annotation")
+    annotation.bold = True
+    annotation.italics = True
+    annotation.font = "IBM Plex Sans Condensed"
+    annotation.text_decoration = "underline"
+    annotation.background_color = "#1192E8"
+    annotation.text_color = "#DA1E28"
+    annotation.horizontal_align = "align-middle"
+    annotation.vertical_align = "align-center"
+    annotation.text_size = 18
+    annotation.outline = False
+    annotation.connect_to(rowgen).connect_to(peek)
+    flow.add_markdown_comment("free-floating comment, no associations")
+    expected = sdk_example("05_markdown_comment_and_annotation_connected.json")
+    assert normalised(flow.document)[2] == normalised(expected)[2]
+    assert (annotation.bold, annotation.text_size, annotation.outline) == (True, 18, False)
+    annotation.bold = False  # and back: nothing else moves
+    assert annotation.bold is False and annotation.italics is True and {"type": "bold"} not in annotation.formats
+
+
+def test_a_markdown_comment_refuses_annotation_styling(archive: flowzip.Archive) -> None:
+    comment = archive.create_flow("f").add_markdown_comment("# note")
+    with pytest.raises(flowzip.FlowzipError, match="a markdown comment has no bold"):
+        comment.bold = True
+
+
 def test_duplicate_matches_the_sdk_up_to_ids(tmp_path: Path) -> None:
     archive = flowzip.new()
     original = sdk_example("14_duplicate_offline_emulation.json")

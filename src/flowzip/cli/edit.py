@@ -500,11 +500,13 @@ def _attach(flow: Flow, comment: Any, labels: tuple[str, ...]) -> list[str]:
 
 @click.group("comment")
 def comment_group() -> None:
-    """Add markdown comments to a flow.
+    """List, add, edit and remove the comments of a flow (annotations too).
 
     \b
-    Example:
+    Examples:
       flowzip comment add export.zip nightly_load "# Nightly load" --stage rows -o out.zip
+      flowzip comment ls export.zip nightly_load
+      flowzip comment rm export.zip nightly_load 3f2a... --in-place
     """
 
 
@@ -527,6 +529,68 @@ def comment_add(archive: Archive, flow: str, text: str, stages: tuple[str, ...])
     archive.update_flow(chosen)
     return _summary(f"flow {flow!r}: added a markdown comment{attached}", flow=flow, id=comment.id,
                     stages=list(stages))
+
+
+@comment_group.command("ls")
+@click.argument("archive", type=click.Path(exists=True))
+@click.argument("flow")
+@json_option
+@click.pass_context
+def comment_ls(ctx: click.Context, archive: str, flow: str, as_json: bool) -> None:
+    """List the comments and annotations of FLOW: id, kind, attached stages, first line.
+
+    \b
+    Example:
+      flowzip comment ls export.zip nightly_load
+    """
+    chosen = find_flow(ctx.obj["open"](archive), flow)
+    rows = [{"id": c.id, "kind": c.kind, "stages": [s.label for s in c.stages], "content": c.content}
+            for c in chosen.comments]
+    emit("comments", rows, as_json)
+
+
+@reporter("comments")
+def _comments(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        first = (row["content"].splitlines() or [""])[0]
+        click.echo(f"{row['id']}\t{row['kind']}\t{','.join(row['stages']) or '-'}\t{first}")
+
+
+@comment_group.command("edit")
+@click.argument("archive", type=click.Path(exists=True))
+@click.argument("flow")
+@click.argument("comment_id", metavar="ID")
+@click.argument("text")
+@write_options
+def comment_edit(archive: Archive, flow: str, comment_id: str, text: str) -> dict[str, Any]:
+    """Replace the text of comment ID of FLOW with TEXT.
+
+    \b
+    Example:
+      flowzip comment edit export.zip nightly_load 3f2a... "Reads **new** rows" --in-place
+    """
+    chosen = find_flow(archive, flow)
+    chosen.comment(comment_id).content = text
+    archive.update_flow(chosen)
+    return _summary(f"flow {flow!r}: comment {comment_id!r} edited", flow=flow, id=comment_id)
+
+
+@comment_group.command("rm")
+@click.argument("archive", type=click.Path(exists=True))
+@click.argument("flow")
+@click.argument("comment_id", metavar="ID")
+@write_options
+def comment_rm(archive: Archive, flow: str, comment_id: str) -> dict[str, Any]:
+    """Remove comment (or annotation) ID from FLOW.
+
+    \b
+    Example:
+      flowzip comment rm export.zip nightly_load 3f2a... -o out.zip
+    """
+    chosen = find_flow(archive, flow)
+    chosen.remove_comment(chosen.comment(comment_id))
+    archive.update_flow(chosen)
+    return _summary(f"flow {flow!r}: removed comment {comment_id!r}", flow=flow, id=comment_id)
 
 
 @click.command("annotate")

@@ -446,6 +446,34 @@ class Comment:
         by_id = self.flow._stage_by_id()
         return [by_id[r] for r in refs if r in by_id]
 
+    def formatting(self) -> dict[str, Any]:
+        """The annotation's styling as :func:`annotation_formats` keywords (``{"bold": True, ...}``)."""
+        found: dict[str, Any] = {}
+        for entry in self.formats:
+            if not isinstance(entry, dict) or entry.get("type") not in _FORMAT_KEYWORDS:
+                continue
+            keyword, value = _FORMAT_KEYWORDS[entry["type"]], entry.get("value")
+            if keyword in ("bold", "italics"):
+                found[keyword] = True
+            elif keyword == "text_size" and isinstance(value, str) and value.startswith("text-size-"):
+                found[keyword] = int(value[len("text-size-"):]) if value[10:].isdigit() else value
+            elif keyword == "outline":
+                found[keyword] = value != "outline-none"
+            else:
+                found[keyword] = value
+        return found
+
+    def _set_format(self, keyword: str, value: Any) -> None:
+        """Set one styling keyword (the seed page's ``annotation.bold = True``): the known entries are
+        rewritten in the platform's order, entries flowzip does not know are kept after them."""
+        if self.kind != "annotation":
+            raise EditError(f"a markdown comment has no {keyword}: style its text with markdown, or use an "
+                            "annotation (add_annotation)", flow=self.flow.name)
+        wanted = self.formatting()
+        wanted[keyword] = value
+        unknown = [e for e in self.formats if not (isinstance(e, dict) and e.get("type") in _FORMAT_KEYWORDS)]
+        self.comment["formats"] = annotation_formats(**wanted) + unknown
+
     def connect_to(self, stage: Stage) -> Comment:
         """Attach the comment to *stage* (``associated_id_refs``)."""
         if stage.flow is not self.flow and stage.node not in self.flow._nodes():
@@ -504,6 +532,27 @@ def annotation_formats(
     if outline is not None:
         formats.append({"type": "outlineStyle", "value": "outline-solid" if outline else "outline-none"})
     return formats
+
+
+#: The ``formats`` entry types of an annotation and the keyword each is set with.
+_FORMAT_KEYWORDS = {"bold": "bold", "italics": "italics", "fontType": "font", "textDecoration": "text_decoration",
+                    "backgroundColor": "background_color", "textColor": "text_color",
+                    "alignHorizontally": "horizontal_align", "alignVertically": "vertical_align",
+                    "textSize": "text_size", "outlineStyle": "outline"}
+
+
+def _format_property(keyword: str) -> property:
+    def getter(comment: Comment) -> Any:
+        return comment.formatting().get(keyword, False if keyword in ("bold", "italics") else None)
+
+    def setter(comment: Comment, value: Any) -> None:
+        comment._set_format(keyword, value)
+
+    return property(getter, setter, doc=f"The annotation's {keyword.replace('_', ' ')} (set it as the SDK does).")
+
+
+for _keyword in _FORMAT_KEYWORDS.values():
+    setattr(Comment, _keyword, _format_property(_keyword))
 
 
 # --------------------------------------------------------------------------- flows
@@ -622,6 +671,28 @@ class Flow(EditableAsset):
     def comments(self) -> list[Comment]:
         ui = (self.primary_pipeline.get("app_data") or {}).get("ui_data") or {}
         return [Comment(self, c) for c in ui.get("comments") or [] if isinstance(c, dict)]
+
+    def comment(self, comment_id: str) -> Comment:
+        """The comment or annotation with id *comment_id*, or the one whose id starts with it (at least 4
+        characters, as git takes short ids); ``flowzip comment ls`` lists them."""
+        for comment in self.comments:
+            if comment.id == comment_id:
+                return comment
+        started = [c for c in self.comments if len(comment_id) >= 4 and c.id.startswith(comment_id)]
+        if len(started) == 1:
+            return started[0]
+        ids = [c.id for c in self.comments]
+        guess = closest(comment_id, ids)
+        raise NotFoundError(f"no comment with id {comment_id!r}", flow=self.name,
+                            hint=f"did you mean {guess!r}?" if guess else f"comments: {', '.join(ids) or 'none'}")
+
+    def remove_comment(self, comment: Comment) -> None:
+        """Remove a markdown comment or an annotation (the stages it was attached to stay)."""
+        listed = self._comment_list()
+        kept = [c for c in listed if c is not comment.comment]
+        if len(kept) == len(listed):
+            raise EditError("the comment is not in this flow (get it from this flow's view)", flow=self.name)
+        listed[:] = kept
 
     @property
     def parameter_sets(self) -> list[str]:
