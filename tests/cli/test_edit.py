@@ -98,6 +98,14 @@ def test_renaming_stages_and_links_and_removing_links_from_the_shell(demo: Path,
     assert result.exit_code == 0 and "link 'Link_1' renamed 'lnk_rows'" in result.output
     listed = json.loads(run("link", "ls", str(out), "rowgen_peek", "--json").output)
     assert [(r["name"], r["source"], r["target"]) for r in listed] == [("lnk_rows", "Row_Generator_1", "peek")]
+    result = run("stage", "insert", str(out), "rowgen_peek", "lnk_rows", "Peek", "--label", "mid", "--in-place")
+    assert result.exit_code == 0 and "inserted Peek stage 'mid' into link 'lnk_rows'" in result.output, result.output
+    listed = json.loads(run("link", "ls", str(out), "rowgen_peek", "--json").output)
+    assert [(r["name"], r["source"], r["target"]) for r in listed] == [("lnk_rows", "mid", "peek"),
+                                                                       ("Link_1", "Row_Generator_1", "mid")]
+    assert run("stage", "rm", str(out), "rowgen_peek", "mid", "--in-place").exit_code == 0
+    assert run("stage", "connect", str(out), "rowgen_peek", "Row_Generator_1", "peek", "--name", "lnk_rows",
+               "--in-place").exit_code == 0
     result = run("link", "rm", str(out), "rowgen_peek", "lnk_rows", "--in-place")
     assert result.exit_code == 0 and "removed link 'lnk_rows' ('Row_Generator_1' -> 'peek')" in result.output
     flow = flowzip.open(out).flows.get(name="rowgen_peek")

@@ -130,6 +130,34 @@ def test_removing_a_link_leaves_the_flow_as_if_it_was_never_made(archive: flowzi
     assert check_flow(flow.document) == []
 
 
+def test_a_stage_inserted_into_a_link_is_as_if_the_flow_was_built_with_it(archive: flowzip.Archive) -> None:
+    built = archive.create_flow("built")
+    a, peek, b = built.add_stage("Row Generator", "A"), built.add_stage("Peek", "P"), built.add_stage("Peek", "B")
+    a.connect_output_to(peek).name = "into_p"
+    peek.connect_output_to(b).name = "rows"
+    flow = archive.create_flow("edited")
+    flow.add_stage("Row Generator", "A").connect_output_to(flow.add_stage("Peek", "B")).name = "rows"
+    before = flow.links.get("rows")
+    inserted = flow.insert_stage(before, "Peek", "P", name="into_p")
+    assert inserted.label == "P"
+    # The link into B is the same link (id, port, name); only its source moved.
+    assert flow.links.get("rows").id == before.id and flow.links.get("rows").source.label == "P"
+    ours, theirs = normalised(flow.document), normalised(built.document)
+    assert ours[0].keys() == theirs[0].keys() and ours[1] == theirs[1]
+    for label in theirs[0]:
+        for key in ("input_count", "output_count"):
+            assert ours[0][label][2][key] == theirs[0][label][2][key], (label, key)
+    assert check_flow(flow.document) == []
+
+
+def test_a_stage_that_takes_no_input_cannot_be_inserted(archive: flowzip.Archive) -> None:
+    flow = archive.create_flow("f")
+    flow.add_stage("Row Generator", "A").connect_output_to(flow.add_stage("Peek", "B"))
+    with pytest.raises(flowzip.FlowzipError, match="Row Generator stages take no input link"):
+        flow.insert_stage(flow.links[0], "Row Generator")
+    assert [s.label for s in flow.stages] == ["A", "B"] and len(flow.links) == 1
+
+
 def test_a_link_name_that_names_nothing_suggests_the_nearest(archive: flowzip.Archive) -> None:
     flow = archive.create_flow("f")
     flow.add_stage("Row Generator", "A").connect_output_to(flow.add_stage("Peek", "B")).name = "lnk_rows"

@@ -297,6 +297,36 @@ def stage_rm(archive: Archive, flow: str, label: str) -> dict[str, Any]:
     return _summary(*lines, flow=flow, stage=label, links=links)
 
 
+@stage_group.command("insert")
+@click.argument("archive", type=click.Path(exists=True))
+@click.argument("flow")
+@click.argument("link")
+@click.argument("type_name", metavar="TYPE")
+@click.option("--label", help="The new stage's label (default: Type_N).")
+@click.option("--name", help="The name of the new link into the stage (default: Link_N).")
+@write_options
+def stage_insert(archive: Archive, flow: str, link: str, type_name: str, label: str | None,
+                 name: str | None) -> dict[str, Any]:
+    """Put a new stage of TYPE into LINK of FLOW: source -> new stage -> target.
+
+    The link into the target keeps its name, port settings and columns; a
+    new link runs from the source into the stage.
+
+    \b
+    Example:
+      flowzip stage insert export.zip nightly_load Link_1 Peek --label peek_rows --in-place
+    """
+    chosen = find_flow(archive, flow)
+    original = chosen.links.get(link)
+    source = original.source.label if original.source else None
+    stage = chosen.insert_stage(original, type_name, label, name=name)
+    archive.update_flow(chosen)
+    new_link = stage.get_input_links()[0].name
+    return _summary(f"flow {flow!r}: inserted {stage.type} stage {stage.label!r} into link {link!r} "
+                    f"({source!r} -> {new_link!r} -> {stage.label!r} -> {link!r} -> {original.target.label!r})",
+                    flow=flow, stage=stage.label, link=link, new_link=new_link)
+
+
 @stage_group.command("rename")
 @click.argument("archive", type=click.Path(exists=True))
 @click.argument("flow")

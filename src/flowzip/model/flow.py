@@ -911,7 +911,7 @@ class Flow(EditableAsset):
         if stage_type.isolated_node is None or stage_type.op is None:
             raise EditError(
                 f"{stage_type.type_name} stages cannot be added offline: the SDK needs a live project to "
-                "build them (format.md §4)",
+                "build them",
             )
         labels = {s.label for s in self.stages}
         if label is None:
@@ -990,6 +990,57 @@ class Flow(EditableAsset):
             _isolate_if_unlinked(neighbour)
         self._drop_unused_schemas(schema_refs)
         self._forget_links({link.id}, {link.target_port.get("id")})
+
+    def insert_stage(self, link: Link, type: str | StageType, label: str | None = None, *,  # noqa: A002
+                     name: str | None = None) -> Stage:
+        """Put a new stage of *type* into *link* ("a Peek between A and B"): source -> stage -> target.
+
+        The link into the target keeps its name, id, input port (partitioning and all) and columns, so what
+        the target says about it still holds; a new primary link *name* (default ``Link_N``) runs from the
+        source's output port, kept with its columns, into the stage.  A reject link stays a reject link out
+        of the source, a reference link stays a reference link into the target.
+        """
+        if link not in self.links:
+            raise EditError("the link is not in this flow (get it from this flow's view)", flow=self.name)
+        source, target = link.source, link.target
+        source_port = link.source_port
+        if source is None or source_port is None:
+            raise EditError(f"link {link.name!r} has no source stage to insert after", flow=self.name)
+        if name is not None and any(other.name == name for other in self.links):
+            raise EditError(f"a link named {name!r} already exists", flow=self.name,
+                            hint="link names must be unique in a flow")
+        stage = self.add_stage(type, label)
+        for side, wanted in (("inputs", "input"), ("outputs", "output")):
+            limits = getattr(stage.stage_type, side, (0, -1))
+            if limits[1] == 0:
+                self.remove_stage(stage)
+                raise EditError(f"{stage.stage_type.type_name} stages take no {wanted} link: they cannot sit "
+                                "inside a link", flow=self.name, stage=stage.label)
+        into_stage = _new_link(new_id(), source.id, source_port.get("id", ""), name or self._unique_link_name(),
+                               "REJECT" if link.type == "REJECT" else "PRIMARY")
+        source_port.setdefault("app_data", {}).setdefault("datastage", {})["is_source_of_link"] = into_stage["id"]
+        in_port = _new_input_port(stage, into_stage, source)
+        out_port = _new_output_port(stage, link.id)
+        for port, original in ((in_port, source_port), (out_port, link.target_port)):
+            if original.get("schema_ref"):
+                port["schema_ref"] = original["schema_ref"]  # the columns the link carried, on both halves
+        link.link["node_id_ref"], link.link["port_id_ref"] = stage.id, out_port["id"]
+        if link.type == "REJECT":
+            link.link["type_attr"] = "PRIMARY"
+        for side, port in (("inputs", in_port), ("outputs", out_port)):
+            _add_port(stage.node, side, port)
+            _append_to_order(stage.node, f"{side}_order", port["id"])
+        source_x, source_y = source.node["app_data"]["ui_data"].get("x_pos"), source.node["app_data"][
+            "ui_data"].get("y_pos")
+        target_ui = target.node.get("app_data", {}).get("ui_data", {})
+        if all(isinstance(v, (int, float)) for v in (source_x, source_y, target_ui.get("x_pos"),
+                                                     target_ui.get("y_pos"))):
+            ui = stage.node["app_data"]["ui_data"]
+            ui["x_pos"] = (source_x + target_ui["x_pos"]) / 2
+            ui["y_pos"] = (source_y + target_ui["y_pos"]) / 2
+        for node in (source.node, stage.node, target.node):
+            self._recount(node)
+        return stage
 
     def _recount(self, node: dict[str, Any]) -> None:
         """Set ``input_count`` and ``output_count`` as the SDK does: primary and reference links in,
@@ -1134,41 +1185,14 @@ class Flow(EditableAsset):
         elif any(link.name == name for link in self.links):
             raise EditError(f"a link named {name!r} already exists", flow=self.name,
                             hint="link names must be unique in a flow")
-        link_id, out_port_id, in_port_id = new_id(), new_id(), new_id()
-        source_type, target_type = source.stage_type, target.stage_type
-        out_cardinality = ({"min": source_type.outputs[0], "max": source_type.outputs[1]} if source_type
-                           else {"min": 0, "max": -1})
-        out_port: dict[str, Any] = {
-            "id": out_port_id,
-            "app_data": {"datastage": {"is_source_of_link": link_id},
-                         "ui_data": {"label": "outPort", "cardinality": out_cardinality}},
-        }
-        if source_type and source_type.default_output_port_parameters:
-            out_port["parameters"] = copy.deepcopy(source_type.default_output_port_parameters)
-            for key in out_port["parameters"]:
-                if key in source._parameters():
-                    out_port["parameters"][key] = copy.deepcopy(source._parameters()[key])
-        rcp = source._parameters().get("runtime_column_propagation")
-        in_cardinality = ({"min": target_type.inputs[0], "max": target_type.inputs[1]} if target_type
-                          else {"min": 0, "max": -1})
-        link = {
-            "id": link_id,
-            "node_id_ref": source_node.get("id", ""),
-            "port_id_ref": out_port_id,
-            "link_name": name,
-            "type_attr": link_type,
-            "app_data": {"ui_data": {"class_name": "", "decorations": []}, "datastage": {}},
-        }
-        in_port: dict[str, Any] = {
-            "id": in_port_id,
-            "links": [link],
-            "parameters": {"runtime_column_propagation": 1 if rcp is True else 0},
-            "app_data": {"ui_data": {"label": "inPort", "cardinality": in_cardinality}},
-        }
+        link_id = new_id()
+        out_port = _new_output_port(source, link_id)
+        link = _new_link(link_id, source_node.get("id", ""), out_port["id"], name, link_type)
+        in_port = _new_input_port(target, link, source)
         _add_port(source_node, "outputs", out_port)
         _add_port(target_node, "inputs", in_port)
-        _append_to_order(source_node, "outputs_order", out_port_id)
-        _append_to_order(target_node, "inputs_order", in_port_id)
+        _append_to_order(source_node, "outputs_order", out_port["id"])
+        _append_to_order(target_node, "inputs_order", in_port["id"])
         self._recount(source_node)
         self._recount(target_node)
         return Link(self, link, Stage(self, target_node, self.primary_pipeline), in_port)
@@ -1260,6 +1284,50 @@ def _isolate_if_unlinked(node: dict[str, Any]) -> None:
     for side in ("inputs", "outputs"):
         if side in stage_type.isolated_node:
             node[side] = copy.deepcopy(stage_type.isolated_node[side])
+
+
+def _new_output_port(source: Stage, link_id: str) -> dict[str, Any]:
+    """An output port of *source* for link *link_id*, with the type's default port parameters (the
+    stage's own values where it has them), as the SDK writes it."""
+    source_type = source.stage_type
+    cardinality = ({"min": source_type.outputs[0], "max": source_type.outputs[1]} if source_type
+                   else {"min": 0, "max": -1})
+    port: dict[str, Any] = {
+        "id": new_id(),
+        "app_data": {"datastage": {"is_source_of_link": link_id},
+                     "ui_data": {"label": "outPort", "cardinality": cardinality}},
+    }
+    if source_type and source_type.default_output_port_parameters:
+        port["parameters"] = copy.deepcopy(source_type.default_output_port_parameters)
+        for key in port["parameters"]:
+            if key in source._parameters():
+                port["parameters"][key] = copy.deepcopy(source._parameters()[key])
+    return port
+
+
+def _new_link(link_id: str, source_id: str, port_id: str, name: str, link_type: str) -> dict[str, Any]:
+    return {
+        "id": link_id,
+        "node_id_ref": source_id,
+        "port_id_ref": port_id,
+        "link_name": name,
+        "type_attr": link_type,
+        "app_data": {"ui_data": {"class_name": "", "decorations": []}, "datastage": {}},
+    }
+
+
+def _new_input_port(target: Stage, link: dict[str, Any], source: Stage) -> dict[str, Any]:
+    """An input port of *target* holding *link* from *source* (runtime column propagation as the source's)."""
+    target_type = target.stage_type
+    cardinality = ({"min": target_type.inputs[0], "max": target_type.inputs[1]} if target_type
+                   else {"min": 0, "max": -1})
+    rcp = source._parameters().get("runtime_column_propagation")
+    return {
+        "id": new_id(),
+        "links": [link],
+        "parameters": {"runtime_column_propagation": 1 if rcp is True else 0},
+        "app_data": {"ui_data": {"label": "inPort", "cardinality": cardinality}},
+    }
 
 
 def _add_port(node: dict[str, Any], side: str, port: dict[str, Any]) -> None:
