@@ -55,3 +55,20 @@ def test_secrets_never_appear_in_any_report() -> None:
     for name, report in REPORTERS.items():
         text = report(result)
         assert '"dummy"' not in text and "AKIAREDACTED" not in text, name
+
+
+def test_a_folder_of_flow_files_is_linted_flow_by_flow() -> None:
+    require_shared()
+    folder = REAL / "CPD_ocaso" / "data_intg_flow"
+    result = lint([folder], LintConfig(), jobs=1)
+    files = sorted(str(p) for p in folder.glob("*.json"))
+    assert len(files) == 87 and sorted(result.archives) == files
+    assert not [f for f in result.findings if f.code in ("FZA001", "FZA002")]
+    # Each file is read alone, so findings that need the rest of the export can differ; this one cannot.
+    assert "data_intg_flow/FlowTestAllSample.json" in {f.member for f in result.findings if f.code == "FZG003"}
+
+
+def test_a_path_that_holds_no_export_is_an_error_finding_not_a_clean_result(tmp_path) -> None:
+    result = lint([tmp_path], LintConfig(), jobs=1)
+    assert [(f.code, f.severity) for f in result.findings] == [("FZA001", "error")]
+    assert "holds no DataStage export" in result.findings[0].message

@@ -20,7 +20,7 @@ from typing import Any
 from ..document.kinds import FLOW_KINDS
 from ..document.pipeline import unwrap_flow_document
 from ..errors import FlowzipError
-from ..model.archive import Archive, open_archive
+from ..model.archive import Archive, flow_files, open_archive
 from ..model.reading import read_member
 from ..package.limits import DEFAULT_LIMITS, Limits
 from .baseline import Baseline
@@ -150,13 +150,17 @@ def lint(target: str | os.PathLike[str] | Archive | Iterable[str | os.PathLike[s
          limits: Limits = DEFAULT_LIMITS, progress: Callable[[str], None] | None = None) -> LintResult:
     """Lint one or more archives; return the findings as data.
 
+    A folder that holds flow ``.json`` files but no export is read as those flows, each a single flow file.
+
     *jobs* is the number of worker processes for several paths (default: the
     number of cores, 1 for a single archive).
     """
     config = config or LintConfig()
     targets = [target] if isinstance(target, (str, os.PathLike, Archive)) else list(target)
     result = LintResult(rules=[type(r) for r in selected_rules(config)])
-    paths = [os.fspath(t) for t in targets if not isinstance(t, Archive)]
+    # A folder of flow files (no export in it) is linted file by file, each reported by its path.
+    paths = [name for t in targets if not isinstance(t, Archive)
+             for name in (flow_files(t) or [os.fspath(t)])]
     findings: list[Finding] = []
     for archive in (t for t in targets if isinstance(t, Archive)):
         findings.extend(lint_archive(archive, config))

@@ -22,6 +22,7 @@ from ..package.names import check_member_name
 from ..package.source import (
     FileSource,
     Source,
+    VCS_FOLDERS,
     TreeSource,
     ZipSource,
     file_state,
@@ -259,6 +260,24 @@ def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMIT
     archive = Archive(open_source(path, limits=limits), limits=limits)
     check_export(archive, os.fspath(path))
     return archive
+
+
+def flow_files(path: str | os.PathLike[str]) -> list[str] | None:
+    """The ``.json`` files of a folder that holds flow files but no export (an asset folder copied out of an
+    export, a folder of flows kept in Git), each to be read as a single flow file; None for anything else."""
+    path = os.fspath(path)
+    if not os.path.isdir(path) or os.path.islink(path):
+        return None
+    names = []
+    for folder, subfolders, files in os.walk(path):
+        subfolders[:] = [d for d in subfolders if d not in VCS_FOLDERS]
+        relative = os.path.relpath(folder, path).replace(os.sep, "/")
+        names += [name if relative == "." else f"{relative}/{name}" for name in files]
+    if export_roots(names):
+        return None
+    found = sorted(os.path.join(path, name) for name in names if "/" not in name and name.lower().endswith(".json")
+                   and not os.path.islink(os.path.join(path, name)))
+    return found or None
 
 
 def check_export(archive: Archive, path: str) -> None:

@@ -83,7 +83,8 @@ def find_root(names: list[str]) -> str:
 def export_roots(names: list[str]) -> list[str]:
     """Every prefix (as :func:`find_root` gives it) under which an export sits, for a tree that may hold several.
 
-    A prefix counts when it holds the manifest or an asset file other than an overlay's ``.json5``; of two
+    A prefix counts when it holds a root file (the manifest, a Git repository's ``project.json``, ...) or an
+    asset file other than an overlay's ``.json5``; of two
     nested prefixes (a Git repository's own manifest above its ``datastage/``) the one :func:`find_root`
     prefers stands for both.
     """
@@ -95,8 +96,8 @@ def export_roots(names: list[str]) -> list[str]:
                 if not parts[-1].lower().endswith(".json5"):
                     folders["/".join(parts[:depth])].add(part)
                 break
-        if parts[-1] == MANIFEST_NAME:
-            folders["/".join(parts[:-1])].add(MANIFEST_NAME)
+        if parts[-1] in ROOT_FILES:
+            folders["/".join(parts[:-1])].add(parts[-1])
 
     def rank(prefix: str) -> tuple[int, int]:
         return len(folders[prefix]), -prefix.count("/") - bool(prefix)
