@@ -26,13 +26,15 @@ class Archive(model.Archive):
     """
 
     # ------------------------------------------------------------------ export and import (format.md §5.3, §5.4)
-    def export_flow(self, flow: Flow | str, destination: str | os.PathLike[str], *,
+    def export_flow(self, flow: Flow | str, destination: str | os.PathLike[str] = "flows.zip", *,
                     include_dependencies: bool = True, include_binaries: bool = False) -> ExportResult:
-        """Write one flow, its jobs and its dependencies to a new archive (see :meth:`export_flows`)."""
+        """Write one flow, its jobs and its dependencies to a new archive (see :meth:`export_flows`);
+        *destination* defaults to ``flows.zip`` in the current folder, as in the SDK."""
         return self.export_flows([flow], destination, include_dependencies=include_dependencies,
                                  include_binaries=include_binaries)
 
-    def export_flows(self, flows: Any, destination: str | os.PathLike[str], *, include_dependencies: bool = True,
+    def export_flows(self, flows: Any, destination: str | os.PathLike[str] = "flows.zip", *,
+                     include_dependencies: bool = True,
                      include_binaries: bool = False) -> ExportResult:
         """Write *flows* (views or names, all of one type), their jobs and, with *include_dependencies*,
         the closure of their dependencies to a new archive at *destination* (``.zip`` or a folder),
@@ -43,11 +45,15 @@ class Archive(model.Archive):
     def import_flows(self, source: Any, type: str = "batch", conflict_resolution: str = "rename",  # noqa: A002
                      on_failure: str = "continue", import_only: bool = False, include_dependencies: bool = True,
                      replace_mode: str = "hard", import_binaries: bool = False,
-                     asset_types: Any = None) -> ImportResponse:
+                     asset_types: Any = None, wait: int | None = -1) -> ImportResponse:
         """Merge *source* (an archive or a path) into this archive as the platform's import would
         (the SDK's ``Project.import_flows`` parameters and defaults; *asset_types*, asset folders, limits
         what is imported).  Returns an :class:`~flowzip.ops.transfer.ImportResponse`, whose
-        ``not_imported`` lists every asset left out and why; save the archive to keep the result."""
+        ``not_imported`` lists every asset left out and why; save the archive to keep the result.
+
+        *wait* is accepted as the SDK takes it and changes nothing: offline, the import is complete when
+        this returns (``status`` is ``"completed"``; ``refresh()`` returns the same response)."""
+        del wait
         return import_flows(self, source, type=type, conflict_resolution=conflict_resolution,
                             on_failure=on_failure, import_only=import_only,
                             include_dependencies=include_dependencies, replace_mode=replace_mode,

@@ -193,9 +193,11 @@ def test_use_parameter_set_and_local_parameters(paramset: flowzip.Archive) -> No
         flow.use_parameter_set("peek_paramset")
     flow.use_parameter_set(paramset.parameter_sets.get(name="column_name_paramset"))
     assert "column_name_paramset" in flow.parameter_sets
-    flow.add_local_parameter("float", "ratio", 0.5)
+    flow.add_local_parameter("float", "ratio", value=0.5)
     assert flow.local_parameter("ratio")["type"] == "sfloat"
-    flow.add_local_parameter("string", "ratio", "replaced")
+    flow.add_local_parameter("string", "ratio", "the SDK's order: description, prompt, value", "", "replaced")
+    assert flow.local_parameter("ratio")["value"] == "replaced"
+    assert flow.local_parameter("ratio")["description"] == "the SDK's order: description, prompt, value"
     assert [p["name"] for p in flow.local_parameters].count("ratio") == 1
     with pytest.raises(SettingsError, match="not a valid parameter name"):
         flow.add_local_parameter("string", "bad name")

@@ -103,14 +103,19 @@ class Archive(Store):
         check_member_name(full, archive=self.path)
         return full
 
-    def create_flow(self, name: str, description: str = "", flow_type: str = "batch") -> Flow:
-        """Add a new, empty batch flow in the platform's style (the SDK's ``create_flow``)."""
+    def create_flow(self, name: str, description: str = "", environment: str | None = None,
+                    flow_type: str = "batch") -> Flow:
+        """Add a new, empty batch flow in the platform's style (the SDK's ``create_flow``, same parameters);
+        an *environment* is set as ``flow.configuration.environment`` sets it."""
         if flow_type != "batch":
             raise FlowzipError(f"flowzip creates batch flows only, not {flow_type!r}")
         member_name = self._flow_member_name(name)
         self.write_json(member_name, new_flow_document(description))
         self._manifest_add(name, "data_intg_flow")
-        return self.flows.get(name=name)
+        flow = self.flows.get(name=name)
+        if environment is not None:
+            flow.configuration.environment = environment
+        return flow
 
     def update_flow(self, flow: Flow) -> Flow:
         """Store the flow's edited document in the archive (the SDK's ``update_flow``)."""

@@ -849,9 +849,9 @@ class Flow(EditableAsset):
         view = parameter_set if not isinstance(parameter_set, str) else parameter_set_in_archive(self.archive, name)
         if name == "PROJDEF":
             for parameter in view.parameters:
-                self.add_local_parameter(parameter.get("type") or "string", parameter["name"], "PROJDEF",
-                                         prompt=parameter.get("prompt", ""),
-                                         description=parameter.get("description", ""))
+                self.add_local_parameter(parameter.get("type") or "string", parameter["name"],
+                                         description=parameter.get("description", ""),
+                                         prompt=parameter.get("prompt", ""), value="PROJDEF")
             return
         if name in self.parameter_sets:
             raise SettingsError(f"the flow already uses a parameter set named {name!r}", flow=self.name)
@@ -863,15 +863,16 @@ class Flow(EditableAsset):
             entry["project_ref"] = project_id
         self.flow_document.setdefault("external_paramsets", []).append(entry)
 
-    def add_local_parameter(self, type: str, name: str, value: Any = None, *, prompt: str = "",  # noqa: A002
-                            description: str = "", valid_values: list[Any] | None = None) -> dict[str, Any]:
-        """Add (or, with the same name, replace) a local parameter, as the SDK's ``add_local_parameter``."""
+    def add_local_parameter(self, parameter_type: str, name: str, description: str = "", prompt: str = "",
+                            value: Any = "", valid_values: list[Any] | None = None) -> dict[str, Any]:
+        """Add (or, with the same name, replace) a local parameter: the SDK's ``add_local_parameter``, with its
+        parameters in its order and its defaults (no value: ``""``)."""
         if not isinstance(name, str) or not is_parameter_name(name):
             raise SettingsError(f"{name!r} is not a valid parameter name (letters, digits and _)", flow=self.name)
-        type_name = normalise_type(type)
+        type_name = normalise_type(parameter_type)
         parameter = {"name": name, "type": type_name, "description": description, "prompt": prompt,
                      "value": value, "valid_values": list(valid_values or [])}
-        if value is not None:
+        if value not in (None, ""):
             problem = value_problem(parameter, value)
             if problem:
                 raise SettingsError(problem, flow=self.name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .. import jsonio
@@ -110,6 +110,8 @@ class ImportResponse:
     #: Every asset of the source the import left out, and why (``type``, ``name``, ``member``, ``reason``).
     not_imported: list[dict[str, str]] = field(default_factory=list)
     import_error: str | None = None
+    #: The archive imported into (set by ``Archive.import_flows``; not part of the record).
+    target: Any = field(default=None, repr=False, compare=False)
 
     @property
     def tally(self) -> dict[str, int]:
@@ -122,17 +124,28 @@ class ImportResponse:
                 counts[entry.status] += 1
         return counts
 
-    def imported_flows(self) -> list[ImportedAsset]:
-        """The flows that were imported (also renamed or replaced ones), as the SDK's ``imported_flows()``."""
-        return [e for e in self.import_data_flows
-                if e.type == "px_job" and e.status in ("imported", "renamed", "replaced")]
+    def imported_flows(self, load: bool = False) -> list[Any]:
+        """The flows that were imported (also renamed or replaced ones), as the SDK's ``imported_flows()``:
+        entries with their ``name``; with *load*, the flows themselves (views of the target archive)."""
+        entries = [e for e in self.import_data_flows
+                   if e.type == "px_job" and e.status in ("imported", "renamed", "replaced")]
+        if not load:
+            return entries
+        if self.target is None:
+            raise FlowzipError("imported_flows(load=True) needs the archive the flows were imported into")
+        return [self.target.flows.get(name=entry.name) for entry in entries]
+
+    def refresh(self) -> ImportResponse:
+        """The SDK's ``refresh()``: offline the import is already complete, so the same response."""
+        return self
 
     @property
     def failed(self) -> list[ImportedAsset]:
         return [e for e in self.import_data_flows if e.status == "failed"]
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(replace(self, target=None))
+        del data["target"]
         data["tally"] = self.tally
         return data
 
@@ -862,4 +875,6 @@ def import_flows(target: Archive, source: Archive | str | os.PathLike[str], type
     options = {"conflict_resolution": conflict_resolution, "on_failure": on_failure, "replace_mode": replace_mode,
                "include_dependencies": include_dependencies, "import_only": import_only,
                "import_binaries": import_binaries, "asset_types": types}
-    return _Importer(target, opened, options).run()
+    response = _Importer(target, opened, options).run()
+    response.target = target
+    return response
