@@ -588,3 +588,28 @@ def test_asset_types_choose_what_is_imported(built: tuple[Path, Path]) -> None:
         "parameter_set is not among the asset types chosen for this import"}
     with pytest.raises(flowzip.FlowzipError, match="unknown asset type 'flows'"):
         flowzip.open(built[0]).import_flows(built[1], asset_types=["flows"])
+
+
+def test_the_seed_pages_import_and_export_lines_run_as_written(demo: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flows_to_import.zip").write_bytes(demo.read_bytes())
+    project = flowzip.new()
+    new_flow = project.create_flow(name="My batch flow", description="optional description", environment=None,
+                                   flow_type="batch")
+    assert new_flow.description == "optional description"
+    for wait in (-1, None, 10):
+        response = project.import_flows(type="batch", source="flows_to_import.zip", wait=wait)
+        assert response.status == "completed"  # offline the import is done when the call returns
+    response = response.refresh()
+    assert response.status == "completed"
+    assert [entry.name for entry in response.imported_flows()] == ["rowgen_peek_2"]  # the third import renamed
+    assert [flow.name for flow in response.imported_flows(load=True)] == ["rowgen_peek_2"]
+    assert "target" not in response.to_dict()
+    exported = project.export_flow(flow=project.flows.get(name="rowgen_peek"))
+    assert Path(exported.path) == Path("flows.zip") and flowzip.open("flows.zip").flows.names() == ["rowgen_peek"]
+
+
+def test_create_flow_sets_the_environment_it_is_given() -> None:
+    flow = flowzip.new().create_flow("f", "", "default_datastage_px")  # the SDK's positional order
+    assert flow.configuration.environment == "default_datastage_px"
