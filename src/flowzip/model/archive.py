@@ -20,9 +20,9 @@ from ..package.folders import ASSET_FOLDERS, export_roots, renamed_path
 from ..package.limits import DEFAULT_LIMITS, Limits
 from ..package.names import check_member_name
 from ..package.source import (
+    VCS_FOLDERS,
     FileSource,
     Source,
-    VCS_FOLDERS,
     TreeSource,
     ZipSource,
     file_state,
