@@ -223,3 +223,14 @@ def test_patch_of_the_diff_gives_b_for_random_edit_sequences(demo: Path, tmp_pat
     copy = tmp_path / "copy.zip"
     shutil.copy(demo, copy)
     assert not diff(demo, copy)
+
+
+def test_stage_changes_name_the_stage_type_as_show_does(demo: Path) -> None:
+    before, after = flowzip.open(demo), flowzip.open(demo)
+    flow = after.flows.get(name="rowgen_peek")
+    flow.stages.get(label="Peek_1").configuration.nrecs = 7
+    flow.add_stage("Sort", "sort_rows")
+    after.update_flow(flow)
+    changes = diff(before, after).members[0].changes
+    assert {(c.kind, c.name, c.stage_type) for c in changes if c.scope == "stage"} == {
+        ("changed", "Peek_1", "Peek"), ("added", "sort_rows", "Sort")}

@@ -22,6 +22,7 @@ from typing import Any
 from .. import jsonio
 from ..document.kinds import kind_problem
 from ..document.patch import leaf_changes, make_patch, same_document
+from ..document.catalog import stage_type_name
 from ..document.pipeline import stage_label, unwrap_flow_document
 from ..document.secrets import encrypted_parameter_names, might_hold_secrets, redacted_pair
 from ..errors import FlowzipError
@@ -48,6 +49,7 @@ class Change:
     before: Any = None
     after: Any = None
     ui: bool = False  # only the canvas sees it
+    stage_type: str | None = None  # for a stage: its type, as ``show`` names it
 
 
 @dataclass
@@ -276,15 +278,20 @@ def flow_changes(before: Any, after: Any) -> list[Change]:
     pairs, only_a, only_b = _pair_stages(a, b)
     for node_id in only_a:
         node = a.nodes[node_id]
-        changes.append(Change("removed", "stage", _label(node), "", node.get("op") or node.get("type"), None))
+        changes.append(Change("removed", "stage", _label(node), "", node.get("op") or node.get("type"), None,
+                              stage_type=stage_type_name(node)))
     for node_id in only_b:
         node = b.nodes[node_id]
-        changes.append(Change("added", "stage", _label(node), "", None, node.get("op") or node.get("type")))
+        changes.append(Change("added", "stage", _label(node), "", None, node.get("op") or node.get("type"),
+                              stage_type=stage_type_name(node)))
     for id_a, id_b in pairs:
         node_a, node_b = a.nodes[id_a], b.nodes[id_b]
+        first = len(changes)
         if _label(node_a) != _label(node_b):
             changes.append(Change("changed", "stage", _label(node_a), "label", _label(node_a), _label(node_b)))
         _compare("stage", _label(node_b), a.stage(node_a), b.stage(node_b), changes)
+        for change in changes[first:]:
+            change.stage_type = stage_type_name(node_b)
     links_a, links_b = a.link_views(), b.link_views()
     for key_a, key_b in _pair_links(links_a, links_b, dict(pairs)):
         if key_b is None:

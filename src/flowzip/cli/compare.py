@@ -110,13 +110,15 @@ def report_diff(data: dict[str, Any]) -> None:
         for change in member["changes"]:
             sign = SIGNS[change["kind"]]
             what = change["scope"] + (f" {change['name']}" if change["name"] else "")
+            if change.get("stage_type"):
+                what += f" ({change['stage_type']})"
             where = f": {change['path']}" if change["path"] else ""
             ui = " (ui)" if change["ui"] else ""
             if change["kind"] == "changed" and change["path"]:
                 detail = f": {_short(change['before'])} -> {_short(change['after'])}"
             elif change["kind"] == "added" and change["path"]:
                 detail = f": {_short(change['after'])}"
-            elif change["scope"] == "stage" and not change["path"]:
+            elif change["scope"] == "stage" and not change["path"] and not change.get("stage_type"):
                 detail = f" ({change['after'] or change['before']})"
             else:
                 detail = ""

@@ -207,6 +207,21 @@ class Catalog:
         return self._by_op.get(op) if op else None
 
 
+def stage_type_name(node: dict[str, Any]) -> str:
+    """The name a stage node goes by, as ``show`` and ``diff`` print it: the SDK's type name when its op is
+    in the catalog, ``Subflow`` / ``Local subflow`` for a subflow node, else what the node says it is."""
+    op = node.get("op")
+    known = catalog().by_op(op) if isinstance(op, str) else None
+    if known is not None:
+        return known.type_name
+    node_type = node.get("type")
+    if node_type == "super_node":
+        ref = node.get("subflow_ref")
+        ref = ref if isinstance(ref, dict) else {}
+        return "Subflow" if ref.get("name") or ref.get("url") else "Local subflow"
+    return str(op or node_type or "?")
+
+
 @lru_cache(maxsize=1)
 def catalog() -> Catalog:
     """The shipped catalog (loaded once)."""

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..document.catalog import Property, StageType, catalog
+from ..document.catalog import Property, StageType, catalog, stage_type_name
 from ..document.jobs import ensure_set_entry, job_body, set_job_parameter
 from ..document.layout import COLUMN_GAP, arrange_flow
 from ..document.parameters import (
@@ -225,13 +225,7 @@ class Stage:
     @property
     def type(self) -> str:
         """The SDK's type name when the op is in the catalog, else what the node says it is."""
-        known = self.stage_type
-        if known is not None:
-            return known.type_name
-        if self.node_type == "super_node":
-            ref = self.node.get("subflow_ref") or {}
-            return "Subflow" if ref.get("name") or ref.get("url") else "Local subflow"
-        return self.op or self.node_type or "?"
+        return stage_type_name(self.node)
 
     @property
     def x(self) -> float | None:
