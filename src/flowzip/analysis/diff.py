@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .. import jsonio
+from ..document.catalog import stage_type_name
 from ..document.kinds import kind_problem
 from ..document.patch import leaf_changes, make_patch, same_document
-from ..document.catalog import stage_type_name
 from ..document.pipeline import stage_label, unwrap_flow_document
 from ..document.secrets import encrypted_parameter_names, might_hold_secrets, redacted_pair
 from ..errors import FlowzipError
