@@ -740,7 +740,7 @@ class Flow(EditableAsset):
             if isinstance(entry, dict) and entry.get("name") == name:
                 return entry
         raise SettingsError(f"the flow does not use a parameter set named {name!r}", flow=self.name,
-                            hint=f"it uses: {', '.join(self.parameter_sets) or 'none'}; see use_parameter_set")
+                            hint=f"it uses: {', '.join(self.parameter_sets) or 'none'}")
 
     def set_runtime_value_set(self, parameter_set_name: str, value_set_name: str) -> None:
         """Run the flow with *value_set_name* of *parameter_set_name* (stored in the job)."""
@@ -1148,8 +1148,7 @@ class Flow(EditableAsset):
                                        f"{'any number of' if extra == -1 else extra} {extra_kind.lower()} {noun} "
                                        f"links and already has {used} and {used_extra}")
                         else:
-                            message = (f"{stage_type.type_name} takes at most {primary[1]} primary {noun} link"
-                                       f"{'s' if primary[1] != 1 else ''} and already has {used}")
+                            message = _capacity_message(stage_type.type_name, primary[1], f"primary {noun}", used)
                         raise EditError(message, stage=stage.label, flow=self.name)
             else:
                 limit = StageType.limit(stage_type.max_reference_inputs if kind == "REFERENCE"
@@ -1157,11 +1156,8 @@ class Flow(EditableAsset):
                 used = self._count_links(stage, side, kind, replacing)
                 if used + 1 > limit:
                     noun = "reference input" if kind == "REFERENCE" else "reject output"
-                    raise EditError(
-                        f"{stage_type.type_name} takes at most {int(limit)} {noun} link"
-                        f"{'s' if limit != 1 else ''} and already has {used}",
-                        stage=stage.label, flow=self.name,
-                    )
+                    raise EditError(_capacity_message(stage_type.type_name, int(limit), noun, used),
+                                    stage=stage.label, flow=self.name)
 
     def _unique_link_name(self) -> str:
         names = {link.name for link in self.links}
@@ -1323,6 +1319,12 @@ def _new_input_port(target: Stage, link: dict[str, Any], source: Stage) -> dict[
         "parameters": {"runtime_column_propagation": 1 if rcp is True else 0},
         "app_data": {"ui_data": {"label": "inPort", "cardinality": cardinality}},
     }
+
+
+def _capacity_message(type_name: str, limit: int, noun: str, used: int) -> str:
+    if limit == 0:
+        return f"{type_name} stages take no {noun} link"
+    return f"{type_name} takes at most {limit} {noun} link{'s' if limit != 1 else ''} and already has {used}"
 
 
 def _add_port(node: dict[str, Any], side: str, port: dict[str, Any]) -> None:

@@ -71,9 +71,9 @@ def _positive_or_none(name: str, value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SettingsError(f"{name} must be an int greater than 0 or None, not {value!r}")
+        raise SettingsError(f"{name} must be a whole number greater than 0, not {value!r}")
     if value <= 0:
-        raise SettingsError(f"{name} must be greater than 0 (or None to clear it), not {value}")
+        raise SettingsError(f"{name} must be greater than 0, not {value}")
     return value
 
 
