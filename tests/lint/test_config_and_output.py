@@ -185,3 +185,11 @@ def test_report_paths_are_the_paths_as_given(archive: str, shown: str) -> None:
                         archives=[archive])
     assert f"file={shown}," in REPORTERS["github"](result)
     assert json.loads(REPORTERS["gitlab"](result))[0]["location"]["path"] == shown
+
+
+def test_the_text_summary_counts_in_words(demo: Path) -> None:
+    result = lint([demo], LintConfig(), jobs=1)
+    summary = REPORTERS["text"](result).splitlines()[-1]
+    errors, warnings = (sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning"))
+    assert (errors, warnings) == (0, 1)  # the demo's one unresolved parameter reference
+    assert summary.startswith("1 archive linted: 0 errors, 1 warning, "), summary

@@ -66,8 +66,8 @@ def text_report(result: LintResult, *, show_info: bool = False) -> str:
     counts = result.counts()
     total = sum(counts.values())
     summary = (f"{len(result.archives)} archive{'s' if len(result.archives) != 1 else ''} linted: "
-               + (f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info" if total
-                  else "no findings"))
+               + (f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, "
+                  f"{counts['info']} info" if total else "no findings"))
     if hidden:
         summary += f" ({hidden} info not shown; --show-info shows them)"
     lines.append(summary)
@@ -238,3 +238,7 @@ def gitlab_report(result: LintResult) -> str:
             "location": {"path": _artifact(finding), "lines": {"begin": 1}},
         })
     return orjson.dumps(issues, option=orjson.OPT_INDENT_2).decode()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
