@@ -40,6 +40,10 @@ __all__ = ["flow_svg", "png_converters", "svg_to_png", "stage_boxes", "browser_f
 MARGIN = 32.0
 LABEL_SPACE = 40.0  # label and type lines under a stage box
 FONT = "IBM Plex Sans, Helvetica Neue, Arial, sans-serif"
+#: The advance of a character, in em, that labels are cut by: above the average of those fonts on
+#: mixed-case text, so that a label cut to its room does not reach its neighbour's.
+CHAR_EM = 0.6
+LABEL_GAP = 8.0  # at least this much between two labels on one row
 LINK_STYLES = {  # stroke, dash: the canvas draws reference links dashed and reject links red
     "PRIMARY": ("#525252", ""),
     "REFERENCE": ("#6929c4", "6 4"),
@@ -195,15 +199,36 @@ def flow_svg(flow: Flow, *, arrange: bool = False) -> str:
         out += _comment(comment, box)
     out += _comment_connectors(comments, comment_boxes, boxes)
     out += _links(nodes, boxes)
+    rooms = label_rooms(boxes)
     for node in nodes:
-        out += _stage(node, boxes[node["id"]], stages.get(node["id"]))
+        out += _stage(node, boxes[node["id"]], stages.get(node["id"]), rooms[node["id"]])
     if not nodes and not comments:
         out.append(f'<text {_attrs(x=left + 16, y=top + 60)} font-size="14" fill="#6f6f6f">(empty flow)</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _stage(node: dict[str, Any], box: _Box, stage: Any) -> list[str]:
+def label_rooms(boxes: dict[str, Any]) -> dict[str, float]:
+    """The width each stage's label and type lines may take: centred under the stage, they stop short of
+    the labels of the stages beside it (whose label rows overlap), so no two labels meet; the full text is
+    the stage's tooltip."""
+    rooms: dict[str, float] = {}
+    for node_id, box in boxes.items():
+        centre, room = box.x + box.width / 2, 280.0
+        for other_id, other in boxes.items():
+            if other_id == node_id or other.bottom + LABEL_SPACE <= box.bottom or \
+                    box.bottom + LABEL_SPACE <= other.bottom:
+                continue
+            room = min(room, abs(other.x + other.width / 2 - centre) - LABEL_GAP)
+        rooms[node_id] = max(room, 0.0)
+    return rooms
+
+
+def _fit(text: str, room: float, font_size: float) -> str:
+    return _short(text, max(3, int(room / (CHAR_EM * font_size))))
+
+
+def _stage(node: dict[str, Any], box: _Box, stage: Any, room: float) -> list[str]:
     label = stage_label(node) or node.get("id", "")
     type_name = stage.type if stage is not None else (node.get("op") or node.get("type") or "?")
     subflow = node.get("type") == "super_node"
@@ -216,10 +241,10 @@ def _stage(node: dict[str, Any], box: _Box, stage: Any) -> list[str]:
         f'stroke="{stroke}" stroke-width="2"/>',
         f'<text {_attrs(x=centre_x, y=box.y + box.height / 2 + 5)} text-anchor="middle" font-size="14" '
         f'font-weight="600" fill="{stroke}">{_xml(_initials(type_name))}</text>',
-        f'<text {_attrs(x=centre_x, y=box.bottom + 16)} text-anchor="middle" font-size="12" '
-        f'fill="#161616">{_xml(_short(label, 34))}</text>',
-        f'<text {_attrs(x=centre_x, y=box.bottom + 30)} text-anchor="middle" font-size="10" '
-        f'fill="#6f6f6f">{_xml(_short(type_name, 40))}</text>',
+        f'<text class="label" {_attrs(x=centre_x, y=box.bottom + 16)} text-anchor="middle" font-size="12" '
+        f'fill="#161616">{_xml(_fit(label, room, 12))}</text>',
+        f'<text class="type" {_attrs(x=centre_x, y=box.bottom + 30)} text-anchor="middle" font-size="10" '
+        f'fill="#6f6f6f">{_xml(_fit(type_name, room, 10))}</text>',
         "</g>",
     ]
 
@@ -249,9 +274,10 @@ def _links(nodes: list[dict[str, Any]], boxes: dict[str, _Box]) -> list[str]:
                            f'{_attrs(stroke_dasharray=dash)} marker-end="url(#arrow-{kind.lower()})"/>')
                 name = link.get("link_name")
                 if name:
-                    out.append(f'<text {_attrs(x=(x1 + x2) / 2, y=(y1 + y2) / 2 - 4)} text-anchor="middle" '
+                    out.append(f'<g class="link-label"><title>{_xml(name)}</title>'
+                               f'<text {_attrs(x=(x1 + x2) / 2, y=(y1 + y2) / 2 - 4)} text-anchor="middle" '
                                f'font-size="10" fill="{stroke}" stroke="#ffffff" stroke-width="3" '
-                               f'paint-order="stroke">{_xml(_short(str(name), 30))}</text>')
+                               f'paint-order="stroke">{_xml(_short(str(name), 30))}</text></g>')
     return out
 
 
