@@ -190,3 +190,14 @@ def test_headless_chromium_runs_nothing_a_hostile_flow_brings(tmp_path: Path) ->
     dom = done.stdout.decode("utf-8", "replace")
     assert "<svg" in dom and "stage" in dom  # the picture loaded
     assert 'data-pwned="yes"' not in dom
+
+
+def test_the_names_of_parallel_links_stay_apart() -> None:
+    require_shared()
+    flow = flowzip.open(REAL / "CPD_ocaso").flows.get(name="FlowTestAllSample")
+    root = ET.fromstring(flow_svg(flow).encode("utf-8"))
+    at = {g.find(f"{SVG}title").text: g.find(f"{SVG}text") for g in root.iter(f"{SVG}g")
+          if g.get("class") == "link-label"}
+    for pair in (("Link_17", "Link_39"), ("Link_6", "Link_37"), ("Link_4", "Link_38"), ("Link_10", "Link_40")):
+        (x1, y1), (x2, y2) = ((float(at[n].get("x")), float(at[n].get("y"))) for n in pair)
+        assert abs(x1 - x2) < 1 and abs(y1 - y2) >= 12, (pair, y1, y2)  # one above the other, 10 px text apart

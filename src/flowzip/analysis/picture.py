@@ -251,7 +251,7 @@ def _stage(node: dict[str, Any], box: _Box, stage: Any, room: float) -> list[str
 
 def _links(nodes: list[dict[str, Any]], boxes: dict[str, _Box]) -> list[str]:
     out: list[str] = []
-    # Several links between the same two stages fan out a little so that each stays visible.
+    # Several links between the same two stages fan out so that each, and its name, stays visible.
     seen: dict[tuple[str, str], int] = {}
     for node in nodes:
         target = boxes[node["id"]]
@@ -262,7 +262,7 @@ def _links(nodes: list[dict[str, Any]], boxes: dict[str, _Box]) -> list[str]:
                 source = boxes[link["node_id_ref"]]
                 pair = (link["node_id_ref"], node["id"])
                 index = seen[pair] = seen.get(pair, -1) + 1
-                offset = 10.0 * index * (1 if index % 2 else -1)
+                offset = 14.0 * ((index + 1) // 2) * (1 if index % 2 else -1)  # labels 10 px high stay apart
                 kind = link_type(link) if link_type(link) in LINK_STYLES else "PRIMARY"
                 stroke, dash = LINK_STYLES[kind]
                 x1, y1 = source.right, source.y + source.height / 2 + offset
