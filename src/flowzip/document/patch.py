@@ -17,6 +17,7 @@ ever fail, the patch falls back to replacing the whole document.
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -289,21 +290,16 @@ def _list_changes(before: list[Any], after: list[Any], path: str) -> Iterator[tu
         for index, (old, new) in enumerate(zip(before, after)):
             yield from leaf_changes(old, new, f"{path}[{index}]")
         return
-    kept: dict[bytes, int] = {}
-    for item in after:
-        kept[_encoded(item)] = kept.get(_encoded(item), 0) + 1
-    for index, item in enumerate(before):
-        encoded = _encoded(item)
-        if kept.get(encoded):
+    encoded_before, encoded_after = [_encoded(item) for item in before], [_encoded(item) for item in after]
+    kept = Counter(encoded_after)  # each item encoded once; what both sides hold is matched by count
+    for index, (item, encoded) in enumerate(zip(before, encoded_before)):
+        if kept[encoded]:
             kept[encoded] -= 1
         else:
             yield "removed", f"{path}[{index}]", item, None
-    had: dict[bytes, int] = {}
-    for item in before:
-        had[_encoded(item)] = had.get(_encoded(item), 0) + 1
-    for index, item in enumerate(after):
-        encoded = _encoded(item)
-        if had.get(encoded):
+    had = Counter(encoded_before)
+    for index, (item, encoded) in enumerate(zip(after, encoded_after)):
+        if had[encoded]:
             had[encoded] -= 1
         else:
             yield "added", f"{path}[{index}]", None, item
