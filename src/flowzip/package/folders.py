@@ -58,54 +58,56 @@ ROOT_FILES = {
 MANIFEST_NAME = "DataStage-README.json"
 
 
-def find_root(names: list[str]) -> str:
-    """The prefix (``""`` or ``"folder/"``) under which the export's asset folders sit.
+def _root_candidates(names: list[str]) -> dict[str, set[str]]:
+    """Per prefix, the asset folders (and root files) under it that mark it as an export's root.
 
-    The prefix holding the most distinct asset folders wins (a manifest counts as
-    one more); ties go to the shallowest.  ``overlays/qa/parameter_set/...`` beside
-    ``datastage/`` therefore does not steal the root.
+    An asset file counts unless it is an overlay's ``.json5``; a root file (the manifest, a Git
+    repository's ``project.json``, ...) counts for the folder it sits in.
     """
-    folders: dict[str, set[str]] = defaultdict(set)
+    found: dict[str, set[str]] = defaultdict(set)
     for name in names:
         parts = name.split("/")
         for depth, part in enumerate(parts[:-1]):
             if part in ASSET_FOLDERS:
-                folders["/".join(parts[:depth])].add(part)
+                if not parts[-1].lower().endswith(".json5"):
+                    found["/".join(parts[:depth])].add(part)
                 break
-        if parts[-1] == MANIFEST_NAME:
-            folders["/".join(parts[:-1])].add(MANIFEST_NAME)
-    if not folders:
+        if parts[-1] in ROOT_FILES:
+            found["/".join(parts[:-1])].add(parts[-1])
+    return found
+
+
+def _rank(found: dict[str, set[str]], prefix: str) -> tuple[int, int]:
+    """The prefix holding the most asset folders and root files wins; ties go to the shallowest."""
+    return len(found[prefix]), -prefix.count("/") - bool(prefix)
+
+
+def find_root(names: list[str]) -> str:
+    """The prefix (``""`` or ``"folder/"``) under which the export's asset folders sit.
+
+    The prefix holding the most distinct asset folders wins (root files count one each); ties go to the
+    shallowest.  ``overlays/qa/parameter_set/...`` beside ``datastage/`` therefore does not steal the root.
+    """
+    found = _root_candidates(names)
+    if not found:
         return ""
-    best = max(folders, key=lambda prefix: (len(folders[prefix]), -prefix.count("/") - bool(prefix)))
+    best = max(found, key=lambda prefix: _rank(found, prefix))
     return best + "/" if best else ""
 
 
 def export_roots(names: list[str]) -> list[str]:
     """Every prefix (as :func:`find_root` gives it) under which an export sits, for a tree that may hold several.
 
-    A prefix counts when it holds a root file (the manifest, a Git repository's ``project.json``, ...) or an
-    asset file other than an overlay's ``.json5``; of two
-    nested prefixes (a Git repository's own manifest above its ``datastage/``) the one :func:`find_root`
-    prefers stands for both.
+    Of two nested prefixes (a Git repository's own manifest above its ``datastage/``) the one
+    :func:`find_root` prefers stands for both.
     """
-    folders: dict[str, set[str]] = defaultdict(set)
-    for name in names:
-        parts = name.split("/")
-        for depth, part in enumerate(parts[:-1]):
-            if part in ASSET_FOLDERS:
-                if not parts[-1].lower().endswith(".json5"):
-                    folders["/".join(parts[:depth])].add(part)
-                break
-        if parts[-1] in ROOT_FILES:
-            folders["/".join(parts[:-1])].add(parts[-1])
-
-    def rank(prefix: str) -> tuple[int, int]:
-        return len(folders[prefix]), -prefix.count("/") - bool(prefix)
+    found = _root_candidates(names)
 
     def nested(a: str, b: str) -> bool:
         return a == "" or b == "" or (a + "/").startswith(b + "/") or (b + "/").startswith(a + "/")
 
-    kept = [p for p in folders if not any(q != p and nested(p, q) and rank(q) > rank(p) for q in folders)]
+    kept = [p for p in found if not any(q != p and nested(p, q) and _rank(found, q) > _rank(found, p)
+                                        for q in found)]
     return sorted(prefix + "/" if prefix else "" for prefix in kept)
 
 
