@@ -1004,13 +1004,12 @@ class Flow(EditableAsset):
         if name is not None and any(other.name == name for other in self.links):
             raise EditError(f"a link named {name!r} already exists", flow=self.name,
                             hint="link names must be unique in a flow")
-        stage = self.add_stage(type, label)
-        for side, wanted in (("inputs", "input"), ("outputs", "output")):
-            limits = getattr(stage.stage_type, side, (0, -1))
-            if limits[1] == 0:
-                self.remove_stage(stage)
-                raise EditError(f"{stage.stage_type.type_name} stages take no {wanted} link: they cannot sit "
-                                "inside a link", flow=self.name, stage=stage.label)
+        stage_type = type if isinstance(type, StageType) else catalog().get(type)
+        for limits, wanted in ((stage_type.inputs, "input"), (stage_type.outputs, "output")):
+            if limits[1] == 0:  # checked before the stage is added: nothing to undo
+                raise EditError(f"{stage_type.type_name} stages take no {wanted} link: they cannot sit "
+                                "inside a link", flow=self.name)
+        stage = self.add_stage(stage_type, label)
         into_stage = _new_link(new_id(), source.id, source_port.get("id", ""), name or self._unique_link_name(),
                                "REJECT" if link.type == "REJECT" else "PRIMARY")
         source_port.setdefault("app_data", {}).setdefault("datastage", {})["is_source_of_link"] = into_stage["id"]
@@ -1025,14 +1024,10 @@ class Flow(EditableAsset):
         for side, port in (("inputs", in_port), ("outputs", out_port)):
             _add_port(stage.node, side, port)
             _append_to_order(stage.node, f"{side}_order", port["id"])
-        source_x, source_y = source.node["app_data"]["ui_data"].get("x_pos"), source.node["app_data"][
-            "ui_data"].get("y_pos")
-        target_ui = target.node.get("app_data", {}).get("ui_data", {})
-        if all(isinstance(v, (int, float)) for v in (source_x, source_y, target_ui.get("x_pos"),
-                                                     target_ui.get("y_pos"))):
-            ui = stage.node["app_data"]["ui_data"]
-            ui["x_pos"] = (source_x + target_ui["x_pos"]) / 2
-            ui["y_pos"] = (source_y + target_ui["y_pos"]) / 2
+        ends = (source.x, source.y, target.x, target.y)
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in ends):
+            ui = stage._ui()  # half-way between the two stages it now sits between
+            ui["x_pos"], ui["y_pos"] = (ends[0] + ends[2]) / 2, (ends[1] + ends[3]) / 2
         for node in (source.node, stage.node, target.node):
             self._recount(node)
         return stage
