@@ -433,11 +433,15 @@ def stage_links(ctx: click.Context, archive: str, flow: str, label: str, as_json
       flowzip stage links export.zip nightly_load Lookup_1
     """
     stage = _stage(find_flow(ctx.obj["open"](archive), flow), label)
-    rows = [{"direction": direction, "name": link.name, "source": link.source.label if link.source else None,
-             "target": link.target.label, "type": link.type, "id": link.id}
+    rows = [_link_row(link, direction)
             for direction, links in (("in", stage.get_input_links()), ("out", stage.get_output_links()))
             for link in links]
     emit("links", rows, as_json)
+
+
+def _link_row(link: Any, direction: str) -> dict[str, Any]:
+    return {"direction": direction, "name": link.name, "source": link.source.label if link.source else None,
+            "target": link.target.label, "type": link.type, "id": link.id}
 
 
 @reporter("links")
@@ -474,9 +478,7 @@ def link_ls(ctx: click.Context, archive: str, flow: str, as_json: bool) -> None:
       flowzip link ls export.zip nightly_load --json
     """
     chosen = find_flow(ctx.obj["open"](archive), flow)
-    rows = [{"direction": "link", "name": link.name, "source": link.source.label if link.source else None,
-             "target": link.target.label, "type": link.type, "id": link.id} for link in chosen.links]
-    emit("links", rows, as_json)
+    emit("links", [_link_row(link, "link") for link in chosen.links], as_json)
 
 
 @link_group.command("rename")
