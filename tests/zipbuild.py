@@ -44,3 +44,16 @@ MINIMAL_FLOW = (
     b'{\n  "doc_type" : "pipeline",\n  "version" : "3.0",\n  "id" : "d",\n  "primary_pipeline" : "p",\n'
     b'  "pipelines" : [ {\n    "id" : "p",\n    "runtime_ref" : "pxOsh",\n    "nodes" : [ ]\n  } ]\n}'
 )
+
+
+def splice(data: bytes, at: int, insert: bytes) -> bytes:
+    """*insert* put into the ZIP *data* at *at*, with the local-header offsets past it and the central
+    directory's moved accordingly (as a forger would: the directory still looks consistent)."""
+    records, directory = central_records(data), central_offset(data)
+    spliced = data[:at] + insert + data[at:]
+    for record in records:
+        offset = struct.unpack_from("<L", data, record + 42)[0]
+        if offset >= at:
+            spliced = patch(spliced, record + len(insert) + 42, "<L", offset + len(insert))
+    eocd = spliced.rfind(b"PK\x05\x06")
+    return patch(spliced, eocd + 16, "<L", directory + len(insert))

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from flowzip.cli import cli
-from tests.zipbuild import MINIMAL_FLOW, central_offset, central_records, make_zip, patch
+from tests.zipbuild import MINIMAL_FLOW, central_offset, central_records, make_zip, patch, splice
 
 MiB = 1 << 20
 
@@ -254,25 +254,14 @@ CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     "corrupt-deflate": (corrupt_deflate, "corrupt compressed data"),
 }
 
-def _splice(data: bytes, at: int, insert: bytes) -> bytes:
-    records, directory = central_records(data), central_offset(data)
-    spliced = data[:at] + insert + data[at:]
-    for record in records:
-        offset = struct.unpack_from("<L", data, record + 42)[0]
-        if offset >= at:
-            spliced = patch(spliced, record + len(insert) + 42, "<L", offset + len(insert))
-    eocd = spliced.rfind(b"PK\x05\x06")
-    return patch(spliced, eocd + 16, "<L", directory + len(insert))
-
-
 def stub_with_adjusted_offsets() -> bytes:
-    return _splice(make_zip({"data_intg_flow/f.json": MINIMAL_FLOW}), 0, b"MZ" + b"\0" * 62)
+    return splice(make_zip({"data_intg_flow/f.json": MINIMAL_FLOW}), 0, b"MZ" + b"\0" * 62)
 
 
 def record_in_a_gap() -> bytes:
     data = make_zip({"data_intg_flow/a.json": MINIMAL_FLOW, "data_intg_flow/b.json": MINIMAL_FLOW})
     evil = make_zip({"data_intg_flow/evil.json": b"{}"})
-    return _splice(data, struct.unpack_from("<L", data, central_records(data)[1] + 42)[0],
+    return splice(data, struct.unpack_from("<L", data, central_records(data)[1] + 42)[0],
                    evil[: central_offset(evil)])
 
 

@@ -11,7 +11,7 @@ from flowzip.errors import LimitExceededError, UnsafeArchiveError
 from flowzip.package.limits import DEFAULT_LIMITS, Limits
 from flowzip.package.zipformat import ZipWriter, _patch_offset, dos_timestamp, inflate, read_directory
 from tests.conftest import REAL, real_or_missing, real_params
-from tests.zipbuild import MINIMAL_FLOW, central_offset, central_records, make_zip, patch
+from tests.zipbuild import MINIMAL_FLOW, central_offset, central_records, make_zip, patch, splice
 
 
 def _real_zips() -> list[Path]:
@@ -146,19 +146,6 @@ def _descriptor_zip() -> bytes:
     return bytes(pipe.data)
 
 
-def _splice(data: bytes, at: int, insert: bytes) -> bytes:
-    """*insert* put into the ZIP *data* at *at*, with the local-header offsets past it and the central
-    directory's moved accordingly (as a forger would: the directory still looks consistent)."""
-    records, directory = central_records(data), central_offset(data)
-    spliced = data[:at] + insert + data[at:]
-    for record in records:
-        offset = struct.unpack_from("<L", data, record + 42)[0]
-        if offset >= at:
-            spliced = patch(spliced, record + len(insert) + 42, "<L", offset + len(insert))
-    eocd = spliced.rfind(b"PK\x05\x06")
-    return patch(spliced, eocd + 16, "<L", directory + len(insert))
-
-
 def test_a_descriptor_zip_reads_and_a_lying_descriptor_is_refused() -> None:
     data = _descriptor_zip()
     assert read_directory(data, "a.zip", DEFAULT_LIMITS).entries[0].flags & 0x08
@@ -177,7 +164,7 @@ def test_a_local_header_that_disagrees_on_the_size_is_refused() -> None:
 def test_a_prepended_stub_with_adjusted_offsets_is_refused() -> None:
     data = make_zip({"data_intg_flow/f.json": MINIMAL_FLOW})
     with pytest.raises(UnsafeArchiveError, match="before the first member"):
-        read_directory(_splice(data, 0, b"MZ" + b"\0" * 62), "a.zip", DEFAULT_LIMITS)
+        read_directory(splice(data, 0, b"MZ" + b"\0" * 62), "a.zip", DEFAULT_LIMITS)
 
 
 def test_a_record_hidden_between_members_is_refused() -> None:
@@ -185,7 +172,7 @@ def test_a_record_hidden_between_members_is_refused() -> None:
     second = struct.unpack_from("<L", data, central_records(data)[1] + 42)[0]
     evil = make_zip({"data_intg_flow/evil.json": b"{}"})
     with pytest.raises(UnsafeArchiveError, match="between members"):
-        read_directory(_splice(data, second, evil[: central_offset(evil)]), "a.zip", DEFAULT_LIMITS)
+        read_directory(splice(data, second, evil[: central_offset(evil)]), "a.zip", DEFAULT_LIMITS)
 
 
 def test_names_equal_once_unicode_normalised_are_refused() -> None:
