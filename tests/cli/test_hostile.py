@@ -254,6 +254,7 @@ CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     "corrupt-deflate": (corrupt_deflate, "corrupt compressed data"),
 }
 
+
 def stub_with_adjusted_offsets() -> bytes:
     return splice(make_zip({"data_intg_flow/f.json": MINIMAL_FLOW}), 0, b"MZ" + b"\0" * 62)
 
