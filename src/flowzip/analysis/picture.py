@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -34,15 +33,14 @@ from ..document.layout import arrange_flow, flow_boxes
 from ..document.pipeline import comment_size, link_type, stage_label
 from ..errors import PictureError
 from ..model.flow import Flow
+from .geometry import Box, Point, Router, crosses, cubic_points, cut_to_width, label_spots, separate, text_width
 
 __all__ = ["flow_svg", "png_converters", "svg_to_png", "stage_boxes", "browser_flags", "CONVERTERS"]
 
 MARGIN = 32.0
 LABEL_SPACE = 40.0  # label and type lines under a stage box
 FONT = "IBM Plex Sans, Helvetica Neue, Arial, sans-serif"
-#: The advance of a character, in em, that labels are cut by: above the average of those fonts on
-#: mixed-case text, so that a label cut to its room does not reach its neighbour's.
-CHAR_EM = 0.6
+ASCENT, DESCENT = 0.93, 0.24  # of the widest of those fonts (DejaVu Sans), in em: the height of a text line
 LABEL_GAP = 8.0  # at least this much between two labels on one row
 LINK_STYLES = {  # stroke, dash: the canvas draws reference links dashed and reject links red
     "PRIMARY": ("#525252", ""),
@@ -50,22 +48,6 @@ LINK_STYLES = {  # stroke, dash: the canvas draws reference links dashed and rej
     "REJECT": ("#da1e28", "6 4"),
 }
 
-
-
-@dataclass(frozen=True)
-class _Box:
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.height
 
 
 def _n(value: float) -> str:
@@ -163,14 +145,23 @@ def flow_svg(flow: Flow, *, arrange: bool = False) -> str:
     """The flow's primary pipeline drawn as an SVG document (text)."""
     pipeline = _picture_pipeline(flow, arrange)
     stages = {stage.id: stage for stage in flow.stages}
-    boxes = {node_id: _Box(*box) for node_id, box in flow_boxes(pipeline).items()}
+    boxes = {node_id: Box(*box) for node_id, box in flow_boxes(pipeline).items()}
     nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict) and n.get("id") in boxes]
     comments = [c for c in ((pipeline.get("app_data") or {}).get("ui_data") or {}).get("comments") or []
                 if isinstance(c, dict) and isinstance(c.get("x_pos"), (int, float))
                 and isinstance(c.get("y_pos"), (int, float))]
-    comment_boxes = [_Box(float(c["x_pos"]), float(c["y_pos"]), *comment_size(c)) for c in comments]
+    comment_boxes = [Box(float(c["x_pos"]), float(c["y_pos"]), *comment_size(c)) for c in comments]
+    rooms = label_rooms(boxes)
+    drawn_stages: list[str] = []
+    labels: list[Box] = []  # where the stages' and links' labels are: none may meet another
+    for node in nodes:
+        drawn, placed = _stage(node, boxes[node["id"]], stages.get(node["id"]), rooms[node["id"]])
+        drawn_stages += drawn
+        labels += placed
+    drawn_links, routes = _links(nodes, boxes, labels)
     extents = [(b.x - 60.0, b.y, b.right + 60.0, b.bottom + LABEL_SPACE) for b in boxes.values()]
-    extents += [(b.x, b.y, b.right, b.bottom) for b in comment_boxes]
+    extents += [(b.x, b.y, b.right, b.bottom) for b in [*comment_boxes, *labels]]
+    extents += [(x, y, x, y) for x, y in routes]
     if extents:
         left = min(e[0] for e in extents) - MARGIN
         top = min(e[1] for e in extents) - MARGIN
@@ -198,10 +189,8 @@ def flow_svg(flow: Flow, *, arrange: bool = False) -> str:
     for comment, box in zip(comments, comment_boxes):
         out += _comment(comment, box)
     out += _comment_connectors(comments, comment_boxes, boxes)
-    out += _links(nodes, boxes)
-    rooms = label_rooms(boxes)
-    for node in nodes:
-        out += _stage(node, boxes[node["id"]], stages.get(node["id"]), rooms[node["id"]])
+    out += drawn_links
+    out += drawn_stages
     if not nodes and not comments:
         out.append(f'<text {_attrs(x=left + 16, y=top + 60)} font-size="14" fill="#6f6f6f">(empty flow)</text>')
     out.append("</svg>")
@@ -224,17 +213,25 @@ def label_rooms(boxes: dict[str, Any]) -> dict[str, float]:
     return rooms
 
 
-def _fit(text: str, room: float, font_size: float) -> str:
-    return _short(text, max(3, int(room / (CHAR_EM * font_size))))
+def _text_box(centre_x: float, baseline: float, text: str, size: float, pad: float = 0.0) -> Box:
+    """Where a line of text centred on *centre_x* is drawn (the font's whole line height, as browsers
+    measure it)."""
+    width = text_width(text, size)
+    return Box(centre_x - width / 2 - pad, baseline - ASCENT * size - pad, width + 2 * pad,
+               (ASCENT + DESCENT) * size + 2 * pad)
 
 
-def _stage(node: dict[str, Any], box: _Box, stage: Any, room: float) -> list[str]:
+def _stage(node: dict[str, Any], box: Box, stage: Any, room: float) -> tuple[list[str], list[Box]]:
+    """The stage's drawing, and where its label and type lines are."""
     label = stage_label(node) or node.get("id", "")
     type_name = stage.type if stage is not None else (node.get("op") or node.get("type") or "?")
     subflow = node.get("type") == "super_node"
     centre_x = box.x + box.width / 2
     fill, stroke = ("#e5f6ff", "#0072c3") if subflow else ("#edf5ff", "#0f62fe")
-    return [
+    # Cut to the room beside the neighbours' labels; with no room for a letter (stages stacked on one
+    # another) the line is left out: the tooltip has it.
+    shown_label, shown_type = (_within(str(text), room, size) for text, size in ((label, 12), (type_name, 10)))
+    drawn = [
         f'<g class="stage" data-id="{_attr_text(node.get("id", ""))}">',
         f"<title>{_xml(label)} ({_xml(type_name)})</title>",
         f'<rect {_attrs(x=box.x, y=box.y, width=box.width, height=box.height)} rx="6" fill="{fill}" '
@@ -242,15 +239,73 @@ def _stage(node: dict[str, Any], box: _Box, stage: Any, room: float) -> list[str
         f'<text {_attrs(x=centre_x, y=box.y + box.height / 2 + 5)} text-anchor="middle" font-size="14" '
         f'font-weight="600" fill="{stroke}">{_xml(_initials(type_name))}</text>',
         f'<text class="label" {_attrs(x=centre_x, y=box.bottom + 16)} text-anchor="middle" font-size="12" '
-        f'fill="#161616">{_xml(_fit(label, room, 12))}</text>',
+        f'fill="#161616">{_xml(shown_label)}</text>',
         f'<text class="type" {_attrs(x=centre_x, y=box.bottom + 30)} text-anchor="middle" font-size="10" '
-        f'fill="#6f6f6f">{_xml(_fit(type_name, room, 10))}</text>',
+        f'fill="#6f6f6f">{_xml(shown_type)}</text>',
         "</g>",
     ]
+    return drawn, [_text_box(centre_x, box.bottom + 16, shown_label, 12),
+                   _text_box(centre_x, box.bottom + 30, shown_type, 10)]
 
 
-def _links(nodes: list[dict[str, Any]], boxes: dict[str, _Box]) -> list[str]:
-    out: list[str] = []
+def _within(text: str, room: float, size: float) -> str:
+    shown = cut_to_width(text, room, size)
+    return shown if text_width(shown, size) <= room else ""
+
+
+STUB = 16.0  # a routed link leaves and enters its stages straight for this long
+CORNER = 8.0  # radius of a routed link's corners
+
+
+def _path(points: list[Point]) -> str:
+    """SVG path data of a polyline with rounded corners."""
+    d = [f"M{_n(points[0][0])},{_n(points[0][1])}"]
+    for before, corner, after in zip(points, points[1:], points[2:]):
+        radius = min(CORNER, math.dist(before, corner) / 2, math.dist(corner, after) / 2)
+
+        def toward(point: Point, corner: Point = corner, radius: float = radius) -> Point:
+            length = math.dist(point, corner) or 1.0
+            return (corner[0] + (point[0] - corner[0]) * radius / length,
+                    corner[1] + (point[1] - corner[1]) * radius / length)
+
+        (ax, ay), (bx, by) = toward(before), toward(after)
+        d.append(f"L{_n(ax)},{_n(ay)} Q{_n(corner[0])},{_n(corner[1])} {_n(bx)},{_n(by)}")
+    d.append(f"L{_n(points[-1][0])},{_n(points[-1][1])}")
+    return " ".join(d)
+
+
+def _curve(start: Point, end: Point, boxes: dict[str, Box], ends: tuple[str, str]) -> tuple[str, list[Point]] | None:
+    """A curve from the source's right edge to the target's left edge, when that runs forwards past no
+    other stage: its path data and the polyline it follows."""
+    (x1, y1), (x2, y2) = start, end
+    if x2 - x1 < 2 * STUB:
+        return None
+    bend = max(40.0, (x2 - x1) / 2)
+    controls = ((x1 + bend, y1), (x2 - bend, y2))
+    points = cubic_points(start, *controls, end)
+    if crosses(points, (box.grown(2.0) for node_id, box in boxes.items() if node_id not in ends)):
+        return None
+    return (f"M{_n(x1)},{_n(y1)} C{_n(controls[0][0])},{_n(y1)} {_n(controls[1][0])},{_n(y2)} "
+            f"{_n(x2)},{_n(y2)}"), points
+
+
+def _route(source: Box, target: Box, start: Point, end: Point, router: Router) -> list[Point]:
+    """A route round the stages; a straight line when a target sits against the source's right edge (or a
+    source against the target's left), leaving no way round, or stages stacked around the link wall it in:
+    it says at least where the link goes."""
+    (x1, y1), (x2, y2) = start, end
+    blocked = source is not target and (source.grown(STUB).holds((x2 - STUB, y2))
+                                         or target.grown(STUB).holds((x1 + STUB, y1)))
+    return (None if blocked else router.route(start, end)) or [start, end]
+
+
+def _links(nodes: list[dict[str, Any]], boxes: dict[str, Box], labels: list[Box]) -> tuple[list[str], list[Point]]:
+    """The links drawn in their direction, each name where it meets no stage and no other label (*labels*,
+    to which the names are added; a name that finds no such place is cut, or left to the link's tooltip);
+    and the corners of the routed ones (the picture must hold them)."""
+    # Routes keep clear of the stages and of their labels (*labels* holds only theirs yet).
+    router = Router([*boxes.values(), *(label for label in labels if label.width)], stub=STUB)
+    drawn: list[tuple[dict[str, Any], tuple[str, str], str | None, list[Point]]] = []
     # Several links between the same two stages fan out so that each, and its name, stays visible.
     seen: dict[tuple[str, str], int] = {}
     for node in nodes:
@@ -262,23 +317,50 @@ def _links(nodes: list[dict[str, Any]], boxes: dict[str, _Box]) -> list[str]:
                 source = boxes[link["node_id_ref"]]
                 pair = (link["node_id_ref"], node["id"])
                 index = seen[pair] = seen.get(pair, -1) + 1
-                offset = 14.0 * ((index + 1) // 2) * (1 if index % 2 else -1)  # labels 10 px high stay apart
-                kind = link_type(link) if link_type(link) in LINK_STYLES else "PRIMARY"
-                stroke, dash = LINK_STYLES[kind]
-                x1, y1 = source.right, source.y + source.height / 2 + offset
-                x2, y2 = target.x, target.y + target.height / 2 + offset
-                bend = max(40.0, abs(x2 - x1) / 2)
-                path = (f"M{_n(x1)},{_n(y1)} C{_n(x1 + bend)},{_n(y1)} {_n(x2 - bend)},{_n(y2)} "
-                        f"{_n(x2)},{_n(y2)}")
-                out.append(f'<path class="link" d="{path}" fill="none" stroke="{stroke}" stroke-width="1.5" '
-                           f'{_attrs(stroke_dasharray=dash)} marker-end="url(#arrow-{kind.lower()})"/>')
-                name = link.get("link_name")
-                if name:
-                    out.append(f'<g class="link-label"><title>{_xml(name)}</title>'
-                               f'<text {_attrs(x=(x1 + x2) / 2, y=(y1 + y2) / 2 - 4)} text-anchor="middle" '
-                               f'font-size="10" fill="{stroke}" stroke="#ffffff" stroke-width="3" '
-                               f'paint-order="stroke">{_xml(_short(str(name), 30))}</text></g>')
-    return out
+                offset = 16.0 * ((index + 1) // 2) * (1 if index % 2 else -1)  # labels 10 px high stay apart
+                start = (source.right, source.y + source.height / 2 + offset)
+                end = (target.x, target.y + target.height / 2 + offset)
+                curve = _curve(start, end, boxes, pair)
+                if curve:
+                    drawn.append((link, pair, *curve))
+                else:
+                    drawn.append((link, pair, None, _route(source, target, start, end, router)))
+    # Routes along the same corridor are moved apart so that each can be followed.
+    routed = [number for number, (_, _, d, _) in enumerate(drawn) if d is None]
+    for number, points in zip(routed, separate([drawn[n][3] for n in routed], router)):
+        drawn[number] = (drawn[number][0], drawn[number][1], None, points)
+    out: list[str] = []
+    stage_boxes = list(boxes.values())
+    for link, pair, d, points in drawn:
+        kind = link_type(link) if link_type(link) in LINK_STYLES else "PRIMARY"
+        stroke, dash = LINK_STYLES[kind]
+        name = str(link.get("link_name") or "")
+        title = f"<title>{_xml(name)}</title>" if name else ""
+        out.append(f'<path class="link" {_attrs(data_from=pair[0], data_to=pair[1])} d="{d or _path(points)}" '
+                   f'fill="none" stroke="{stroke}" stroke-width="1.5" {_attrs(stroke_dasharray=dash)} '
+                   f'marker-end="url(#arrow-{kind.lower()})">{title}</path>')
+        if name:
+            out.append(_link_label(name, points, stroke, stage_boxes, labels))
+    return out, [point for _, _, d, points in drawn if d is None for point in points]
+
+
+def _link_label(name: str, points: list[Point], stroke: str, stage_boxes: list[Box], labels: list[Box]) -> str:
+    """The link's name at the first place along it that is free, whole or cut; its tooltip has it whole."""
+    shown, spot = "", None
+    for text in dict.fromkeys((cut_to_width(name, 180, 10), cut_to_width(name, 60, 10, shortest=3))):
+        for x, y in label_spots(points):
+            box = _text_box(x, y - 4, text, 10, pad=1.5)  # 1.5: the white halo around the letters
+            if not any(box.meets(other) for other in labels) and not any(box.meets(s) for s in stage_boxes):
+                shown, spot = text, (x, y)
+                labels.append(box)
+                break
+        if spot:
+            break
+    text = ""
+    if spot:
+        text = (f'<text {_attrs(x=spot[0], y=spot[1] - 4)} text-anchor="middle" font-size="10" fill="{stroke}" '
+                f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{_xml(shown)}</text>')
+    return f'<g class="link-label"><title>{_xml(name)}</title>{text}</g>'
 
 
 def _formats(comment: dict[str, Any]) -> dict[str, str]:
@@ -293,7 +375,7 @@ def _colour(value: str | None, default: str) -> str:
     return value if value and re.fullmatch(r"#[0-9A-Fa-f]{3,8}|transparent", value) else default
 
 
-def _comment(comment: dict[str, Any], box: _Box) -> list[str]:
+def _comment(comment: dict[str, Any], box: Box) -> list[str]:
     formats = _formats(comment)
     annotation = comment.get("contentType") == "WYSIWYG"
     size_match = re.fullmatch(r"text-size-(\d+)", formats.get("textSize", ""))
@@ -319,8 +401,8 @@ def _comment(comment: dict[str, Any], box: _Box) -> list[str]:
     return out
 
 
-def _comment_connectors(comments: list[dict[str, Any]], comment_boxes: list[_Box],
-                        boxes: dict[str, _Box]) -> list[str]:
+def _comment_connectors(comments: list[dict[str, Any]], comment_boxes: list[Box],
+                        boxes: dict[str, Box]) -> list[str]:
     out = []
     for comment, box in zip(comments, comment_boxes):
         for ref in comment.get("associated_id_refs") or []:

@@ -501,6 +501,7 @@ def arrange_flow(document: dict[str, Any], *, keep_existing: bool = False) -> No
     for pipeline in document.get("pipelines") or []:
         if not isinstance(pipeline, dict):
             continue
+        frames = {} if keep_existing else _frames(pipeline)
         positions = arrange_pipeline(pipeline, keep_existing=keep_existing)
         boxes = []
         for node in pipeline.get("nodes") or []:
@@ -511,12 +512,65 @@ def arrange_flow(document: dict[str, Any], *, keep_existing: bool = False) -> No
             box = stage_box(node) if isinstance(node, dict) else None
             if box:
                 boxes.append(box)
-        _place_comments(pipeline, boxes, keep_existing=keep_existing)
+        _place_comments(pipeline, boxes, keep_existing=keep_existing, frames=frames)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A comment drawn around stages (it groups them): which, and its margins around their boxes."""
+
+    members: tuple[str, ...]
+    margins: tuple[float, float, float, float]  # left, top, right, bottom
+
+
+FRAME_MARGIN = 12.0  # at least this much between a frame and the stages in it
+FRAME_LABELS = 40.0  # below the lowest stage of a frame: its label and type lines
+
+
+def _frames(pipeline: dict[str, Any]) -> dict[int, _Frame]:
+    """The comments (by ``id()``) whose stored box holds the centre of one or more stages."""
+    ui = (pipeline.get("app_data") or {}).get("ui_data") or {}
+    boxes = {n["id"]: stage_box(n) for n in nodes(pipeline) if n.get("id") and stage_box(n)}
+    frames = {}
+    for comment in ui.get("comments") or [] if isinstance(ui, dict) else []:
+        if not isinstance(comment, dict) or not isinstance(comment.get("x_pos"), (int, float)) \
+                or not isinstance(comment.get("y_pos"), (int, float)):
+            continue
+        x, y = float(comment["x_pos"]), float(comment["y_pos"])
+        width, height = comment_size(comment)
+        members = tuple(node_id for node_id, (bx, by, bw, bh) in boxes.items()
+                        if x <= bx + bw / 2 <= x + width and y <= by + bh / 2 <= y + height)
+        if members:
+            left, top, right, bottom = _extent([boxes[m] for m in members])
+            frames[id(comment)] = _Frame(members, (max(left - x, FRAME_MARGIN), max(top - y, FRAME_MARGIN),
+                                                   max(x + width - right, FRAME_MARGIN),
+                                                   max(y + height - bottom, FRAME_LABELS)))
+    return frames
+
+
+def _extent(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[0] + b[2] for b in boxes),
+            max(b[1] + b[3] for b in boxes))
+
+
+def _place_frame(comment: dict[str, Any], frame: _Frame, by_id: dict[str, Any]) -> tuple[float, float, float, float]:
+    """Put a frame around its stages where the layout put them, with the margins it had; it grows or
+    shrinks with them (its ``width`` / ``height`` change only then)."""
+    left, top, right, bottom = _extent([by_id[m] for m in frame.members if by_id.get(m)])
+    margin_left, margin_top, margin_right, margin_bottom = frame.margins
+    box = (left - margin_left, top - margin_top, right - left + margin_left + margin_right,
+           bottom - top + margin_top + margin_bottom)
+    for key, value, old in (("width", box[2], comment_size(comment)[0]), ("height", box[3], comment_size(comment)[1])):
+        if abs(value - old) >= 0.5:
+            comment[key] = round(value)
+    comment["x_pos"], comment["y_pos"] = box[0], box[1]
+    return (box[0], box[1], *comment_size(comment))
 
 
 def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, float, float, float]], *,
-                    keep_existing: bool = False) -> None:
-    """Each comment beside (above) the stages it is attached to, free ones in a row below; none overlaps a stage.
+                    keep_existing: bool = False, frames: dict[int, _Frame] | None = None) -> None:
+    """Frames around the stages they group, each other comment beside (above) the stages it is attached
+    to, free ones in a row below; none of those overlaps a stage or a frame.
 
     With *keep_existing*, comments that have a position keep it."""
     ui = (pipeline.get("app_data") or {}).get("ui_data") or {}
@@ -525,6 +579,10 @@ def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, flo
         return
     by_id = {n.get("id"): stage_box(n) for n in pipeline.get("nodes") or [] if isinstance(n, dict)}
     occupied = list(stage_boxes)
+    for comment in comments:
+        if frames and id(comment) in frames:
+            occupied.append(_place_frame(comment, frames[id(comment)], by_id))
+    comments = [c for c in comments if not frames or id(c) not in frames]
     bottom = max((y + h for _, y, _, h in stage_boxes), default=ORIGIN[1])
     free_x = ORIGIN[0]
     if keep_existing:

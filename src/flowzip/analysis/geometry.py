@@ -1,0 +1,316 @@
+"""Plane geometry for pictures: text widths, boxes, link routes around stages, label places.
+
+Pure functions on numbers; :mod:`flowzip.analysis.picture` decides what is drawn.
+
+* :func:`text_width` estimates how wide a line of text is drawn, from the advance widths of DejaVu Sans
+  (measured in Chromium by ``tools/measure_glyphs.py``): the widest of the fonts a picture names, so a
+  label that fits here fits in IBM Plex Sans, Helvetica and Arial too.
+* :class:`Router` finds an orthogonal route from one stage to another that passes through no stage box
+  (a shortest path with few bends on the grid of lines along the stages' edges, as orthogonal connector
+  routers do), for links that run backwards, along a row, or through other stages.
+* :func:`label_spots` lists where along a link its name may sit, best first.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Box", "Point", "Router", "text_width", "cut_to_width", "cubic_points", "crosses", "label_spots",
+           "separate"]
+
+Point = tuple[float, float]
+
+# Advance widths of DejaVu Sans in thousandths of an em, for the characters " " (32) to "~" (126):
+# regular, then bold.  Other characters count as a full em.
+_REGULAR = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636,
+    636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295,
+    295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838,
+    500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521,
+    392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838)
+_BOLD = (
+    348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696, 696, 696, 696, 696,
+    696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774, 762, 734, 830, 683, 683, 821, 837, 372,
+    372, 775, 637, 995, 837, 850, 733, 850, 770, 720, 682, 812, 774, 1103, 771, 724, 725, 457, 365, 457, 838,
+    500, 500, 675, 716, 593, 716, 678, 435, 716, 712, 343, 343, 665, 343, 1042, 712, 687, 716, 716, 493, 595,
+    478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838)
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """How wide *text* is drawn at *size* pixels, at most (see the module's note on fonts)."""
+    table = _BOLD if bold else _REGULAR
+    total = 0
+    for char in text:
+        code = ord(char) - 32
+        total += table[code] if 0 <= code < len(table) else 1000
+    return total * size / 1000.0
+
+
+def cut_to_width(text: str, room: float, size: float, *, shortest: int = 1) -> str:
+    """*text* whole if it fits in *room* pixels, else its longest start that fits with "…" after it (never
+    fewer than *shortest* characters)."""
+    if text_width(text, size) <= room:
+        return text
+    keep = len(text)
+    while keep > shortest and text_width(text[:keep] + "…", size) > room:
+        keep -= 1
+    return text[:keep] + "…"
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.height
+
+    def grown(self, by: float) -> Box:
+        return Box(self.x - by, self.y - by, self.width + 2 * by, self.height + 2 * by)
+
+    def meets(self, other: Box) -> bool:
+        """The two boxes share some area (touching edges do not count)."""
+        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+
+    def holds(self, point: Point) -> bool:
+        """*point* lies strictly inside."""
+        return self.x < point[0] < self.right and self.y < point[1] < self.bottom
+
+
+def cubic_points(p0: Point, p1: Point, p2: Point, p3: Point, steps: int = 24) -> list[Point]:
+    """The cubic Bézier curve p0–p3 as a polyline of *steps* segments."""
+    points = []
+    for index in range(steps + 1):
+        t = index / steps
+        u = 1 - t
+        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        points.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
+    return points
+
+
+def _segment_meets(a: Point, b: Point, box: Box) -> bool:
+    """The segment a–b passes through the inside of *box* (Liang–Barsky clipping)."""
+    low, high = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - box.x), (dx, box.right - a[0]), (-dy, a[1] - box.y), (dy, box.bottom - a[1])):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low >= high:
+            return False
+    return True
+
+
+def crosses(points: Sequence[Point], boxes: Iterable[Box]) -> bool:
+    """The polyline passes through the inside of one of *boxes*."""
+    boxes = list(boxes)
+    return any(_segment_meets(a, b, box) for a, b in zip(points, points[1:]) for box in boxes)
+
+
+def _simplify(points: list[Point]) -> list[Point]:
+    """Drop repeated points and the middle one of three on a line."""
+    out: list[Point] = []
+    for point in points:
+        if out and math.isclose(out[-1][0], point[0]) and math.isclose(out[-1][1], point[1]):
+            continue
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            if (math.isclose(ax, bx) and math.isclose(bx, point[0])) or \
+                    (math.isclose(ay, by) and math.isclose(by, point[1])):
+                out[-1] = point
+                continue
+        out.append(point)
+    return out
+
+
+class Router:
+    """Orthogonal routes between stages that pass through no stage box.
+
+    *obstacles* are the boxes to keep clear of (grown by *clearance*); a route leaves its start to the right
+    and enters its end from the left, each by a straight *stub*.  The route is a shortest path with a cost
+    per bend on the grid of lines along the obstacles' edges, searched first in a window around the two
+    ends and then in wider ones (so a large flow costs what the neighbourhood of the link costs)."""
+
+    BEND = 40.0  # a bend costs as much as this many pixels of length
+
+    def __init__(self, obstacles: Iterable[Box], *, clearance: float = 10.0, stub: float = 16.0) -> None:
+        self.obstacles = [box.grown(clearance) for box in obstacles]
+        self.stub = stub
+        if self.obstacles:
+            self.extent = Box(min(b.x for b in self.obstacles), min(b.y for b in self.obstacles), 0, 0)
+            right = max(b.right for b in self.obstacles)
+            bottom = max(b.bottom for b in self.obstacles)
+            self.extent = Box(self.extent.x, self.extent.y, right - self.extent.x, bottom - self.extent.y)
+        else:
+            self.extent = Box(0, 0, 0, 0)
+
+    def low_edges(self, horizontal: bool) -> set[float]:
+        """The lines along the top (*horizontal*) or left edges of the obstacles: a route there runs
+        beside an obstacle below or right of it, so it moves up or left to make room."""
+        return {round(b.y if horizontal else b.x, 1) for b in self.obstacles}
+
+    def route(self, start: Point, end: Point) -> list[Point] | None:
+        """The points of a route from *start* (on a source's right edge) to *end* (on a target's left edge),
+        or None when every way is blocked."""
+        first = (start[0] + self.stub, start[1])
+        last = (end[0] - self.stub, end[1])
+        # An end that sits inside an obstacle (stages stacked on one another) cannot be kept clear of it.
+        blocking = [b for b in self.obstacles if not b.holds(first) and not b.holds(last)]
+        margin = 160.0
+        while True:
+            window = Box(min(first[0], last[0]) - margin, min(first[1], last[1]) - margin,
+                         abs(first[0] - last[0]) + 2 * margin, abs(first[1] - last[1]) + 2 * margin)
+            found = self._search(first, last, window, [b for b in blocking if b.meets(window)])
+            if found is not None:
+                return _simplify([start, *found, end])
+            if window.x <= self.extent.x and window.y <= self.extent.y and window.right >= self.extent.right \
+                    and window.bottom >= self.extent.bottom:
+                return None
+            margin *= 3
+
+    def _search(self, first: Point, last: Point, window: Box, blocking: list[Box]) -> list[Point] | None:
+        xs = sorted({first[0], last[0], window.x, window.right,
+                     *(v for b in blocking for v in (b.x, b.right) if window.x <= v <= window.right)})
+        ys = sorted({first[1], last[1], window.y, window.bottom,
+                     *(v for b in blocking for v in (b.y, b.bottom) if window.y <= v <= window.bottom)})
+        column = {x: i for i, x in enumerate(xs)}
+        row = {y: j for j, y in enumerate(ys)}
+
+        def free_steps(lines: list[float], across: list[float], horizontal: bool) -> list[list[bool]]:
+            # free[k][i]: the step from across[i] to across[i + 1] along line k passes through no obstacle.
+            free = []
+            for value in lines:
+                spans = [(b.x, b.right) if horizontal else (b.y, b.bottom) for b in blocking
+                         if (b.y < value < b.bottom if horizontal else b.x < value < b.right)]
+                steps = []
+                for i in range(len(across) - 1):
+                    middle = (across[i] + across[i + 1]) / 2
+                    steps.append(not any(low < middle < high for low, high in spans))
+                free.append(steps)
+            return free
+
+        along_row = free_steps(ys, xs, True)
+        along_column = free_steps(xs, ys, False)
+        start, goal = (column[first[0]], row[first[1]]), (column[last[0]], row[last[1]])
+        # Dijkstra over (grid point, direction); the route leaves going right and must arrive going right
+        # or turn there (the stub into the target runs right).
+        moves = ((1, 0), (-1, 0), (0, 1), (0, -1))
+        queue: list[tuple[float, int, tuple[int, int], int]] = [(0.0, 0, start, 0)]
+        best: dict[tuple[tuple[int, int], int], float] = {(start, 0): 0.0}
+        came: dict[tuple[tuple[int, int], int], tuple[tuple[int, int], int]] = {}
+        counter = 0
+        while queue:
+            cost, _, (i, j), heading = heapq.heappop(queue)
+            if cost > best.get(((i, j), heading), math.inf):
+                continue
+            if (i, j) == goal:
+                path = [(xs[i], ys[j])]
+                state = ((i, j), heading)
+                while state in came:
+                    state = came[state]
+                    path.append((xs[state[0][0]], ys[state[0][1]]))
+                return list(reversed(path))
+            for direction, (di, dj) in enumerate(moves):
+                ni, nj = i + di, j + dj
+                if not (0 <= ni < len(xs) and 0 <= nj < len(ys)):
+                    continue
+                if dj == 0 and not along_row[j][min(i, ni)]:
+                    continue
+                if di == 0 and not along_column[i][min(j, nj)]:
+                    continue
+                if direction != heading and moves[direction] == (-moves[heading][0], -moves[heading][1]):
+                    continue  # no turning back on itself
+                step = abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j])
+                total = cost + step + (self.BEND if direction != heading else 0.0)
+                if (ni, nj) == goal and direction != 0:
+                    total += self.BEND  # it will turn to run right into the target
+                key = ((ni, nj), direction)
+                if total < best.get(key, math.inf):
+                    best[key] = total
+                    came[key] = ((i, j), heading)
+                    counter += 1
+                    heapq.heappush(queue, (total, counter, (ni, nj), direction))
+        return None
+
+
+def _tracks(spans: list[tuple[float, float, int]]) -> dict[int, int]:
+    """Spans (low, high, key) on one line into tracks: spans that overlap get different tracks."""
+    ends: list[float] = []  # the high end of the last span on each track
+    found = {}
+    for low, high, key in sorted(spans):
+        for track, end in enumerate(ends):
+            if end < low:
+                ends[track] = high
+                found[key] = track
+                break
+        else:
+            found[key] = len(ends)
+            ends.append(high)
+    return found
+
+
+def separate(routes: list[list[Point]], router: Router, spacing: float = 5.0) -> list[list[Point]]:
+    """Routes that run along the same line over the same stretch moved apart by *spacing*, away from the
+    stages the line runs beside (as connector routers "nudge" them), so that each can be followed.  Only
+    the inner runs move: a route still leaves and enters its stages straight."""
+    routes = [list(route) for route in routes]
+    for horizontal in (True, False):
+        axis = 1 if horizontal else 0
+        lines: dict[float, list[tuple[float, float, int]]] = {}
+        for number, route in enumerate(routes):
+            for index in range(2, len(route) - 3):
+                a, b = route[index], route[index + 1]
+                if math.isclose(a[axis], b[axis]) and not math.isclose(a[1 - axis], b[1 - axis]):
+                    low, high = sorted((a[1 - axis], b[1 - axis]))
+                    lines.setdefault(round(a[axis], 1), []).append((low, high, number * 10_000 + index))
+        for value, spans in lines.items():
+            if len(spans) < 2:
+                continue
+            step = -spacing if value in router.low_edges(horizontal) else spacing
+            for key, track in _tracks(spans).items():
+                number, index = divmod(key, 10_000)
+                for at in (index, index + 1):
+                    point = list(routes[number][at])
+                    point[axis] += step * track
+                    routes[number][at] = (point[0], point[1])
+    return routes
+
+
+def label_spots(points: Sequence[Point]) -> list[Point]:
+    """Places along a polyline where a link's name may sit, best first: the middle, then further out on
+    both sides, the middles of its longer straight runs among them."""
+    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
+    total = sum(lengths)
+    if total == 0:
+        return [points[0]] if points else []
+
+    def at(share: float) -> Point:
+        remaining = share * total
+        for (a, b), length in zip(zip(points, points[1:]), lengths):
+            if remaining <= length and length > 0:
+                t = remaining / length
+                return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+            remaining -= length
+        return points[-1]
+
+    spots = [at(share) for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)]
+    long_runs = sorted(((length, (a[0] + b[0]) / 2, (a[1] + b[1]) / 2) for (a, b), length
+                        in zip(zip(points, points[1:]), lengths) if length > 40), reverse=True)
+    spots[1:1] = [(x, y) for _, x, y in long_runs[:3]]
+    return spots
