@@ -18,8 +18,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Box", "Point", "Router", "text_width", "cut_to_width", "cubic_points", "crosses", "label_spots",
-           "separate"]
+__all__ = ["Box", "BoxIndex", "Point", "Router", "bounds", "text_width", "cut_to_width", "cubic_points", "crosses",
+           "label_spots", "separate"]
 
 Point = tuple[float, float]
 
@@ -87,6 +87,41 @@ class Box:
         return self.x < point[0] < self.right and self.y < point[1] < self.bottom
 
 
+class BoxIndex:
+    """Boxes (each with an item it stands for) bucketed by area, so that finding those near a place costs
+    what is near it, not what the whole picture holds."""
+
+    def __init__(self, entries: Iterable[tuple[Box, object]] = (), cell: float = 256.0) -> None:
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list[tuple[Box, object]]] = {}
+        for box, item in entries:
+            self.add(box, item)
+
+    def _keys(self, box: Box) -> Iterable[tuple[int, int]]:
+        for column in range(math.floor(box.x / self.cell), math.floor(box.right / self.cell) + 1):
+            for row in range(math.floor(box.y / self.cell), math.floor(box.bottom / self.cell) + 1):
+                yield column, row
+
+    def add(self, box: Box, item: object = None) -> None:
+        entry = (box, item)
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(entry)
+
+    def near(self, area: Box) -> list[tuple[Box, object]]:
+        """The entries whose box may meet *area* (each once)."""
+        found: dict[int, tuple[Box, object]] = {}
+        for key in self._keys(area):
+            for entry in self.cells.get(key, ()):
+                found.setdefault(id(entry), entry)
+        return list(found.values())
+
+
+def bounds(points: Sequence[Point]) -> Box:
+    """The smallest box holding *points*."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
 def cubic_points(p0: Point, p1: Point, p2: Point, p3: Point, steps: int = 24) -> list[Point]:
     """The cubic Bézier curve p0–p3 as a polyline of *steps* segments."""
     points = []
@@ -151,6 +186,7 @@ class Router:
 
     def __init__(self, obstacles: Iterable[Box], *, clearance: float = 10.0, stub: float = 16.0) -> None:
         self.obstacles = [box.grown(clearance) for box in obstacles]
+        self.index = BoxIndex((box, None) for box in self.obstacles)
         self.stub = stub
         if self.obstacles:
             self.extent = Box(min(b.x for b in self.obstacles), min(b.y for b in self.obstacles), 0, 0)
@@ -170,13 +206,14 @@ class Router:
         or None when every way is blocked."""
         first = (start[0] + self.stub, start[1])
         last = (end[0] - self.stub, end[1])
-        # An end that sits inside an obstacle (stages stacked on one another) cannot be kept clear of it.
-        blocking = [b for b in self.obstacles if not b.holds(first) and not b.holds(last)]
         margin = 160.0
         while True:
             window = Box(min(first[0], last[0]) - margin, min(first[1], last[1]) - margin,
                          abs(first[0] - last[0]) + 2 * margin, abs(first[1] - last[1]) + 2 * margin)
-            found = self._search(first, last, window, [b for b in blocking if b.meets(window)])
+            # An end that sits inside an obstacle (stages stacked on one another) cannot keep clear of it.
+            blocking = [b for b, _ in self.index.near(window)
+                        if b.meets(window) and not b.holds(first) and not b.holds(last)]
+            found = self._search(first, last, window, blocking)
             if found is not None:
                 return _simplify([start, *found, end])
             if window.x <= self.extent.x and window.y <= self.extent.y and window.right >= self.extent.right \
@@ -208,17 +245,18 @@ class Router:
         along_row = free_steps(ys, xs, True)
         along_column = free_steps(xs, ys, False)
         start, goal = (column[first[0]], row[first[1]]), (column[last[0]], row[last[1]])
-        # Dijkstra over (grid point, direction); the route leaves going right and must arrive going right
+        # A* over (grid point, direction); the route leaves going right and must arrive going right
         # or turn there (the stub into the target runs right).
         moves = ((1, 0), (-1, 0), (0, 1), (0, -1))
-        queue: list[tuple[float, int, tuple[int, int], int]] = [(0.0, 0, start, 0)]
+        queue: list[tuple[float, int, float, tuple[int, int], int]] = [(0.0, 0, 0.0, start, 0)]
         best: dict[tuple[tuple[int, int], int], float] = {(start, 0): 0.0}
         came: dict[tuple[tuple[int, int], int], tuple[tuple[int, int], int]] = {}
         counter = 0
+        goal_x, goal_y = xs[goal[0]], ys[goal[1]]
         while queue:
-            cost, _, (i, j), heading = heapq.heappop(queue)
-            if cost > best.get(((i, j), heading), math.inf):
-                continue
+            _, _, cost, (i, j), heading = heapq.heappop(queue)
+            if cost > best[((i, j), heading)]:
+                continue  # reached more cheaply since
             if (i, j) == goal:
                 path = [(xs[i], ys[j])]
                 state = ((i, j), heading)
@@ -245,7 +283,9 @@ class Router:
                     best[key] = total
                     came[key] = ((i, j), heading)
                     counter += 1
-                    heapq.heappush(queue, (total, counter, (ni, nj), direction))
+                    # A*: the length still to go, straight, never overestimates what the route will cost.
+                    estimate = total + abs(goal_x - xs[ni]) + abs(goal_y - ys[nj])
+                    heapq.heappush(queue, (estimate, counter, total, (ni, nj), direction))
         return None
 
 

@@ -33,7 +33,19 @@ from ..document.layout import arrange_flow, flow_boxes
 from ..document.pipeline import comment_size, link_type, stage_label
 from ..errors import PictureError
 from ..model.flow import Flow
-from .geometry import Box, Point, Router, crosses, cubic_points, cut_to_width, label_spots, separate, text_width
+from .geometry import (
+    Box,
+    BoxIndex,
+    Point,
+    Router,
+    bounds,
+    crosses,
+    cubic_points,
+    cut_to_width,
+    label_spots,
+    separate,
+    text_width,
+)
 
 __all__ = ["flow_svg", "png_converters", "svg_to_png", "stage_boxes", "browser_flags", "CONVERTERS"]
 
@@ -197,14 +209,20 @@ def flow_svg(flow: Flow, *, arrange: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def label_rooms(boxes: dict[str, Any]) -> dict[str, float]:
+ROOM = 280.0  # the widest a stage's label may be
+
+
+def label_rooms(boxes: dict[str, Box]) -> dict[str, float]:
     """The width each stage's label and type lines may take: centred under the stage, they stop short of
     the labels of the stages beside it (whose label rows overlap), so no two labels meet; the full text is
     the stage's tooltip."""
+    index = BoxIndex((box, node_id) for node_id, box in boxes.items())
     rooms: dict[str, float] = {}
     for node_id, box in boxes.items():
-        centre, room = box.x + box.width / 2, 280.0
-        for other_id, other in boxes.items():
+        centre, room = box.x + box.width / 2, ROOM
+        # Only stages whose centre is within ROOM + LABEL_GAP can narrow the room.
+        near = Box(centre - ROOM - LABEL_GAP, box.bottom - LABEL_SPACE, 2 * (ROOM + LABEL_GAP), 2 * LABEL_SPACE)
+        for other, other_id in index.near(near):
             if other_id == node_id or other.bottom + LABEL_SPACE <= box.bottom or \
                     box.bottom + LABEL_SPACE <= other.bottom:
                 continue
@@ -274,7 +292,7 @@ def _path(points: list[Point]) -> str:
     return " ".join(d)
 
 
-def _curve(start: Point, end: Point, boxes: dict[str, Box], ends: tuple[str, str]) -> tuple[str, list[Point]] | None:
+def _curve(start: Point, end: Point, stages: BoxIndex, ends: tuple[str, str]) -> tuple[str, list[Point]] | None:
     """A curve from the source's right edge to the target's left edge, when that runs forwards past no
     other stage: its path data and the polyline it follows."""
     (x1, y1), (x2, y2) = start, end
@@ -283,7 +301,8 @@ def _curve(start: Point, end: Point, boxes: dict[str, Box], ends: tuple[str, str
     bend = max(40.0, (x2 - x1) / 2)
     controls = ((x1 + bend, y1), (x2 - bend, y2))
     points = cubic_points(start, *controls, end)
-    if crosses(points, (box.grown(2.0) for node_id, box in boxes.items() if node_id not in ends)):
+    if crosses(points, (box.grown(2.0) for box, node_id in stages.near(bounds(points).grown(2.0))
+                        if node_id not in ends)):
         return None
     return (f"M{_n(x1)},{_n(y1)} C{_n(controls[0][0])},{_n(y1)} {_n(controls[1][0])},{_n(y2)} "
             f"{_n(x2)},{_n(y2)}"), points
@@ -305,6 +324,7 @@ def _links(nodes: list[dict[str, Any]], boxes: dict[str, Box], labels: list[Box]
     and the corners of the routed ones (the picture must hold them)."""
     # Routes keep clear of the stages and of their labels (*labels* holds only theirs yet).
     router = Router([*boxes.values(), *(label for label in labels if label.width)], stub=STUB)
+    stages = BoxIndex((box, node_id) for node_id, box in boxes.items())
     drawn: list[tuple[dict[str, Any], tuple[str, str], str | None, list[Point]]] = []
     # Several links between the same two stages fan out so that each, and its name, stays visible.
     seen: dict[tuple[str, str], int] = {}
@@ -320,7 +340,7 @@ def _links(nodes: list[dict[str, Any]], boxes: dict[str, Box], labels: list[Box]
                 offset = 16.0 * ((index + 1) // 2) * (1 if index % 2 else -1)  # labels 10 px high stay apart
                 start = (source.right, source.y + source.height / 2 + offset)
                 end = (target.x, target.y + target.height / 2 + offset)
-                curve = _curve(start, end, boxes, pair)
+                curve = _curve(start, end, stages, pair)
                 if curve:
                     drawn.append((link, pair, *curve))
                 else:
@@ -330,7 +350,7 @@ def _links(nodes: list[dict[str, Any]], boxes: dict[str, Box], labels: list[Box]
     for number, points in zip(routed, separate([drawn[n][3] for n in routed], router)):
         drawn[number] = (drawn[number][0], drawn[number][1], None, points)
     out: list[str] = []
-    stage_boxes = list(boxes.values())
+    placed = BoxIndex((label, None) for label in labels)
     for link, pair, d, points in drawn:
         kind = link_type(link) if link_type(link) in LINK_STYLES else "PRIMARY"
         stroke, dash = LINK_STYLES[kind]
@@ -340,18 +360,22 @@ def _links(nodes: list[dict[str, Any]], boxes: dict[str, Box], labels: list[Box]
                    f'fill="none" stroke="{stroke}" stroke-width="1.5" {_attrs(stroke_dasharray=dash)} '
                    f'marker-end="url(#arrow-{kind.lower()})">{title}</path>')
         if name:
-            out.append(_link_label(name, points, stroke, stage_boxes, labels))
+            out.append(_link_label(name, points, stroke, stages, placed, labels))
     return out, [point for _, _, d, points in drawn if d is None for point in points]
 
 
-def _link_label(name: str, points: list[Point], stroke: str, stage_boxes: list[Box], labels: list[Box]) -> str:
-    """The link's name at the first place along it that is free, whole or cut; its tooltip has it whole."""
+def _link_label(name: str, points: list[Point], stroke: str, stages: BoxIndex, placed: BoxIndex,
+                labels: list[Box]) -> str:
+    """The link's name at the first place along it that is free of stages and of the labels *placed* so far
+    (where it is added, and to *labels*), whole or cut; its tooltip has it whole."""
     shown, spot = "", None
     for text in dict.fromkeys((cut_to_width(name, 180, 10), cut_to_width(name, 60, 10, shortest=3))):
         for x, y in label_spots(points):
             box = _text_box(x, y - 4, text, 10, pad=1.5)  # 1.5: the white halo around the letters
-            if not any(box.meets(other) for other in labels) and not any(box.meets(s) for s in stage_boxes):
+            if not any(box.meets(other) for other, _ in placed.near(box)) and \
+                    not any(box.meets(stage) for stage, _ in stages.near(box)):
                 shown, spot = text, (x, y)
+                placed.add(box)
                 labels.append(box)
                 break
         if spot:
