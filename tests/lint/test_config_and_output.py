@@ -10,9 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 import flowzip
+from flowzip import version as version_module
 from flowzip.cli import cli
 from flowzip.errors import ConfigError
 from flowzip.lint import Baseline, LintConfig, lint, load_config
+from flowzip.lint import report as report_module
+from flowzip.lint.docs import pages
 from flowzip.lint.engine import SEVERITY_RANK, Finding, LintResult
 from flowzip.lint.report import REPORTERS, junit_report
 from tests.conftest import REPO
@@ -101,6 +104,39 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(conn: Path, demo: Path, 
     assert results and all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
     stage_result = next(r for r in results if r["ruleId"] == "FZN003")
     assert [loc["kind"] for loc in stage_result["locations"][0]["logicalLocations"]] == ["module", "function"]
+
+
+def test_sarif_carries_each_rules_page_and_points_only_at_a_declared_address(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No made-up address: without a Documentation URL in the package's metadata there is no helpUri, and
+    # the rule's documentation page travels in the log itself (code scanning shows help.markdown).
+    monkeypatch.setattr(report_module, "documentation_url", lambda: None)
+    log = json.loads(REPORTERS["sarif"](lint(demo)))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver and driver["rules"]
+    for rule in driver["rules"]:
+        assert "helpUri" not in rule
+        assert rule["help"]["markdown"] == pages()[f"{rule['id']}.md"]  # the page under docs/lint/
+    monkeypatch.setattr(report_module, "documentation_url", lambda: "https://docs.example.org/flowzip")
+    driver = json.loads(REPORTERS["sarif"](lint(demo)))["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://docs.example.org/flowzip/lint/index.md"
+    assert {r["helpUri"] for r in driver["rules"]} == {f"https://docs.example.org/flowzip/lint/{r['id']}.md"
+                                                       for r in driver["rules"]}
+    assert all((REPO / "docs" / "lint" / f"{r['id']}.md").is_file() for r in driver["rules"])
+
+
+def test_documentation_url_comes_from_the_package_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Fake:
+        def __init__(self, urls: list[str]) -> None:
+            self.urls = urls
+
+        def get_all(self, key: str) -> list[str]:
+            return self.urls if key == "Project-URL" else []
+
+    for urls, expected in ((["Homepage, https://x.org", "Documentation, https://x.org/docs/"], "https://x.org/docs"),
+                           (["Homepage, https://x.org"], None), (["Documentation, javascript:alert(1)"], None)):
+        monkeypatch.setattr(version_module.metadata, "metadata", lambda name, urls=urls: Fake(urls))
+        assert version_module.documentation_url() == expected
 
 
 def test_junit_parses_and_counts_failing_rules(demo: Path) -> None:

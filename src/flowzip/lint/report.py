@@ -15,11 +15,11 @@ from xml.etree import ElementTree
 import orjson
 
 from ..display import printable
-from ..version import __version__
+from ..version import __version__, documentation_url
+from .docs import rule_page
 from .engine import SEVERITY_RANK, Finding, LintResult, Rule, all_rules
 
 JSON_SCHEMA_VERSION = 1
-INFORMATION_URI = "https://github.com/flowzip/flowzip/blob/main/docs/lint/index.md"
 Reporter = Callable[[LintResult], str]
 REPORTERS: dict[str, Reporter] = {}
 
@@ -102,17 +102,23 @@ def _artifact(finding: Finding) -> str:
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+def _rule_descriptor(rule: type[Rule], docs: str | None) -> dict[str, Any]:
+    """A SARIF rule: its documentation page travels in ``help`` (code scanning shows it beside each
+    result), and ``helpUri`` is the page's published address when the package declares one."""
     doc = (rule.__doc__ or "").strip()
-    return {
+    page = rule_page(rule)
+    descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": " ".join(doc.split())},
+        "help": {"text": page, "markdown": page},
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
-        "helpUri": f"https://github.com/flowzip/flowzip/blob/main/docs/lint/{rule.code}.md",
         "properties": {"tags": [rule.family]},
     }
+    if docs:
+        descriptor["helpUri"] = f"{docs}/lint/{rule.code}.md"
+    return descriptor
 
 
 @reporter("sarif")
@@ -142,12 +148,16 @@ def sarif_report(result: LintResult) -> str:
         if finding.code in index:
             entry["ruleIndex"] = index[finding.code]
         results.append(entry)
+    docs = documentation_url()
+    driver: dict[str, Any] = {"name": "flowzip", "version": __version__}
+    if docs:
+        driver["informationUri"] = f"{docs}/lint/index.md"
+    driver["rules"] = [_rule_descriptor(rule, docs) for rule in rules]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "flowzip", "version": __version__, "informationUri": INFORMATION_URI,
-                                "rules": [_rule_descriptor(rule) for rule in rules]}},
+            "tool": {"driver": driver},
             "results": results,
         }],
     }
