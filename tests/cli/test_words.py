@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from flowzip.cli import cli
+from flowzip.cli import cli, in_cli_words
 from tests.conftest import REPO
 
 DEMO = str(REPO / "fixtures" / "demo" / "paramset.zip")
@@ -40,3 +41,37 @@ def test_lint_takes_json_as_the_other_commands_do() -> None:
     assert result.exit_code in (0, 1) and "findings" in json.loads(result.stdout)
     clash = CliRunner().invoke(cli, ["lint", "--json", "--format", "sarif", DEMO])
     assert clash.exit_code == 2 and "--json is --format json" in clash.stderr
+
+
+# Words from inside the code: Python values, parameter spellings, keyword arguments, type names.
+PYTHON_WORDS = re.compile(r"\b(None|True|False|kwargs|int|str|dict|bool)\b|<class|\b[a-z]+_[a-z_]+=|\w\(\)")
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["annotate", DEMO, "rowgen_peek", "hi", "--text-size", "99"], "--text-size must be one of"),
+    (["settings", "set", DEMO, "rowgen_peek", "--retention-days", "3", "--retention-amount", "2"],
+     "--retention-days and --retention-amount cannot both be set (clear --retention-amount in the same change)"),
+    (["stage", "set", DEMO, "rowgen_peek", "Peek_1", "nrecs=abc"], "nrecs must be a whole number, not 'abc'"),
+    (["params", "set-default", DEMO, "peek_paramse", "x=1"],
+     "no parameter set named 'peek_paramse' (did you mean 'peek_paramset'?)"),
+    (["params", "set-default", DEMO, "nothing_like_it", "x=1"], "no parameter set named 'nothing_like_it' "
+                                                                "(parameter sets: peek_paramset"),
+    (["stage", "rm", DEMO, "rowgen_peek", "Peek_9"], "no stage labelled 'Peek_9' (did you mean 'Peek_1'?)"),
+    (["link", "rm", DEMO, "rowgen_peek", "Link_9"], "no link named 'Link_9'"),
+    (["lint", DEMO, "--select", "FZZ999"], "'FZZ999' picks no lint rule"),
+    (["lint", DEMO, "--ignore", "nmaing"], "'nmaing' picks no lint rule (did you mean 'naming'?)"),
+    (["link", "rename", DEMO, "rowgen_peek", "Link_1", ""], "a link name cannot be empty"),
+])
+def test_messages_are_in_the_command_lines_words(args: list[str], words: str, tmp_path: Path) -> None:
+    writes = args[0] not in ("lint",)
+    result = CliRunner().invoke(cli, [*args, *(["-o", str(tmp_path / "out.zip")] if writes else [])])
+    assert result.exit_code == 2 and words in result.stderr, result.stderr
+    assert not PYTHON_WORDS.search(result.stderr), result.stderr
+    assert not (tmp_path / "out.zip").exists()
+
+
+def test_python_parameter_names_become_options_only_where_the_cli_has_them() -> None:
+    assert in_cli_words("pass in_place=True to overwrite", cli) == "pass --in-place to overwrite"
+    assert in_cli_words("text_size must be 12", cli) == "--text-size must be 12"
+    # A stage property or a word that is no option stays as it is.
+    assert in_cli_words("runtime_column_propagation must be set", cli) == "runtime_column_propagation must be set"

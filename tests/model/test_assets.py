@@ -27,7 +27,7 @@ def test_views_of_a_real_export(real: Path) -> None:
     assert archive.manifest is not None and len(archive.manifest.assets) == 6
     link = flow.links[0]
     assert (link.source.label, link.target.label, link.type) == ("Row_Generator_1", "Peek_1", "PRIMARY")
-    with pytest.raises(NotFoundError, match="available: rowgen_peek"):
+    with pytest.raises(NotFoundError, match=r"no flow named .nope. \(flows: rowgen_peek\)"):
         archive.flows.get(name="nope")
 
 

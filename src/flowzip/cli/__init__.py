@@ -7,9 +7,11 @@ are one line on stderr, never a traceback (set ``FLOWZIP_DEBUG=1`` to see one).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -72,7 +74,7 @@ class FlowzipGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FlowzipError as exc:
-            _fail(str(exc))
+            _fail(in_cli_words(str(exc), self))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except BrokenPipeError:
@@ -89,6 +91,33 @@ class FlowzipGroup(click.Group):
             _fail("interrupted; every output is whole or absent", EXIT_INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
             _internal(exc)
+
+
+def _options(command: click.Command) -> Iterator[click.Option]:
+    yield from (p for p in command.params if isinstance(p, click.Option))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            yield from _options(sub)
+
+
+def in_cli_words(message: str, root: click.Command) -> str:
+    """A library message as the command line says it: a Python parameter name that is also an option of
+    the CLI (``text_size``, ``in_place=True``) becomes the option (``--text-size``, ``--in-place``)."""
+    words: dict[str, set[str]] = {}
+    for option in _options(root):
+        if option.name and "_" in option.name:
+            words.setdefault(option.name, set()).add(max(option.opts, key=len))
+    unique = {name: next(iter(opts)) for name, opts in words.items() if len(opts) == 1}
+    if not unique:
+        return message
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(unique, key=len, reverse=True))) +
+                         r")(=\S+)?(?![\w-])")
+
+    def option(match: re.Match[str]) -> str:
+        value = (match.group(2) or "=True")[1:]
+        return unique[match.group(1)] + ("" if value == "True" else f" {value}")  # a flag: just the option
+
+    return pattern.sub(option, message)
 
 
 def _quiet_on_a_closed_pipe() -> None:

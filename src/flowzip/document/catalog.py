@@ -58,7 +58,7 @@ class Property:
         if isinstance(value, str) and is_reference(value):
             return None
         if value is None:
-            return None if self.optional else f"{self.name} may not be None"
+            return None if self.optional else f"{self.name} must be set"
         kinds = self._kinds()
         if "enum" in kinds and self.enum_values is not None:
             if value in self.enum_values and not isinstance(value, bool):
@@ -76,8 +76,15 @@ class Property:
         }
         if any(checks[k](value) for k in kinds if k in checks):
             return None
-        expected = " or ".join(sorted(k for k in kinds if k != "enum") or ["one of the listed values"])
-        return f"{value!r} is not a valid {expected} for {self.name}"
+        words = {"bool": "true or false", "int": "whole number", "float": "number", "str": "text", "list": "list",
+                 "dict": "JSON object"}
+        expected = " or ".join(sorted(words.get(k, k) for k in kinds if k != "enum") or ["one of the listed values"])
+        return f"{self.name} must be {_article(expected)}, not {value!r}"
+
+
+def _article(words: str) -> str:
+    return words if words.startswith(("true", "text", "one of")) else \
+        ("an " if words[0] in "aeiou" else "a ") + words
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,10 @@ def _open_large(path: str, limits: Limits) -> Archive | None:
 
 
 def selected_rules(config: LintConfig) -> list[Rule]:
-    return [rule() for rule in all_rules() if config.enabled(rule)]
+    """The rules *config* runs; a selector in it that picks no rule is an error."""
+    rules = all_rules()
+    config.check_selectors(rules)
+    return [rule() for rule in rules if config.enabled(rule)]
 
 
 def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: str | None = None,

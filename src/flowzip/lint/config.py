@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..inputs import loads_toml, read_input
+from ..suggest import closest
 from .engine import SEVERITIES, Rule
 
 
@@ -49,6 +50,20 @@ class LintConfig:
         for entry in self.ignores:
             if not isinstance(entry, dict) or "rule" not in entry or not entry.get("reason"):
                 raise ConfigError("every [[ignores]] entry needs a rule and a reason", member=self.source)
+
+    def check_selectors(self, rules: list[type[Rule]]) -> None:
+        """Refuse a selector (in select, ignore, severity or an ignores entry) that picks no rule: a typo
+        there would silently run, or silence, nothing."""
+        wanted = [("select", s) for s in self.select] + [("ignore", s) for s in self.ignore]
+        wanted += [("severity", s) for s in self.severity]
+        wanted += [("ignores", str(e["rule"])) for e in self.ignores]
+        for where, selector in wanted:
+            if not any(matches(rule, selector) for rule in rules):
+                names = sorted({r.code for r in rules} | {r.name for r in rules} | {r.family for r in rules})
+                guess = closest(selector.strip(), names) or closest(selector.strip().upper(), names)
+                raise ConfigError(f"{where}: {selector!r} picks no lint rule", member=self.source,
+                                  hint=f"did you mean {guess!r}?" if guess else
+                                  "give a code (FZI001), a code prefix (FZI), a family, a rule name, DEFAULT or ALL")
 
     def enabled(self, rule: type[Rule]) -> bool:
         return any(matches(rule, s) for s in self.select) and not any(matches(rule, s) for s in self.ignore)

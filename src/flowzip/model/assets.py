@@ -74,9 +74,14 @@ class AssetList(Generic[A]):
             item = self._make(member)
             if all(item._matches(key, value) for key, value in filters.items()):
                 return item
-        wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items())
-        names = ", ".join(self.names()[:8]) or "none"
-        raise NotFoundError(f"no asset with {wanted}", hint=f"available: {names}")
+        noun = self._view.noun
+        if set(filters) == {"name"}:
+            guess = closest(str(filters["name"]), self.names())
+            listing = f"{noun}s: {', '.join(self.names()[:8]) or 'none'}"
+            raise NotFoundError(f"no {noun} named {filters['name']!r}",
+                                hint=f"did you mean {guess!r}?" if guess else listing)
+        wanted = " and ".join(f"{key.replace('_', ' ')} {value!r}" for key, value in filters.items())
+        raise NotFoundError(f"no {noun} with {wanted}", hint=f"{noun}s: {', '.join(self.names()[:8]) or 'none'}")
 
     def get_all(self, **filters: Any) -> list[A]:
         return [item for item in self if all(item._matches(k, v) for k, v in filters.items())]
@@ -84,6 +89,8 @@ class AssetList(Generic[A]):
 
 class Asset:
     """Base view over one asset member; holds the member's document while the view lives."""
+
+    noun = "asset"  # what messages call one of these
 
     def __init__(self, archive: Any, member: Any) -> None:
         self.archive = archive
@@ -150,6 +157,8 @@ class ParameterSet(EditableAsset):
     rules: parameter names unique, values of the parameter's type, value-set
     values naming parameters of the set.
     """
+
+    noun = "parameter set"
 
     @property
     def body(self) -> dict[str, Any]:
@@ -265,6 +274,8 @@ class ParameterSet(EditableAsset):
 class Connection(Asset):
     """A connection asset (``connection/<name>.json``)."""
 
+    noun = "connection"
+
     @property
     def datasource_type(self) -> str | None:
         return self.document.get("datasource_type")
@@ -276,6 +287,8 @@ class Connection(Asset):
 
 class Job(Asset):
     """A job (``job/<job name>.json``): the flow's runtime settings live here (format.md §5.1)."""
+
+    noun = "job"
 
     @property
     def job(self) -> dict[str, Any]:

@@ -203,7 +203,7 @@ class Stage:
     @label.setter
     def label(self, value: str) -> None:
         if not isinstance(value, str) or not value.strip():
-            raise EditError("a stage label must be a non-empty string", stage=self.label)
+            raise EditError("a stage label cannot be empty", stage=self.label)
         clash = [s for s in self.flow.stages if s.label == value and s != self]
         if clash:
             raise EditError(f"another stage is already labelled {value!r}", stage=self.label,
@@ -274,11 +274,13 @@ class StageList(list):
             filters["label"] = label
         found = self.get_all(**filters)
         if not found:
-            wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items())
+            wanted = "with " + " and ".join(f"{key.replace('_', ' ')} {value!r}" for key, value in filters.items())
+            if set(filters) == {"label"}:
+                wanted = f"labelled {filters['label']!r}"
             labels = [str(s.label) for s in self]
             guess = closest(str(filters["label"]), labels) if set(filters) == {"label"} else None
             hint = f"did you mean {guess!r}?" if guess else f"stages: {', '.join(labels[:10]) or 'none'}"
-            raise NotFoundError(f"no stage with {wanted}", hint=hint)
+            raise NotFoundError(f"no stage {wanted}", hint=hint)
         return found[0]
 
     def get_all(self, **filters: Any) -> list[Stage]:
@@ -313,11 +315,14 @@ class LinkList(list):
             filters["name"] = name
         found = self.get_all(**filters)
         if not found:
-            wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items())
+            wanted = " and ".join(f"{key.replace('_', ' ')} {value!r}" for key, value in filters.items())
+            if set(filters) == {"name"}:
+                wanted = f"named {filters['name']!r}"
             names = [str(link.name) for link in self]
             guess = closest(str(filters["name"]), names) if set(filters) == {"name"} else None
             hint = f"did you mean {guess!r}?" if guess else f"links: {', '.join(names[:10]) or 'none'}"
-            raise NotFoundError(f"no link with {wanted}", hint=hint)
+            raise NotFoundError(f"no link {wanted}" if wanted.startswith("named") else f"no link with {wanted}",
+                                hint=hint)
         return found[0]
 
     def get_all(self, **filters: Any) -> list[Link]:
@@ -567,7 +572,8 @@ class AvailableStages:
         for stage_type in catalog():
             if all(getattr(stage_type, k, None) == v for k, v in filters.items()):
                 return stage_type
-        raise NotFoundError(f"no stage type with {filters!r}")
+        wanted = " and ".join(f"{key.replace('_', ' ')} {value!r}" for key, value in filters.items())
+        raise NotFoundError(f"no stage type with {wanted}")
 
     def get_all(self, **filters: Any) -> list[StageType]:
         return [t for t in catalog() if all(getattr(t, k, None) == v for k, v in filters.items())]
@@ -578,6 +584,8 @@ class Flow(EditableAsset):
 
     The view owns its document: edits reach the archive through ``archive.update_flow``.
     """
+
+    noun = "flow"
 
     flow_type = "batch"
 
@@ -1185,7 +1193,7 @@ class Flow(EditableAsset):
 
     def _rename_link(self, link: Link, value: str) -> None:
         if not isinstance(value, str) or not value:
-            raise EditError("a link name must be a non-empty string", flow=self.name)
+            raise EditError("a link name cannot be empty", flow=self.name)
         old = link.name
         if value == old:
             return
@@ -1241,6 +1249,8 @@ class FlowList(AssetList[Flow]):
 
 class Subflow(Flow):
     """A reusable subflow (``data_intg_subflow/<name>.json``)."""
+
+    noun = "subflow"
 
     flow_type = "subflow"
 

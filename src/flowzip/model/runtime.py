@@ -170,8 +170,9 @@ class RuntimeSettings:
                                                                                            retention_amount)
         if retention_days is not _UNSET or retention_amount is not _UNSET:
             if days is not None and amount is not None:
+                other = "retention_amount" if retention_days is not _UNSET else "retention_days"
                 raise SettingsError("retention_days and retention_amount cannot both be set",
-                                    hint="clear the other in the same change: None, or 'none' on the command line")
+                                    hint=f"clear {other} in the same change")
         if warn_limit is not _UNSET:
             warn_limit = _positive_or_none("warn_limit", warn_limit)
         env_id = None
