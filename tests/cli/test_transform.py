@@ -66,7 +66,7 @@ def test_apply_dry_run_writes_nothing_and_json_has_the_diff(demo: Path, tmp_path
 
 
 @pytest.mark.parametrize(("recipe", "message"), [
-    ('[{"frobnicate": 1}]', "unknown: frobnicate"),
+    ('[{"frobnicate": 1}]', "unknown key 'frobnicate'"),
     ('[{"stages": {"type": "Peek"}, "set": {"nrecs": "many"}}]', "Peek_1"),
     ("[", "not valid JSON"),
 ])

@@ -333,6 +333,9 @@ def load_recipe(path: str | os.PathLike[str]) -> list[Step]:
     return parse_recipe(document, source=name)
 
 
+STEP_KEYS = ("flows", "stages", "optional")  # what a step may hold besides its action
+
+
 def parse_recipe(document: Any, source: str | None = None) -> list[Step]:
     steps = document.get("steps") if isinstance(document, dict) else document
     if not isinstance(steps, list) or not steps:
@@ -342,10 +345,17 @@ def parse_recipe(document: Any, source: str | None = None) -> list[Step]:
         if not isinstance(step, dict):
             raise RecipeError(f"step {number} is not a table", member=source)
         actions = [k for k in step if k in ACTIONS]
-        unknown = [k for k in step if k not in ACTIONS and k not in ("flows", "stages", "optional")]
-        if unknown or len(actions) != 1:
+        unknown = [k for k in step if k not in ACTIONS and k not in STEP_KEYS]
+        if unknown:
+            key = str(unknown[0])
+            guess = closest(key, [*ACTIONS, *STEP_KEYS])
+            hint = (f"did you mean {guess!r}?" if guess else
+                    f"a stage selector goes in stages = {{ {key} = ... }}" if key in ("type", "op", "label") else
+                    f"a step takes {', '.join(STEP_KEYS)} and one action of {', '.join(ACTIONS)}")
+            raise RecipeError(f"step {number}: unknown key {key!r}", member=source, hint=hint)
+        if len(actions) != 1:
             raise RecipeError(f"step {number} needs exactly one action of {', '.join(ACTIONS)}"
-                              + (f" (unknown: {', '.join(unknown)})" if unknown else ""), member=source)
+                              + (f", not {len(actions)}" if actions else ""), member=source)
         selector = step.get("stages") or {}
         if not isinstance(selector, dict) or not set(selector) <= {"type", "op", "label"}:
             raise RecipeError(f"step {number}: 'stages' takes type, op and label", member=source)
