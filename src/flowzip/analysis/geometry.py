@@ -13,6 +13,7 @@ Pure functions on numbers; :mod:`flowzip.analysis.picture` decides what is drawn
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections.abc import Iterable, Sequence
@@ -229,32 +230,46 @@ class Router:
         column = {x: i for i, x in enumerate(xs)}
         row = {y: j for j, y in enumerate(ys)}
 
-        def free_steps(lines: list[float], across: list[float], horizontal: bool) -> list[list[bool]]:
-            # free[k][i]: the step from across[i] to across[i + 1] along line k passes through no obstacle.
-            free = []
-            for value in lines:
-                spans = [(b.x, b.right) if horizontal else (b.y, b.bottom) for b in blocking
-                         if (b.y < value < b.bottom if horizontal else b.x < value < b.right)]
-                steps = []
-                for i in range(len(across) - 1):
-                    middle = (across[i] + across[i + 1]) / 2
-                    steps.append(not any(low < middle < high for low, high in spans))
-                free.append(steps)
-            return free
+        # Which steps along a grid line pass through no obstacle, worked out for a line only when the search
+        # first walks along it: the obstacles across the line, merged into sorted spans.
+        by_row = sorted(blocking, key=lambda b: b.y)
+        by_column = sorted(blocking, key=lambda b: b.x)
 
-        along_row = free_steps(ys, xs, True)
-        along_column = free_steps(xs, ys, False)
+        def spans_across(value: float, horizontal: bool) -> tuple[list[float], list[float]]:
+            crossing = [(b.x, b.right) if horizontal else (b.y, b.bottom)
+                        for b in (by_row if horizontal else by_column)
+                        if (b.y < value < b.bottom if horizontal else b.x < value < b.right)]
+            merged: list[list[float]] = []
+            for low, high in sorted(crossing):
+                if merged and low <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], high)
+                else:
+                    merged.append([low, high])
+            return [m[0] for m in merged], [m[1] for m in merged]
+
+        spans: dict[tuple[bool, int], tuple[list[float], list[float]]] = {}
+
+        def free(horizontal: bool, line: int, step: int) -> bool:
+            key = (horizontal, line)
+            if key not in spans:
+                spans[key] = spans_across(ys[line] if horizontal else xs[line], horizontal)
+            lows, highs = spans[key]
+            across = xs if horizontal else ys
+            middle = (across[step] + across[step + 1]) / 2
+            at = bisect.bisect_left(lows, middle) - 1
+            return at < 0 or not (lows[at] < middle < highs[at])
+
         start, goal = (column[first[0]], row[first[1]]), (column[last[0]], row[last[1]])
         # A* over (grid point, direction); the route leaves going right and must arrive going right
         # or turn there (the stub into the target runs right).
         moves = ((1, 0), (-1, 0), (0, 1), (0, -1))
-        queue: list[tuple[float, int, float, tuple[int, int], int]] = [(0.0, 0, 0.0, start, 0)]
+        queue: list[tuple[float, float, int, float, tuple[int, int], int]] = [(0.0, 0.0, 0, 0.0, start, 0)]
         best: dict[tuple[tuple[int, int], int], float] = {(start, 0): 0.0}
         came: dict[tuple[tuple[int, int], int], tuple[tuple[int, int], int]] = {}
         counter = 0
         goal_x, goal_y = xs[goal[0]], ys[goal[1]]
         while queue:
-            _, _, cost, (i, j), heading = heapq.heappop(queue)
+            _, _, _, cost, (i, j), heading = heapq.heappop(queue)
             if cost > best[((i, j), heading)]:
                 continue  # reached more cheaply since
             if (i, j) == goal:
@@ -268,9 +283,9 @@ class Router:
                 ni, nj = i + di, j + dj
                 if not (0 <= ni < len(xs) and 0 <= nj < len(ys)):
                     continue
-                if dj == 0 and not along_row[j][min(i, ni)]:
+                if dj == 0 and not free(True, j, min(i, ni)):
                     continue
-                if di == 0 and not along_column[i][min(j, nj)]:
+                if di == 0 and not free(False, i, min(j, nj)):
                     continue
                 if direction != heading and moves[direction] == (-moves[heading][0], -moves[heading][1]):
                     continue  # no turning back on itself
@@ -284,8 +299,9 @@ class Router:
                     came[key] = ((i, j), heading)
                     counter += 1
                     # A*: the length still to go, straight, never overestimates what the route will cost.
-                    estimate = total + abs(goal_x - xs[ni]) + abs(goal_y - ys[nj])
-                    heapq.heappush(queue, (estimate, counter, total, (ni, nj), direction))
+                    to_go = abs(goal_x - xs[ni]) + abs(goal_y - ys[nj])
+                    # Among equal estimates, the one nearer the goal first: fewer ties explored.
+                    heapq.heappush(queue, (total + to_go, to_go, counter, total, (ni, nj), direction))
         return None
 
 
