@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["printable", "shorten", "printable_data", "MESSAGE_LIMIT"]
+__all__ = ["printable", "shorten", "printable_data", "counted", "MESSAGE_LIMIT"]
 
 #: C0 and C1 controls, DEL, and the characters that change the direction or visibility of text.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -49,3 +49,12 @@ def printable_data(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [printable_data(item) for item in value]
     return value
+
+
+def counted(number: int, noun: str) -> str:
+    """"1 link", "2 links", "0 dependencies": a count with its noun in the right number."""
+    if number == 1:
+        return f"{number} {noun}"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return f"{number} {noun[:-1]}ies"
+    return f"{number} {noun}{'es' if noun.endswith(('s', 'x', 'ch', 'sh')) else 's'}"

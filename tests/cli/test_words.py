@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from flowzip.cli import cli, in_cli_words
+from flowzip.display import counted
 from tests.conftest import REPO
 
 DEMO = str(REPO / "fixtures" / "demo" / "paramset.zip")
@@ -75,3 +76,12 @@ def test_python_parameter_names_become_options_only_where_the_cli_has_them() -> 
     assert in_cli_words("text_size must be 12", cli) == "--text-size must be 12"
     # A stage property or a word that is no option stays as it is.
     assert in_cli_words("runtime_column_propagation must be set", cli) == "runtime_column_propagation must be set"
+
+
+def test_counts_take_the_number_of_their_noun(tmp_path: Path) -> None:
+    # "1 links" was printed by render; one helper words every count.
+    assert [counted(n, "link") for n in (0, 1, 2)] == ["0 links", "1 link", "2 links"]
+    assert counted(2, "missing dependency") == "2 missing dependencies" and counted(1, "match") == "1 match"
+    assert counted(3, "day") == "3 days"
+    result = CliRunner().invoke(cli, ["render", DEMO, "rowgen_peek", "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 0 and "2 stages, 1 link, 0 comments drawn" in result.stdout

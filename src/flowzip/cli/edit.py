@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..display import counted
 from ..document.catalog import catalog
 from ..document.layout import metrics
 from ..document.secrets import shown
@@ -681,8 +682,8 @@ def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool) -> di
         archive.update_flow(flow)
         quality = metrics(flow.primary_pipeline)
         results[flow.name] = quality.__dict__
-        lines.append(f"flow {flow.name!r}: {quality.stages} stages arranged, {quality.crossings} crossings, "
-                     f"{quality.overlaps} overlaps")
+        lines.append(f"flow {flow.name!r}: {counted(quality.stages, 'stage')} arranged, "
+                     f"{counted(quality.crossings, 'crossing')}, {counted(quality.overlaps, 'overlap')}")
     return _summary(*lines, flows=results)
 
 

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from ..display import counted
 from ..lint import Baseline, LintConfig, lint, load_config
 from ..lint.engine import SEVERITIES
 from ..lint.report import REPORTERS, junit_report, text_report
@@ -77,7 +78,7 @@ def lint_command(ctx: click.Context, paths: tuple[str, ...], output_format: str,
                       progress=advance)
     if update_baseline:
         Baseline.write(baseline_path, result.findings)
-        click.echo(f"wrote {len(result.findings)} findings to {baseline_path}", err=True)
+        click.echo(f"wrote {counted(len(result.findings), 'finding')} to {baseline_path}", err=True)
         ctx.exit(0)
     if output_format == "text":
         report = text_report(result, show_info=show_info)

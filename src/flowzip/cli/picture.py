@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..analysis.picture import flow_svg, svg_to_png
+from ..display import counted
 from .common import pick_flow
 from .options import json_option, write_file
 from .reporters import emit, reporter
@@ -65,7 +66,8 @@ def render(ctx: click.Context, archive: str, flow: str | None, output: str, fmt:
 @reporter("picture")
 def _picture(data: dict[str, Any]) -> None:
     via = f" (via {data['converter']})" if data["converter"] else ""
-    click.echo(f"flow {data['flow']!r}: {data['stages']} stages, {data['links']} links, {data['comments']} comments "
+    click.echo(f"flow {data['flow']!r}: {counted(data['stages'], 'stage')}, {counted(data['links'], 'link')}, "
+               f"{counted(data['comments'], 'comment')} "
                f"drawn to {data['output']}{via}")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import click
 import orjson
 
-from ..display import printable_data
+from ..display import counted, printable_data
 
 Reporter = Callable[[Any], None]
 REPORTERS: dict[str, Reporter] = {}
@@ -57,7 +57,7 @@ def size(n: int | None) -> str:
 @reporter("summary")
 def _summary(data: dict[str, Any]) -> None:
     root = f", root {data['root']}" if data["root"] else ""
-    click.echo(f"{data['archive']} ({data['kind']}, {data['members']} members{root})")
+    click.echo(f"{data['archive']} ({data['kind']}, {counted(data['members'], 'member')}{root})")
     rows = []
     for group in data["types"]:
         names = group["names"]
@@ -110,12 +110,13 @@ def _check(data: dict[str, Any]) -> None:
     for problem in data["problems"]:
         where = f"{problem['member']}: " if problem["member"] else ""
         click.echo(f"{problem['severity']}: {where}{problem['message']}")
-    verdict = "no problems" if not data["problems"] else f"{data['errors']} errors, {data['warnings']} warnings"
-    click.echo(f"{data['archive']}: {data['members']} members read, {verdict}", err=bool(data["problems"]))
+    verdict = "no problems" if not data["problems"] else \
+        f"{counted(data['errors'], 'error')}, {counted(data['warnings'], 'warning')}"
+    click.echo(f"{data['archive']}: {counted(data['members'], 'member')} read, {verdict}", err=bool(data["problems"]))
 
 
 @reporter("written")
 def _written(data: dict[str, Any]) -> None:
     for name in data.get("left_out") or []:
         click.echo(f"left out: {name} (not part of the export)")
-    click.echo(f"wrote {data['output']} ({data['members']} members)")
+    click.echo(f"wrote {data['output']} ({counted(data['members'], 'member')})")

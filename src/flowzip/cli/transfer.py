@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..display import counted
 from ..errors import FlowzipError
 from ..ops.transfer import CONFLICT_RESOLUTIONS, ON_FAILURE, REPLACE_MODES, split_flows
 from ..package.folders import ASSET_FOLDERS
@@ -162,7 +163,7 @@ def export_command(ctx: click.Context, archive: str, flows: tuple[str, ...], out
 @reporter("export")
 def _export_report(data: dict[str, Any]) -> None:
     flows = ", ".join(repr(f) for f in data["flows"])
-    click.echo(f"exported {flows} with {len(data['members'])} members to {data['path']}")
+    click.echo(f"exported {flows} with {counted(len(data['members']), 'member')} to {data['path']}")
     for missing in data["missing"]:
         click.echo(f"  missing: {missing['type']} {missing['name']!r} (the archive does not hold it)")
 
@@ -195,9 +196,9 @@ def split_command(ctx: click.Context, archive: str, output: str, include_depende
 @reporter("split")
 def _split_report(data: list[dict[str, Any]]) -> None:
     for item in data:
-        missing = f", {len(item['missing'])} missing dependencies" if item["missing"] else ""
-        click.echo(f"{item['path']}: {item['flows'][0]!r}, {len(item['members'])} members{missing}")
-    click.echo(f"{len(data)} archives written")
+        missing = f", {counted(len(item['missing']), 'missing dependency')}" if item["missing"] else ""
+        click.echo(f"{item['path']}: {item['flows'][0]!r}, {counted(len(item['members']), 'member')}{missing}")
+    click.echo(f"{counted(len(data), 'archive')} written")
 
 
 COMMANDS = [import_command, export_command, split_command]

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import orjson
 
-from ..display import printable
+from ..display import counted, printable
 from ..version import __version__, documentation_url
 from .docs import rule_page
 from .engine import SEVERITY_RANK, Finding, LintResult, Rule, all_rules
@@ -65,8 +65,8 @@ def text_report(result: LintResult, *, show_info: bool = False) -> str:
                      f"{entry.get('message')}")
     counts = result.counts()
     total = sum(counts.values())
-    summary = (f"{len(result.archives)} archive{'s' if len(result.archives) != 1 else ''} linted: "
-               + (f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, "
+    summary = (f"{counted(len(result.archives), 'archive')} linted: "
+               + (f"{counted(counts['error'], 'error')}, {counted(counts['warning'], 'warning')}, "
                   f"{counts['info']} info" if total else "no findings"))
     if hidden:
         summary += f" ({hidden} info not shown; --show-info shows them)"
@@ -249,6 +249,3 @@ def gitlab_report(result: LintResult) -> str:
         })
     return orjson.dumps(issues, option=orjson.OPT_INDENT_2).decode()
 
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
