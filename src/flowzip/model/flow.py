@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..document.catalog import Property, StageType, catalog, stage_type_name
+from ..document.columns import add_partition_key, attach_schema, port_schema, remove_partition_key, set_partitioning
 from ..document.jobs import ensure_set_entry, job_body, set_job_parameter
 from ..document.layout import COLUMN_GAP, arrange_flow
 from ..document.parameters import (
@@ -41,6 +42,7 @@ from ..document.pipeline import (
 from ..errors import EditError, FlowzipError, NotFoundError, SettingsError, WrongDocumentError
 from ..suggest import closest
 from .assets import AssetList, EditableAsset
+from .columns import Field, Schema
 from .runtime import ParameterReference, RuntimeParameter, RuntimeSettings, job_for_flow, parameter_set_in_archive
 
 __all__ = ["Flow", "FlowList", "Subflow", "Stage", "StageList", "Link", "LinkList", "Comment", "Configuration",
@@ -394,6 +396,56 @@ class Link:
 
     def primary(self) -> Link:
         return self._retype("PRIMARY")
+
+    # ---------------------------------------------------------------- columns (the SDK's link schema API)
+
+    @property
+    def schema(self) -> Schema | None:
+        """The link's columns (None when it has none): the schema both halves of the link name."""
+        found = port_schema(self.flow.flow_document, self.target_port, self.source_port)
+        return Schema(found) if found is not None else None
+
+    @schema.setter
+    def schema(self, value: Schema | None) -> None:
+        """Give the link copies of *value*'s columns (None: no columns)."""
+        old = {ref for ref in (self.target_port.get("schema_ref"),
+                               (self.source_port or {}).get("schema_ref")) if ref}
+        if value is None:
+            for port in (self.target_port, self.source_port):
+                if isinstance(port, dict):
+                    port.pop("schema_ref", None)
+        else:
+            attach_schema(self.flow.flow_document, self.source_port, self.target_port,
+                          [copy.deepcopy(f.field) for f in value.fields])
+        self.flow._drop_unused_schemas(old)
+
+    @property
+    def columns(self) -> list[Field]:
+        """The link's columns, in order (none when it has no schema)."""
+        schema = self.schema
+        return schema.fields if schema is not None else []
+
+    def create_schema(self) -> Schema:
+        """New, empty columns for the link (replacing any it had), to fill with ``add_field``."""
+        self.schema = Schema()
+        schema = self.schema
+        assert schema is not None
+        return schema
+
+    def set_partitioning(self, part_type: str, perform_sort: bool | None = None, part_stable: bool | None = None,
+                         part_unique: bool | None = None) -> Link:
+        """How the data this link brings is partitioned among the target's nodes (the SDK's names)."""
+        set_partitioning(self.target_port, part_type, perform_sort, part_stable, part_unique)
+        return self
+
+    def add_partition_key(self, key_col: str, sorting: bool = False, case_sensitive: bool = True,
+                          sort_order: str = "asc", ebcdic: bool = False) -> Link:
+        add_partition_key(self.target_port, key_col, sorting, case_sensitive, sort_order, ebcdic)
+        return self
+
+    def remove_partition_key(self, key_col: str) -> Link:
+        remove_partition_key(self.target_port, key_col)
+        return self
 
     def _retype(self, link_type: str) -> Link:
         if self.type == link_type:
