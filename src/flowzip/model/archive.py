@@ -56,6 +56,15 @@ class Archive(Store):
     Use :func:`flowzip.open` or :func:`flowzip.new` to get one.
     """
 
+    @property
+    def created(self) -> set[str]:
+        """Ids of the flows and stages flowzip created in this archive since it was opened: they take the
+        shape the SDK writes and keep it as links come and go (stages of real exports keep their own)."""
+        found = self.__dict__.get("_created")
+        if found is None:
+            found = self.__dict__["_created"] = set()
+        return found
+
     # ------------------------------------------------------------------ typed views
     def _list(self, type_: str, view: type, list_class: type[AssetList] = AssetList) -> AssetList:
         return list_class(self, self.members_of_type(type_), view)
@@ -110,7 +119,9 @@ class Archive(Store):
         if flow_type != "batch":
             raise FlowzipError(f"flowzip creates batch flows only, not {flow_type!r}")
         member_name = self._flow_member_name(name)
-        self.write_json(member_name, new_flow_document(description))
+        document = new_flow_document(description)
+        self.created.add(document["id"])
+        self.write_json(member_name, document)
         self._manifest_add(name, "data_intg_flow")
         flow = self.flows.get(name=name)
         if environment is not None:

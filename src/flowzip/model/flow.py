@@ -33,12 +33,14 @@ from ..document.pipeline import (
     comment_size,
     link_counts,
     link_type,
+    new_flow_document,
     new_id,
     rename_link_references,
     stage_box,
     stage_label,
     unwrap_flow_document,
 )
+from ..document.sdk_shape import input_port, output_port, shape_document, shape_node, stage_degrees
 from ..errors import EditError, FlowzipError, NotFoundError, SettingsError, WrongDocumentError
 from ..suggest import closest
 from .assets import AssetList, EditableAsset
@@ -455,6 +457,7 @@ class Link:
         for stage in (self.source, self.target):
             if stage is not None:
                 self.flow._recount(stage.node)
+        self.flow._shape([stage.node for stage in (self.source, self.target) if stage is not None])
         return self
 
 
@@ -986,6 +989,8 @@ class Flow(EditableAsset):
         x, y = self._free_position()
         ui["x_pos"], ui["y_pos"] = x, y
         self.primary_pipeline.setdefault("nodes", []).append(ordered)
+        self.archive.created.add(ordered["id"])
+        self._shape([ordered])
         return Stage(self, ordered, self.primary_pipeline)
 
     def _free_position(self) -> tuple[float, float]:
@@ -1019,6 +1024,7 @@ class Flow(EditableAsset):
         for neighbour in neighbours:
             self._recount(neighbour)
             _isolate_if_unlinked(neighbour)
+        self._shape(neighbours)
         for comment in self.comments:
             refs = comment.comment.get("associated_id_refs")
             if isinstance(refs, list):
@@ -1043,6 +1049,7 @@ class Flow(EditableAsset):
         for neighbour in neighbours:
             self._recount(neighbour)
             _isolate_if_unlinked(neighbour)
+        self._shape(neighbours)
         self._drop_unused_schemas(schema_refs)
         self._forget_links({link.id}, {link.target_port.get("id")})
 
@@ -1073,8 +1080,8 @@ class Flow(EditableAsset):
         into_stage = _new_link(new_id(), source.id, source_port.get("id", ""), name or self._unique_link_name(),
                                "REJECT" if link.type == "REJECT" else "PRIMARY")
         source_port.setdefault("app_data", {}).setdefault("datastage", {})["is_source_of_link"] = into_stage["id"]
-        in_port = _new_input_port(stage, into_stage, source)
-        out_port = _new_output_port(stage, link.id)
+        in_port = input_port(into_stage, source.node, source.stage_type, stage.stage_type)
+        out_port = output_port(stage.node, stage.stage_type, link.id)
         for port, original in ((in_port, source_port), (out_port, link.target_port)):
             if original.get("schema_ref"):
                 port["schema_ref"] = original["schema_ref"]  # the columns the link carried, on both halves
@@ -1090,6 +1097,7 @@ class Flow(EditableAsset):
             ui["x_pos"], ui["y_pos"] = (ends[0] + ends[2]) / 2, (ends[1] + ends[3]) / 2
         for node in (source.node, stage.node, target.node):
             self._recount(node)
+        self._shape([source.node, stage.node, target.node])
         return stage
 
     def _recount(self, node: dict[str, Any]) -> None:
@@ -1100,6 +1108,21 @@ class Flow(EditableAsset):
             return
         counts = link_counts(self.primary_pipeline).get(node.get("id"), (0, 0))
         params["input_count"], params["output_count"] = counts
+
+    def _shape(self, nodes: list[dict[str, Any]]) -> None:
+        """Give the stages flowzip created among *nodes* the SDK's shape for the links they have now, and a
+        flow flowzip created the SDK's document form (stages of real exports keep their own)."""
+        created = self.archive.created
+        mine = [node for node in nodes if node.get("id") in created]
+        if mine:
+            pipeline = self.primary_pipeline
+            degrees, counts = stage_degrees(pipeline), link_counts(pipeline)
+            out_types = {str(link.link.get("port_id_ref")): link.type for link in self.links}
+            for node in mine:
+                shape_node(pipeline, node, catalog().by_op(node.get("op")), degrees,
+                           counts.get(node.get("id"), (0, 0)), out_types)
+        if self.flow_document.get("id") in created:
+            shape_document(self.flow_document, new_flow_document())
 
     def _own(self, stage: Stage) -> dict[str, Any]:
         for node in self._nodes():
@@ -1232,15 +1255,16 @@ class Flow(EditableAsset):
             raise EditError(f"a link named {name!r} already exists", flow=self.name,
                             hint="link names must be unique in a flow")
         link_id = new_id()
-        out_port = _new_output_port(source, link_id)
+        out_port = output_port(source_node, source.stage_type, link_id)
         link = _new_link(link_id, source_node.get("id", ""), out_port["id"], name, link_type)
-        in_port = _new_input_port(target, link, source)
+        in_port = input_port(link, source_node, source.stage_type, target.stage_type)
         _add_port(source_node, "outputs", out_port)
         _add_port(target_node, "inputs", in_port)
         _append_to_order(source_node, "outputs_order", out_port["id"])
         _append_to_order(target_node, "inputs_order", in_port["id"])
         self._recount(source_node)
         self._recount(target_node)
+        self._shape([source_node, target_node])
         return Link(self, link, Stage(self, target_node, self.primary_pipeline), in_port)
 
     def _rename_link(self, link: Link, value: str) -> None:
@@ -1334,25 +1358,6 @@ def _isolate_if_unlinked(node: dict[str, Any]) -> None:
             node[side] = copy.deepcopy(stage_type.isolated_node[side])
 
 
-def _new_output_port(source: Stage, link_id: str) -> dict[str, Any]:
-    """An output port of *source* for link *link_id*, with the type's default port parameters (the
-    stage's own values where it has them), as the SDK writes it."""
-    source_type = source.stage_type
-    cardinality = ({"min": source_type.outputs[0], "max": source_type.outputs[1]} if source_type
-                   else {"min": 0, "max": -1})
-    port: dict[str, Any] = {
-        "id": new_id(),
-        "app_data": {"datastage": {"is_source_of_link": link_id},
-                     "ui_data": {"label": "outPort", "cardinality": cardinality}},
-    }
-    if source_type and source_type.default_output_port_parameters:
-        port["parameters"] = copy.deepcopy(source_type.default_output_port_parameters)
-        for key in port["parameters"]:
-            if key in source._parameters():
-                port["parameters"][key] = copy.deepcopy(source._parameters()[key])
-    return port
-
-
 def _new_link(link_id: str, source_id: str, port_id: str, name: str, link_type: str) -> dict[str, Any]:
     return {
         "id": link_id,
@@ -1361,20 +1366,6 @@ def _new_link(link_id: str, source_id: str, port_id: str, name: str, link_type: 
         "link_name": name,
         "type_attr": link_type,
         "app_data": {"ui_data": {"class_name": "", "decorations": []}, "datastage": {}},
-    }
-
-
-def _new_input_port(target: Stage, link: dict[str, Any], source: Stage) -> dict[str, Any]:
-    """An input port of *target* holding *link* from *source* (runtime column propagation as the source's)."""
-    target_type = target.stage_type
-    cardinality = ({"min": target_type.inputs[0], "max": target_type.inputs[1]} if target_type
-                   else {"min": 0, "max": -1})
-    rcp = source._parameters().get("runtime_column_propagation")
-    return {
-        "id": new_id(),
-        "links": [link],
-        "parameters": {"runtime_column_propagation": 1 if rcp is True else 0},
-        "app_data": {"ui_data": {"label": "inPort", "cardinality": cardinality}},
     }
 
 
