@@ -64,7 +64,8 @@ def rcp_of(node: dict[str, Any], stage_type: StageType | None) -> int:
     if "runtime_column_propagation" in parameters:
         return 1 if parameters["runtime_column_propagation"] in (True, 1, "true") else 0
     if stage_type is not None and stage_type.has_property("runtime_column_propagation"):
-        return 1 if stage_type.property("runtime_column_propagation").default is True else 0
+        default = stage_type.property("runtime_column_propagation").default
+        return 1 if default is True or (isinstance(default, int) and default > 0) else 0
     return 0
 
 

@@ -65,6 +65,15 @@ class Archive(Store):
             found = self.__dict__["_created"] = set()
         return found
 
+    @property
+    def computed(self) -> set[str]:
+        """Ids of the schemas flowzip's column propagation wrote since the archive was opened: propagation
+        recomputes them when their inputs change (declared columns it leaves alone)."""
+        found = self.__dict__.get("_computed")
+        if found is None:
+            found = self.__dict__["_computed"] = set()
+        return found
+
     # ------------------------------------------------------------------ typed views
     def _list(self, type_: str, view: type, list_class: type[AssetList] = AssetList) -> AssetList:
         return list_class(self, self.members_of_type(type_), view)
@@ -131,6 +140,8 @@ class Archive(Store):
     def update_flow(self, flow: Flow) -> Flow:
         """Store the flow's edited document in the archive (the SDK's ``update_flow``)."""
         self._check_own(flow)
+        if flow.flow_document.get("id") in self.created:
+            flow.propagate_columns()  # as the SDK computes the columns of a flow it saves
         self.write_json(flow.member.name, flow.document)
         return flow
 

@@ -14,7 +14,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..document.catalog import Property, StageType, catalog, stage_type_name
-from ..document.columns import add_partition_key, attach_schema, port_schema, remove_partition_key, set_partitioning
+from ..document.columns import (
+    add_partition_key,
+    attach_schema,
+    port_schema,
+    remove_partition_key,
+    schema_by_id,
+    set_partitioning,
+)
 from ..document.jobs import ensure_set_entry, job_body, set_job_parameter
 from ..document.layout import COLUMN_GAP, arrange_flow
 from ..document.parameters import (
@@ -40,6 +47,7 @@ from ..document.pipeline import (
     stage_label,
     unwrap_flow_document,
 )
+from ..document.propagation import LinkRef, PropagationResult, derive_values, propagate
 from ..document.sdk_shape import input_port, output_port, shape_document, shape_node, stage_degrees
 from ..errors import EditError, FlowzipError, NotFoundError, SettingsError, WrongDocumentError
 from ..suggest import closest
@@ -1123,6 +1131,32 @@ class Flow(EditableAsset):
                            counts.get(node.get("id"), (0, 0)), out_types)
         if self.flow_document.get("id") in created:
             shape_document(self.flow_document, new_flow_document())
+
+    def propagate_columns(self, *, every_link: bool = False) -> PropagationResult:
+        """Compute the columns of the links as the platform's automatic column propagation does (see
+        :mod:`flowzip.document.propagation`): links with no columns, and links whose columns flowzip computed
+        before; with *every_link*, every link out of a stage that propagates (stored columns replaced)."""
+        computed = self.archive.computed
+        document = self.flow_document
+
+        def declared(ref: LinkRef) -> bool:
+            if every_link:
+                return False
+            refs = [p.get("schema_ref") for p in (ref.target_port, ref.source_port) if isinstance(p, dict)]
+            has = any(schema_by_id(document, r) is not None for r in refs)
+            return has and not any(r in computed for r in refs)
+
+        result = PropagationResult()
+        for pipeline in self.pipelines:
+            done = propagate(document, pipeline, declared)
+            for key in ("computed", "changed", "kept", "schemas"):
+                getattr(result, key).extend(getattr(done, key))
+            # The value derivations and lineage the SDK writes, on the stages flowzip made.
+            created = self.archive.created
+            derive_values(document, pipeline, [n for n in pipeline.get("nodes") or []
+                                               if isinstance(n, dict) and n.get("id") in created])
+        computed.update(result.schemas)
+        return result
 
     def _own(self, stage: Stage) -> dict[str, Any]:
         for node in self._nodes():

@@ -1,0 +1,886 @@
+"""Column propagation offline: the columns on every link, computed as the platform's automatic column
+propagation (the official SDK's ACP) computes them.
+
+Links are visited in the SDK's order (sources first, topologically; a stage's links out after all its links
+in).  A link whose columns are declared keeps them; a link out of a stage that has input links gets the
+columns the stage's rule computes from the columns on its inputs: the general rule passes every input column
+through (``metadata.source_field_id`` = ``"<input link>.<column>"``), and stage types with their own rule
+(Join by join type, Lookup, Merge, Funnel, Aggregator, Compare, Checksum, Column Export/Import/Generator,
+Combine Records, Make Subrecord/Vector, Difference, Sort, Surrogate Key, Generic, Change Capture/Apply,
+Investigate, Match Frequency, Rest, ...) add, drop or rename columns.  Stages with no rule (Peek, Data set,
+Transformer outputs are declared, ...) give their links no computed columns.
+
+Source: ``services/datastage/models/acp.py`` and ``extractor.py`` of ibm-watsonx-data-integration 2.1.0
+(Apache-2.0), re-written here; the SDK's failures (an assertion where a Compare input has no declared
+columns) become "no columns"; its defects are not copied (see docs/columns.md).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .pipeline import new_id
+
+__all__ = ["LinkRef", "pipeline_links", "propagation_order", "compute_link_columns", "propagate",
+           "PropagationResult", "derive_values", "RULE_OPS", "NO_RULE"]
+
+METADATA_KEYS = ("description", "measure", "modeling_role", "max_length", "min_length", "decimal_precision",
+                 "decimal_scale", "values", "range", "runtime_type", "is_key", "is_signed", "item_index",
+                 "source_field_id")
+FIELD_KEYS = ("name", "type", "nullable", "metadata", "app_data")
+
+
+@dataclass
+class LinkRef:
+    """One link of a pipeline: the link object, its two ends and their ports."""
+
+    link: dict[str, Any]
+    source: dict[str, Any] | None
+    source_port: dict[str, Any] | None
+    target: dict[str, Any]
+    target_port: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.link.get("link_name") or "")
+
+    @property
+    def type(self) -> str:
+        kind = self.link.get("type_attr")
+        return kind if isinstance(kind, str) else "PRIMARY"
+
+
+def pipeline_links(pipeline: dict[str, Any]) -> list[LinkRef]:
+    """Every link between stages of *pipeline*, with its ends."""
+    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
+    by_id = {n.get("id"): n for n in nodes}
+    found = []
+    for node in nodes:
+        for port in node.get("inputs") or []:
+            if not isinstance(port, dict):
+                continue
+            for link in port.get("links") or []:
+                if not isinstance(link, dict):
+                    continue
+                source = by_id.get(link.get("node_id_ref"))
+                source_port = None
+                if source is not None:
+                    source_port = next((p for p in source.get("outputs") or [] if isinstance(p, dict)
+                                        and p.get("id") == link.get("port_id_ref")), None)
+                found.append(LinkRef(link, source, source_port, node, port))
+    return found
+
+
+def propagation_order(pipeline: dict[str, Any], links: list[LinkRef]) -> list[LinkRef]:
+    """The links in the order the SDK computes them: stages in topological order (Kahn, first come first
+    served), each stage's links out grouped by target in topological order, each group in port order."""
+    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
+    out_of: dict[int, list[LinkRef]] = {}
+    indegree = {id(n): 0 for n in nodes}
+    for ref in links:
+        if ref.source is None:
+            continue
+        out_of.setdefault(id(ref.source), []).append(ref)
+        indegree[id(ref.target)] = indegree.get(id(ref.target), 0) + 1
+    position = {}
+    for node in nodes:  # a source's links in the order of its output ports (the order they were made)
+        ports = [p.get("id") for p in node.get("outputs") or [] if isinstance(p, dict)]
+        for ref in out_of.get(id(node), []):
+            port_id = ref.link.get("port_id_ref")
+            position[id(ref.link)] = ports.index(port_id) if port_id in ports else len(ports)
+    for refs in out_of.values():
+        refs.sort(key=lambda r: position.get(id(r.link), 0))
+    queue = [n for n in nodes if indegree[id(n)] == 0]
+    order: list[dict[str, Any]] = []
+    seen = set()
+    while queue:
+        node = queue.pop(0)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        for ref in out_of.get(id(node), []):
+            indegree[id(ref.target)] -= 1
+            if indegree[id(ref.target)] == 0:
+                queue.append(ref.target)
+    order += [n for n in nodes if id(n) not in seen]  # cycles: in document order, after the rest
+    rank = {id(n): i for i, n in enumerate(order)}
+    ordered = []
+    for node in order:
+        refs = out_of.get(id(node), [])
+        ordered += sorted(refs, key=lambda r: rank[id(r.target)])  # stable: port order within a target
+    return ordered
+
+
+# --------------------------------------------------------------------------- fields
+
+
+def _ordered_metadata(metadata: Any) -> dict[str, Any]:
+    metadata = metadata if isinstance(metadata, dict) else {}
+    return {key: metadata[key] for key in METADATA_KEYS if metadata.get(key) is not None}
+
+
+def passed(link_name: str, column: dict[str, Any], name: str | None = None) -> dict[str, Any]:
+    """A column passed through from the link *link_name* (renamed to *name*): its lineage is
+    ``"<link>.<column>"``."""
+    metadata = _ordered_metadata(copy.deepcopy(column.get("metadata")))
+    metadata["source_field_id"] = f"{link_name}.{column.get('name')}"
+    return {"name": name if name is not None else column.get("name"), "type": column.get("type", "unknown"),
+            "nullable": bool(column.get("nullable", False)), "metadata": metadata,
+            "app_data": copy.deepcopy(column.get("app_data")) if isinstance(column.get("app_data"), dict) else {}}
+
+
+def copied(column: dict[str, Any]) -> dict[str, Any]:
+    """A column copied as it is (its lineage kept)."""
+    return {"name": column.get("name"), "type": column.get("type", "unknown"),
+            "nullable": bool(column.get("nullable", False)),
+            "metadata": _ordered_metadata(copy.deepcopy(column.get("metadata"))),
+            "app_data": copy.deepcopy(column.get("app_data")) if isinstance(column.get("app_data"), dict) else {}}
+
+
+def _new(name: str, kind: str, nullable: bool, metadata: dict[str, Any], app_data: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "type": kind, "nullable": nullable, "metadata": _ordered_metadata(metadata),
+            "app_data": dict(app_data)}
+
+
+def _zeros(**extra: Any) -> dict[str, Any]:
+    """max/min length, precision and scale 0, not a key: the metadata of most columns a stage adds."""
+    return {"max_length": 0, "min_length": 0, "decimal_precision": 0, "decimal_scale": 0, "is_key": False,
+            **extra}
+
+
+# --------------------------------------------------------------------------- rules
+
+Inputs = list[tuple[LinkRef, list[dict[str, Any]]]]  # input links of the stage, in port order, with columns
+
+
+def _params(node: dict[str, Any]) -> dict[str, Any]:
+    parameters = node.get("parameters")
+    return parameters if isinstance(parameters, dict) else {}
+
+
+def _general(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    return [passed(ref.name, column) for ref, columns in inputs for column in columns]
+
+
+def _by_name(columns: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(c.get("name")): c for c in columns}
+
+
+Labelled = list[tuple[str, LinkRef, list[dict[str, Any]]]]
+
+
+def _labelled(node: dict[str, Any], inputs: Inputs, auto: Callable[[int, int, LinkRef], str]) -> Labelled:
+    """Inputs with their ordering labels: from ``InputlinkOrderingList`` when it names inputs, else by
+    port order as the SDK labels them."""
+    entries = _params(node).get("InputlinkOrderingList")
+    labelled = []
+    if isinstance(entries, list) and entries:
+        by_name = {ref.name: (ref, cols) for ref, cols in inputs}
+        for entry in entries:
+            if isinstance(entry, dict) and entry.get("link_name") in by_name:
+                ref, cols = by_name[entry["link_name"]]
+                labelled.append((str(entry.get("link_label")), ref, cols))
+        return labelled
+    return [(auto(i, len(inputs), ref), ref, cols) for i, (ref, cols) in enumerate(inputs)]
+
+
+def _keys(node: dict[str, Any], name: str = "keyProperties", key: str = "key") -> set[str]:
+    return {str(k.get(key)) for k in _params(node).get(name) or [] if isinstance(k, dict) and key in k}
+
+
+def _join(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    operator = _params(node).get("operator", "innerjoin")
+    labelled = _labelled(node, inputs, lambda i, n, r: "Left" if i == 0 else "Right" if i == n - 1
+                         else f"Intermediate {i}")
+    result: dict[str, dict[str, Any]] = {}
+
+    def take(label: str, replace: bool, only: Callable[[dict[str, Any]], bool] = lambda c: True) -> None:
+        for entry_label, ref, columns in labelled:
+            if entry_label != label:
+                continue
+            for column in columns:
+                if not only(column):
+                    continue
+                name = str(column.get("name"))
+                if replace or name not in result:
+                    result[name] = passed(ref.name, column)
+
+    middles = [f"Intermediate {i}" for i in range(1, len(inputs))]
+    if operator in ("innerjoin", "leftouterjoin"):
+        take("Left", True)
+        for label in middles:
+            take(label, False)
+        take("Right", False)
+        return list(result.values())
+    keys = _keys(node)
+    if operator == "rightouterjoin":
+        if not keys:
+            return None
+        take("Right", True, lambda c: str(c.get("name")) in keys)
+        take("Left", False)
+        for label in middles:
+            take(label, False)
+        take("Right", False)
+        return list(result.values())
+    if operator == "fullouterjoin":
+        if not keys or len(inputs) != 2:
+            return None
+        for label, prefix in (("Left", "leftRec_"), ("Right", "rightRec_")):
+            for entry_label, ref, columns in labelled:
+                if entry_label != label:
+                    continue
+                for column in columns:
+                    name = str(column.get("name"))
+                    if name in keys:
+                        result[prefix + name] = passed(ref.name, column, prefix + name)
+                    elif label == "Left" or name not in result:
+                        result[name] = passed(ref.name, column)
+        return list(result.values())
+    return None
+
+
+def _main_then_rest(labels: tuple[Callable[[int, int, LinkRef], str], str, str]) -> Callable[..., Any]:
+    auto, first, rest = labels
+
+    def rule(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+        labelled = _labelled(node, inputs, auto)
+        result: dict[str, dict[str, Any]] = {}
+        for label, ref, columns in labelled:
+            if label == first:
+                for column in columns:
+                    result[str(column.get("name"))] = passed(ref.name, column)
+        for i in range(1, len(inputs)):
+            for label, ref, columns in labelled:
+                if label == f"{rest} {i}":
+                    for column in columns:
+                        result.setdefault(str(column.get("name")), passed(ref.name, column))
+        return list(result.values())
+
+    return rule
+
+
+def _lookup_auto(i: int, n: int, ref: LinkRef) -> str:
+    return "Primary" if ref.type != "REFERENCE" else "Lookup"
+
+
+def _lookup(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    if isinstance(_params(node).get("InputlinkOrderingList"), list) and _params(node)["InputlinkOrderingList"]:
+        return _main_then_rest((_lookup_auto, "Primary", "Lookup"))(node, inputs, out)
+    primaries = [(r, c) for r, c in inputs if r.type != "REFERENCE"]
+    references = [(r, c) for r, c in inputs if r.type == "REFERENCE"]
+    result: dict[str, dict[str, Any]] = {}
+    for ref, columns in primaries:
+        for column in columns:
+            result[str(column.get("name"))] = passed(ref.name, column)
+    for ref, columns in references:
+        for column in columns:
+            result.setdefault(str(column.get("name")), passed(ref.name, column))
+    return list(result.values())
+
+
+def _merge(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    if out.type == "REJECT":
+        # The SDK's reject-link rule reads the wrong ordering entry and always ends with no columns, or with
+        # none at all when no output ordering is set; its columns are those of the update link it rejects.
+        return None if not _params(node).get("OutputlinkOrderingList") else []
+    return _main_then_rest((lambda i, n, r: "Main" if i == 0 else f"Update {i}", "Main", "Update"))(node, inputs, out)
+
+
+def _funnel(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    if not inputs:
+        return []
+    widest = max(inputs, key=lambda item: len(item[1]))[1] if any(c for _, c in inputs) else []
+    # the first input with strictly the most columns
+    for _, columns in inputs:
+        if len(columns) == len(widest):
+            widest = columns
+            break
+    kept = []
+    for column in widest:
+        odbc = (column.get("app_data") or {}).get("odbc_type")
+        if odbc is None:
+            continue
+        if all(any(other.get("name") == column.get("name") and other.get("type") == column.get("type")
+                   and (other.get("app_data") or {}).get("odbc_type") == odbc for other in columns)
+               for _, columns in inputs):
+            kept.append(copied(column))
+    return kept
+
+
+def _generic(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    labelled = _labelled(node, inputs, lambda i, n, r: str(i))
+    result: dict[str, dict[str, Any]] = {}
+    for i in range(len(inputs)):
+        for label, ref, columns in labelled:
+            if label == str(i):
+                for column in columns:
+                    result.setdefault(str(column.get("name")), passed(ref.name, column))
+    return list(result.values())
+
+
+def _then(extra: Callable[[dict[str, Any], Inputs], list[dict[str, Any]]]) -> Callable[..., Any]:
+    """The general rule, then the columns *extra* adds."""
+    def rule(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+        return [passed(ref.name, column) for ref, columns in inputs for column in columns] + extra(node, inputs)
+    return rule
+
+
+_STRING_APP = {"odbc_type": "CHAR", "is_unicode_string": False, "type_code": "STRING"}
+
+
+def _checksum_column(node: dict[str, Any], inputs: Inputs) -> list[dict[str, Any]]:
+    # The SDK always names it "checksum" here, whatever checksum_name says.
+    return [_new("checksum", "string", False, {"max_length": 32, "min_length": 32, "decimal_precision": 0,
+                                                "decimal_scale": 0, "is_key": False, "is_signed": True}, _STRING_APP)]
+
+
+def _generated(name: str) -> dict[str, Any]:
+    return _new(name, "string", False, _zeros(is_signed=True),
+                {"odbc_type": "VARCHAR", "is_unicode_string": False, "type_code": "STRING"})
+
+
+def _schema_names(node: dict[str, Any]) -> list[str]:
+    names = []
+    for item in _params(node).get("schema") or []:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("ColumnName"), str):
+            names.append(item["ColumnName"])
+    return names
+
+
+def _column_generator(node: dict[str, Any], inputs: Inputs) -> list[dict[str, Any]]:
+    return [_generated(name) for name in _schema_names(node)]
+
+
+def _column_import(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    imported = _params(node).get("field", " ")
+    result: dict[str, dict[str, Any]] = {}
+    for ref, columns in inputs:
+        for column in columns:
+            if column.get("name") != imported:
+                result[str(column.get("name"))] = passed(ref.name, column)
+    for name in _schema_names(node):
+        result.setdefault(name, _generated(name))
+    return list(result.values())
+
+
+def _column_export(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    parameters = _params(node)
+    dropped = set(_schema_names(node)) if parameters.get("keepExportedFields", " ") == " " and \
+        parameters.get("selection", "explicit") == "explicit" else set()
+    result = [passed(ref.name, c) for ref, columns in inputs for c in columns if c.get("name") not in dropped]
+    kind = parameters.get("type", "raw")
+    as_binary = kind == "ustring"  # the SDK's mapping of raw and ustring looks swapped; it is what it writes
+    app = ({"is_unicode_string": False, "odbc_type": "VARBINARY", "type_code": "BINARY"} if as_binary else
+           {"is_unicode_string": kind == "raw", "odbc_type": "VARCHAR", "type_code": "STRING"})
+    result.append(_new(str(parameters.get("field")), "binary" if as_binary else "string", False,
+                       {"max_length": parameters.get("maxLength", 200), "min_length": 0, "decimal_precision": 0,
+                        "decimal_scale": 0, "is_key": False, "is_signed": False}, app))
+    return result
+
+
+def _subrecord(source_from: str | None) -> Callable[[dict[str, Any], Inputs], list[dict[str, Any]]]:
+    def extra(node: dict[str, Any], inputs: Inputs) -> list[dict[str, Any]]:
+        key = "name" if source_from == "name" else "subrecname"
+        name = _params(node).get(key)
+        if not name:
+            return []
+        metadata = {"max_length": 32, "min_length": 32, "decimal_precision": 0, "decimal_scale": 0,
+                    "is_key": False, "is_signed": False}
+        if source_from == "link" and inputs:
+            metadata["source_field_id"] = f"{inputs[-1][0].name}.{name}"
+        elif source_from == "name":
+            metadata["source_field_id"] = str(name)
+        return [_new(str(name), "string", False, metadata, _STRING_APP)]
+    return extra
+
+
+_TINY = {"odbc_type": "TINYINT", "is_unicode_string": False, "type_code": "INT8"}
+
+
+def _difference(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    result: dict[str, dict[str, Any]] = {}
+    for ref, columns in inputs:
+        for column in columns:
+            result.setdefault(str(column.get("name")), passed(ref.name, column))
+    result["diff"] = _new("diff", "integer", False, _zeros(is_signed=False), _TINY)
+    return list(result.values())
+
+
+def _sort_columns(node: dict[str, Any], inputs: Inputs) -> list[dict[str, Any]]:
+    parameters = _params(node)
+    added = []
+    for key, name in (("flagKey", "keyChange"), ("flagCluster", "clusterKeyChange")):
+        if parameters.get(key) == key:
+            added.append(_new(name, "unknown", False, _zeros(is_signed=True), _TINY))
+    return added
+
+
+def _surrogate_key(node: dict[str, Any], inputs: Inputs) -> list[dict[str, Any]]:
+    name = _params(node).get("output_key")
+    if not name:
+        return []
+    return [_new(str(name), "integer", False, {"min_length": 0, "decimal_precision": 0, "decimal_scale": 0,
+                                                "is_key": False, "is_signed": False},
+                 {"odbc_type": "BIGINT", "is_unicode_string": False, "type_code": "INT64"})]
+
+
+def _two_inputs(node: dict[str, Any], inputs: Inputs, first: str, second: str) -> tuple[Any, Any] | None:
+    """Compare / Change Capture / Change Apply: the two inputs by their labels (any case), else by port."""
+    if len(inputs) != 2:
+        return None
+    entries = _params(node).get("InputlinkOrderingList") or []
+    by_label = {str(e.get("link_label", "")).lower(): e.get("link_name") for e in entries if isinstance(e, dict)}
+    by_name = {ref.name: (ref, cols) for ref, cols in inputs}
+    one, two = by_label.get(first), by_label.get(second)
+    if one is None and two is None:
+        return inputs[0], inputs[1]
+    if (one is not None and one not in by_name) or (two is not None and two not in by_name):
+        return None
+    if one is None:
+        picked_two = by_name[two]
+        return next(i for i in inputs if i[0] is not picked_two[0]), picked_two
+    picked_one = by_name[one]
+    if two is None:
+        return picked_one, next(i for i in inputs if i[0] is not picked_one[0])
+    return picked_one, by_name[two]
+
+
+_COMPARE_META = {"description": "Compare output", "max_length": 0, "min_length": 0, "decimal_precision": 0,
+                 "decimal_scale": 0, "is_key": False}
+
+
+def _compare(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    pair = _two_inputs(node, inputs, "first", "second")
+    if pair is None:
+        return None
+    result = []
+    for label, (ref, columns) in zip(("first", "second"), pair):
+        result += [passed(ref.name, c, f"{label}.{c.get('name')}") for c in columns]
+        result.append(_new(label, "string", False, {**_COMPARE_META, "is_signed": False},
+                           {"is_unicode_string": False, "odbc_type": "UNKNOWN", "type_code": "UNKNOWN"}))
+    result.append(_new("result", "integer", False, {**_COMPARE_META, "is_signed": True},
+                       {"is_unicode_string": False, "odbc_type": "INTEGER", "type_code": "INT32"}))
+    return result
+
+
+def _change_capture(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    pair = _two_inputs(node, inputs, "before", "after")
+    if pair is None:
+        return None
+    (before, before_columns), (after, after_columns) = pair
+    values = _keys(node, "valueProperties", "value")
+    result: dict[str, dict[str, Any]] = {}
+    for column in after_columns:
+        result[str(column.get("name"))] = passed(before.name, column)
+    for column in before_columns:
+        name = str(column.get("name"))
+        if name not in result and name not in values:
+            result[name] = passed(before.name, column)
+    code = str(_params(node).get("codeField") or "change_code")
+    result[code] = _new(code, "integer", True, _zeros(is_signed=True), _TINY)
+    return list(result.values())
+
+
+def _change_apply(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    pair = _two_inputs(node, inputs, "before", "change")
+    if pair is None:
+        return None
+    (before, _), (_, change_columns) = pair
+    code = str(_params(node).get("codeField") or "change_code")
+    return [passed(before.name, c) for c in change_columns if c.get("name") != code]
+
+
+def _fixed(columns: list[tuple[str, str, str, str, bool, str]]) -> Callable[..., Any]:
+    """A stage whose output is a fixed set of columns whatever its inputs (Investigate, Match Frequency)."""
+    def rule(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+        return [_new(name, kind, False, {"description": description, **_zeros(is_signed=False)},
+                     {"odbc_type": odbc, "is_unicode_string": unicode, "type_code": code})
+                for name, kind, odbc, code, unicode, description in columns]
+    return rule
+
+
+_INVESTIGATE = [
+    ("qsInvColumnName", "string", "VARCHAR", "STRING", True,
+     "Investigate pattern report: input column name(s) being investigated"),
+    ("qsInvPattern", "string", "VARCHAR", "STRING", True, "Investigate pattern report: generated format pattern"),
+    ("qsInvSample", "string", "VARCHAR", "STRING", True, "Investigate pattern report: sample data value"),
+    ("qsInvCount", "double", "DOUBLE", "DFLOAT", True,
+     "Investigate pattern token reports: frequency count of occurrences"),
+    ("qsInvPercent", "double", "FLOAT", "SFLOAT", True,
+     "Investigate pattern report: frequency count of occurrences expressed as percentage of whole"),
+]
+_MATCH_FREQUENCY = [
+    ("qsFreqValue", "string", "VARCHAR", "STRING", True, "Frequency output: variable name or value"),
+    ("qsFreqCounts", "string", "VARCHAR", "STRING", True, "Frequency output: frequency counts"),
+    ("qsFreqColumnID", "integer", "INTEGER", "INT32", False, "Frequency output: variable numeric identifier"),
+    ("qsFreqHeaderFlag", "integer", "TINYINT", "INT8", False,
+     "Frequency output: flag to indicate variable header record, or regular record"),
+]
+
+_AGGREGATES = ("css", "max", "mean", "min", "missing", "count", "cv", "range", "std", "ste", "sumw", "sum", "uss",
+               "var")
+_SUMMARY_PARTS = ("n", "nMissing", "sumOfWeights", "minimum", "maximum", "mean", "css")
+
+
+def _groups(value: Any) -> list[list[dict[str, Any]]]:
+    """Aggregator property groups: a list of groups, each a list of one-key dicts (a flat list of dicts is
+    read as one group per dict)."""
+    groups = []
+    for item in value or []:
+        if isinstance(item, list):
+            groups.append([d for d in item if isinstance(d, dict)])
+        elif isinstance(item, dict):
+            groups.append([item])
+    return groups
+
+
+def _aggregator(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    parameters = _params(node)
+    selection = parameters.get("selection", "reduce")
+    keys = _keys(node)
+    result: list[dict[str, Any]] = []
+
+    def agg(name: str) -> dict[str, Any]:
+        return _new(name, "double", False, {"max_length": 100, **_zeros(is_signed=False)},
+                    {"odbc_type": "DOUBLE", "is_unicode_string": False, "type_code": "DFLOAT"})
+
+    def small(name: str, nullable: bool, odbc: str, code: str, **extra: Any) -> dict[str, Any]:
+        app = ({"odbc_type": odbc, "type_code": code, "is_unicode_string": False} if odbc == "UNKNOWN" else
+               {"odbc_type": odbc, "is_unicode_string": False, "type_code": code})
+        return _new(name, "double", nullable, {"max_length": 6, **_zeros(is_signed=False), **extra}, app)
+
+    if selection not in ("reduce", "rereduce", "countField"):
+        return None
+    groups = _groups(parameters.get({"reduce": "reduceProperties", "rereduce": "rereduceProperties",
+                                     "countField": "countFieldProperties"}[selection]))
+    for ref, columns in inputs:
+        for column in columns:
+            name = column.get("name")
+            for _ in range(sum(1 for k in keys if k == name)):
+                result.append(passed(ref.name, column))
+            if selection == "countField":
+                continue
+            for group in groups:
+                if not any(d.get(selection) == name for d in group):
+                    continue
+                for entry in group:
+                    for key, value in entry.items():
+                        if key in _AGGREGATES:
+                            result.append(agg(str(value)))
+                        elif key == "summary" and selection == "reduce":
+                            result.append(small(str(value), False, "UNKNOWN", "UNKNOWN"))
+                            result += [small(f"{value}.{part}", True, "DOUBLE", "DFLOAT", item_index=2)
+                                       for part in _SUMMARY_PARTS]
+    if selection == "countField":
+        for group in groups:
+            for entry in group:
+                if "countField" in entry:
+                    result.append(small(str(entry["countField"]), True, "DOUBLE", "DFLOAT"))
+    return result
+
+
+def _empty(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    return []
+
+
+#: op -> the rule computing the columns of the links out of a stage of that op.
+RULES: dict[str, Callable[[dict[str, Any], Inputs, LinkRef], list[dict[str, Any]] | None]] = {
+    "PxCompare": _compare,
+    "PxFunnel": _funnel,
+    "PxJoin": _join,
+    "PxLookup": _lookup,
+    "PxMerge": _merge,
+    "PxAggregator": _aggregator,
+    "PxChecksum": _then(_checksum_column),
+    "PxColumnExport": _column_export,
+    "PxColumnGenerator": _then(_column_generator),
+    "PxColumnImport": _column_import,
+    "PxCombineRecords": _then(_subrecord("link")),
+    "PxDifference": _difference,
+    "PxMakeSubRec": _then(_subrecord(None)),
+    "PxMakeVect": _then(_subrecord("name")),
+    "PxSort": _then(_sort_columns),
+    "PxSurrogateKeyGeneratorN": _then(_surrogate_key),
+    "PxGeneric": _generic,
+    "PxChangeCapture": _change_capture,
+    "PxChangeApply": _change_apply,
+    "Investigate": _fixed(_INVESTIGATE),
+    "MatchFrequency": _fixed(_MATCH_FREQUENCY),
+    "PxRest": _empty,
+}
+#: Ops passing every input column through (the general rule); connectors do too.
+GENERAL_OPS = ("PxBLM", "PxCompress", "PxCopy", "PxDecode", "PxEncode", "PxExpand", "PxExternalFilter",
+               "PxExternalTarget", "PxFilter", "PxHead", "JavaStagePX", "PxModify", "PxPromoteSubRec", "PxRemDup",
+               "PxSample", "PxSplitSubRec", "PxSplitVect", "PxSwitch", "PxTail", "CTransformerStage",
+               "PxWaveGenerator", "PxSequentialFile", "IADataRule", "Survive")
+RULE_OPS = (*RULES, *GENERAL_OPS)
+#: Ops whose links get no computed columns (the SDK has no rule for them, or no offline way to compute them).
+NO_RULE = ("PxPeek", "PxRowGenerator", "PxDataSet", "PxFileSet", "PxLookupFileSet", "PxExternalSource", "PxSCD",
+           "UnduplicateMatch", "ReferenceMatch", "WSTransformerPX", "PxWriteRangeMap", "XMLInputPX", "XMLOutputPX",
+           "XMLStagePX", "PxPivot", "PxCFF", "AddressVerification2", "Standardize")
+
+
+def rule_for(node: dict[str, Any]) -> Callable[[dict[str, Any], Inputs, LinkRef], list[dict[str, Any]] | None] | None:
+    """The rule for the links out of *node*, or None (no computed columns)."""
+    op = node.get("op")
+    if op in RULES:
+        return RULES[op]
+    if op in GENERAL_OPS or isinstance(node.get("connection"), dict):
+        return _general
+    return None
+
+
+# --------------------------------------------------------------------------- the pass
+
+
+def _columns_of(document: dict[str, Any], port: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    if not isinstance(port, dict) or not port.get("schema_ref"):
+        return None
+    for schema in document.get("schemas") or []:
+        if isinstance(schema, dict) and schema.get("id") == port["schema_ref"]:
+            fields = schema.get("fields")
+            return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    return None
+
+
+def compute_link_columns(document: dict[str, Any], ref: LinkRef, links: list[LinkRef]) -> list[dict[str, Any]] | None:
+    """The columns propagation gives *ref* from the columns the links into its source carry now, or None
+    (no computed columns: a source stage, a stage with no rule, a rule that cannot apply)."""
+    source = ref.source
+    if source is None:
+        return None
+    inputs = [(r, _columns_of(document, r.target_port) or []) for r in links if r.target is source]
+    if not inputs:
+        return None
+    rule = rule_for(source)
+    if rule is None:
+        return None
+    order = {id(p): i for i, p in enumerate(p for p in source.get("inputs") or [] if isinstance(p, dict))}
+    inputs.sort(key=lambda item: order.get(id(item[0].target_port), 0))
+    return rule(source, inputs, ref)
+
+
+@dataclass
+class PropagationResult:
+    """What a propagation pass did: links given columns, links whose columns changed, links left alone."""
+
+    computed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    schemas: list[str] = field(default_factory=list)  # ids of the schemas holding computed columns
+
+
+def propagate(document: dict[str, Any], pipeline: dict[str, Any],
+              declared: Callable[[LinkRef], bool]) -> PropagationResult:
+    """Compute the columns of every link of *pipeline* that *declared* says has no declared columns, in the
+    SDK's order, and write them: a link keeps its schema's id when it had one of its own (only its fields
+    change), else gets a new schema named by both halves of the link."""
+    result = PropagationResult(schemas=[])
+    links = pipeline_links(pipeline)
+    for ref in propagation_order(pipeline, links):
+        if declared(ref):
+            result.kept.append(ref.name)
+            continue
+        columns = compute_link_columns(document, ref, links)
+        if columns is None:
+            continue
+        result.computed.append(ref.name)
+        current = None
+        refs = {p.get("schema_ref") for p in (ref.source_port, ref.target_port) if isinstance(p, dict)}
+        shared = sum(1 for r in links for p in (r.source_port, r.target_port)
+                     if isinstance(p, dict) and p.get("schema_ref") in refs and r is not ref)
+        if len(refs) == 1 and None not in refs and not shared:
+            current = next((s for s in document.get("schemas") or [] if isinstance(s, dict)
+                            and s.get("id") in refs), None)
+        if current is not None:
+            result.schemas.append(str(current.get("id")))
+            if current.get("fields") != columns:
+                current["fields"] = columns
+                result.changed.append(ref.name)
+            continue
+        schema = {"id": new_id(), "fields": columns}
+        result.schemas.append(schema["id"])
+        document.setdefault("schemas", []).append(schema)
+        for port in (ref.source_port, ref.target_port):
+            if isinstance(port, dict):
+                port["schema_ref"] = schema["id"]
+                _schema_ref_after_id(port)
+        result.changed.append(ref.name)
+    return result
+
+
+def _schema_ref_after_id(port: dict[str, Any]) -> None:
+    """``schema_ref`` right after the port's ``id``, where the SDK writes it."""
+    items = [(k, v) for k, v in port.items() if k != "schema_ref"]
+    at = next((i + 1 for i, (k, _) in enumerate(items) if k == "id"), 0)
+    items.insert(at, ("schema_ref", port["schema_ref"]))
+    port.clear()
+    port.update(items)
+
+
+# --------------------------------------------------------------------------- value derivations
+
+_VD_DISCARD_DEFAULT = ("PxMerge", "PxJoin", "XMLStagePX", "PxCompare", "PxChangeCapture", "PxDifference",
+                       "PxFunnel")
+_UNDUPLICATE = ("qsMatchType", "qsMatchWeight", "qsMatchPattern", "qsMatchLRFlag", "qsMatchExactFlag",
+                "qsMatchPassNumber", "qsMatchSetID", "qsMatchDataID", "qsMatchStatType", "qsMatchStatValue")
+_AGGREGATE_FUNCTIONS = {"sum": "Sum", "min": "Min", "max": "Max", "css": "CorrectedSumSquares", "mean": "Mean",
+                        "missing": "MissingValCount", "count": "Count", "cv": "PctCoeffVar", "range": "Range",
+                        "std": "StandardDeviation", "ste": "StandardError", "sumw": "SumWeights",
+                        "uss": "UncorrectedSumSquares", "var": "Variance"}
+_SUMMARY_FUNCTIONS = {"n": "SummaryNumRecs", "nMissing": "SummaryNumMissingVals", "sumOfWeights": "SummarySumWeights",
+                      "minimum": "SummaryMinimum", "maximum": "SummaryMaximum", "mean": "SummaryMean",
+                      "css": "SummarySumSquares"}
+
+
+def _entry(column: str, expression: str, source: str | None = None) -> dict[str, Any]:
+    entry = {"columnName": column, "parsedExpression": expression}
+    if source is not None:
+        entry["sourceColumn"] = source
+    return entry
+
+
+def _derivations(document: dict[str, Any], node: dict[str, Any], inputs: Inputs, out: LinkRef,
+                 outputs: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The ``valueDerivation`` list of the output port of *out* (step A, then the stage's own, as the SDK)."""
+    op = node.get("op")
+    parameters = _params(node)
+    columns = _columns_of(document, out.source_port)
+    entries: list[dict[str, Any]] = []
+    primaries = [r for r, _ in inputs if r.type == "PRIMARY"]
+    out_ports = [p for p in node.get("outputs") or [] if isinstance(p, dict) and p.get("id")]
+    if len(inputs) > 1 and len(primaries) > 1 and len(out_ports) == 1 and columns is not None:
+        for column in columns:
+            name = column.get("name")
+            sources = [f"{r.name}.{name}" for r, cols in inputs for c in cols if c.get("name") == name]
+            entries.append(_entry(str(name), str(name), ";".join(sources)))
+    if op in _VD_DISCARD_DEFAULT:
+        entries = []
+    every_output = [c for cols in outputs for c in cols]
+
+    def flagged(key: str, default: str) -> str:
+        return next((str(c.get("name")) for c in every_output if (c.get("app_data") or {}).get(key) is True), default)
+
+    if op == "PxSort":
+        for ref, _ in inputs:
+            if parameters.get("flagKey") == "flagKey":
+                entries.append(_entry(flagged("key_change", "keyChange"), "KeyChange()", f"{ref.name}.keyChange"))
+            if parameters.get("flagCluster") == "flagCluster":
+                name = flagged("cluster_key_change", "clusterKeyChange")
+                entries.append(_entry(name, "ClusterKeyChange()", f"{ref.name}.{name}"))
+    elif op == "PxPeek" and parameters.get("dataset") == "dataset":
+        entries.append(_entry("rec", "Peek()", f"{out.name}.rec"))
+    elif op == "PxDifference":
+        for ref, _ in inputs:
+            name = flagged("difference", "diff")
+            entries.append(_entry(name, "DiffCode()", f"{ref.name}.{name}"))
+    elif op == "PxChecksum":
+        for ref, _ in inputs:
+            name = str(parameters.get("checksum_name") or "checksum")
+            entries.append(_entry(name, "Checksum()", f"{ref.name}.{name}"))
+            if parameters.get("export_name"):
+                exported = str(parameters["export_name"])
+                entries.append(_entry(exported, "CRCBuffer()", f"{ref.name}.{exported}"))
+    elif op == "PxBLM":
+        entries.append(_entry("dflag", "IsADuplicate()", f"{out.name}.dflag"))
+    elif op == "PxChangeCapture" and inputs:
+        ordering = parameters.get("InputlinkOrderingList") or []
+        after = next((e.get("link_name") for e in ordering if isinstance(e, dict)
+                      and e.get("link_label") in ("1", "After")), None) or inputs[0][0].name
+        code = flagged("change_code", str(parameters.get("codeField") or "change_code"))
+        entries.append(_entry(code, "ChangeCode()", f"{after}.change_code"))
+    elif op in ("MatchFrequency", "UnduplicateMatch", "ReferenceMatch"):
+        names = ([n for n, *_ in _MATCH_FREQUENCY] if op == "MatchFrequency" else
+                 list(_UNDUPLICATE) if op == "UnduplicateMatch" else ["qsMatchRefID", *_UNDUPLICATE])
+        for ref, _ in inputs:
+            entries += [_entry(n, f"{op}({n})", f"{ref.name}.{n}") for n in names]
+    elif op == "PxFunnel":
+        for cols in outputs:
+            for column in cols:
+                metadata = column.setdefault("metadata", {})
+                lineage = str(metadata.pop("source_field_id", None) or column.get("name"))
+                entries.append(_entry(str(column.get("name")), lineage,
+                                      ";".join(f"{ref.name}.{lineage}" for ref, _ in inputs)))
+    elif op == "PxColumnGenerator":
+        for name in _schema_names(node):
+            entries += [_entry(name, f"Generate({name})", f"{ref.name}.{name}") for ref, _ in inputs]
+    elif op == "Investigate":
+        wanted = ("qsInvColumnName", "qsInvPattern", "qsInvSample", "qsInvCount", "qsInvPercent", "qsInvWord",
+                  "qsInvClassCode")
+        for column in columns or []:
+            if column.get("name") in wanted:
+                entries += [_entry(str(column["name"]), f"Investigate({column['name']})",
+                                   f"{ref.name}.{column['name']}") for ref, _ in inputs]
+    elif op == "PxAggregator":
+        entries += _aggregator_derivations(node, inputs, {str(c.get("name")) for c in every_output})
+    return entries
+
+
+def _aggregator_derivations(node: dict[str, Any], inputs: Inputs, present: set[str]) -> list[dict[str, Any]]:
+    parameters = _params(node)
+    selection = parameters.get("selection", "reduce")
+    entries: list[dict[str, Any]] = []
+    if selection == "countField":
+        for ref, _ in inputs:
+            for group in _groups(parameters.get("countFieldProperties")):
+                for entry in group:
+                    if "countField" in entry:
+                        name = str(entry["countField"])
+                        entries.append(_entry(name, "RecCount()", f"{ref.name}.{name}"))
+        return entries
+    if selection not in ("reduce", "rereduce"):
+        return entries
+    groups = _groups(parameters.get("reduceProperties" if selection == "reduce" else "rereduceProperties"))
+    for ref, _ in inputs:
+        for group in groups:
+            selected = next((str(d[selection]) for d in group if selection in d), None)
+            if selected is None:
+                continue
+            source = f"{ref.name}.{selected}"
+            for entry in group:
+                for key, value in entry.items():
+                    name = str(value) if str(value) in present else selected
+                    if key in _AGGREGATE_FUNCTIONS:
+                        entries.append(_entry(name, f"{_AGGREGATE_FUNCTIONS[key]}({source})", source))
+                    elif key == "summary" and selection == "reduce":
+                        entries.append(_entry(name, f"Summary({source})", source))
+                        entries += [_entry(f"{name}.{part}", f"{function}({source})", source)
+                                    for part, function in _SUMMARY_FUNCTIONS.items()]
+    return entries
+
+
+def derive_values(document: dict[str, Any], pipeline: dict[str, Any], nodes: list[dict[str, Any]]) -> None:
+    """Write each output port's ``valueDerivation`` and complete its columns' lineage, as the SDK does when
+    it saves a flow, for the stages *nodes*."""
+    links = pipeline_links(pipeline)
+    for node in nodes:
+        inputs = [(r, _columns_of(document, r.target_port) or []) for r in links if r.target is node]
+        order = {id(p): i for i, p in enumerate(p for p in node.get("inputs") or [] if isinstance(p, dict))}
+        inputs.sort(key=lambda item: order.get(id(item[0].target_port), 0))
+        outs = [r for r in links if r.source is node and isinstance(r.source_port, dict)]
+        outputs = [c for c in (_columns_of(document, r.source_port) for r in outs) if c is not None]
+        for ref in outs:
+            port = ref.source_port
+            assert port is not None
+            parameters = port.setdefault("parameters", {})
+            parameters.pop("valueDerivation", None)
+            entries = _derivations(document, node, inputs, ref, outputs)
+            if entries:
+                parameters["valueDerivation"] = entries
+            named = {e["columnName"] for e in entries}
+            every_input = [c.get("name") for _, cols in inputs for c in cols]
+            for column in _columns_of(document, port) or []:
+                if column.get("name") in named:
+                    continue
+                metadata = column.setdefault("metadata", {})
+                lineage = metadata.get("source_field_id")
+                wanted = column.get("name") if not lineage else lineage if "." not in str(lineage) else None
+                if wanted is not None and every_input.count(wanted) == 1:
+                    owner = next(r for r, cols in inputs if any(c.get("name") == wanted for c in cols))
+                    metadata["source_field_id"] = f"{owner.name}.{wanted}"
