@@ -1,10 +1,13 @@
 """Reading the files users give flowzip besides archives: recipes, overlays, patches, lint configuration,
-baselines.  Each is read whole within a size limit, decoded strictly, and parsed with a nesting limit,
+baselines, columns files.  Each is read whole within a size limit, decoded strictly, and parsed with a nesting limit,
 so that a hostile one is refused in one line like a hostile archive (exit 2, nothing written).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import sys
 from typing import Any
@@ -16,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_DEPTH", "read_input", "loads_toml", "check_depth"]
+__all__ = ["MAX_INPUT_BYTES", "MAX_DEPTH", "read_input", "loads_toml", "check_depth", "read_columns", "COLUMN_KEYS"]
 
 #: The largest recipe, overlay, patch, configuration or baseline flowzip reads.
 MAX_INPUT_BYTES = 64 << 20
@@ -59,3 +62,59 @@ def loads_toml(data: bytes, name: str, error: type[FlowzipError] = FlowzipError)
         raise error("is not valid UTF-8", member=name) from None
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise error(f"is not valid TOML: {str(exc)[:200]}", member=name) from None
+
+
+#: What a row of a columns file may hold (``type`` is the field type, the SDK's ODBC type name).
+COLUMN_KEYS = ("name", "type", "nullable", "key", "length", "scale", "description")
+
+
+def read_columns(path: str | os.PathLike[str], error: type[FlowzipError] = FlowzipError) -> list[dict[str, Any]]:
+    """The rows of a columns file: CSV with a header (name,type,nullable,key,length,scale,description; name
+    and type required) or JSON (a list of objects with those keys).  Values are checked, not trusted."""
+    raw = read_input(path, error)
+    name = os.fspath(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise error("a columns file is UTF-8 text", member=name) from None
+    if name.lower().endswith(".json"):
+        check_depth(raw, name, error)
+        try:
+            rows = json.loads(text)
+        except ValueError as exc:
+            raise error(f"not JSON: {exc}", member=name) from None
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise error("a JSON columns file is a list of objects (name, type, ...)", member=name)
+    else:
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames:
+            raise error("a CSV columns file starts with a header line (name,type,...)", member=name)
+        rows = [dict(row) for row in reader]
+    result = []
+    for number, row in enumerate(rows, 1):
+        unknown = [k for k in row if k not in COLUMN_KEYS]
+        if unknown:
+            raise error(f"row {number}: unknown column attribute {unknown[0]!r} (a row takes "
+                        f"{', '.join(COLUMN_KEYS)})", member=name)
+        clean: dict[str, Any] = {}
+        for key, value in row.items():
+            if value is None or value == "":
+                continue
+            if key in ("nullable", "key"):
+                if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
+                    value = value.strip().lower() in ("true", "yes", "1")
+                if not isinstance(value, bool):
+                    raise error(f"row {number}: {key} is true or false, not {value!r}", member=name)
+            elif key in ("length", "scale"):
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    raise error(f"row {number}: {key} is a whole number, not {value!r}", member=name) from None
+            elif not isinstance(value, str):
+                raise error(f"row {number}: {key} is text, not {value!r}", member=name)
+            clean[key] = value
+        for required in ("name", "type"):
+            if required not in clean:
+                raise error(f"row {number}: no {required}", member=name)
+        result.append(clean)
+    return result

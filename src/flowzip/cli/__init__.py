@@ -24,6 +24,7 @@ from ..errors import FlowzipError
 from ..ops.transfer import as_export
 from ..package.limits import DEFAULT_LIMITS, Limits
 from ..version import __version__
+from .columns import COMMANDS as COLUMNS_COMMANDS
 from .common import pick_flow, progress
 from .compare import COMMANDS as COMPARE_COMMANDS
 from .edit import COMMANDS as EDIT_COMMANDS
@@ -313,7 +314,7 @@ def convert_command(ctx: click.Context, source: str, output: str, as_json: bool)
 
 
 for _command in (EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMMANDS + TRANSFER_COMMANDS
-                 + COMPARE_COMMANDS + TRANSFORM_COMMANDS):
+                 + COMPARE_COMMANDS + TRANSFORM_COMMANDS + COLUMNS_COMMANDS):
     cli.add_command(_command)
 
 

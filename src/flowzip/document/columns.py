@@ -26,8 +26,8 @@ from ..suggest import closest
 from .pipeline import new_id
 
 __all__ = ["odbc_types", "field_type", "field_attributes", "new_field", "set_field_attribute", "field_attribute",
-           "schema_by_id", "port_schema", "attach_schema", "PART_TYPES", "set_partitioning", "add_partition_key",
-           "remove_partition_key", "READABLE"]
+           "schema_by_id", "port_schema", "attach_schema", "set_schema_ref", "PART_TYPES", "set_partitioning",
+           "add_partition_key", "remove_partition_key", "READABLE"]
 
 # Source: the SDK's Schema.add_field / schema field classes (ibm-watsonx-data-integration 2.1.0), via
 # tools/extract_field_types.py.
@@ -219,8 +219,17 @@ def attach_schema(document: dict[str, Any], source_port: dict[str, Any] | None, 
     document.setdefault("schemas", []).append(schema)
     for port in (source_port, target_port):
         if isinstance(port, dict):
-            port["schema_ref"] = schema["id"]
+            set_schema_ref(port, schema["id"])
     return schema
+
+
+def set_schema_ref(port: dict[str, Any], schema_id: str) -> None:
+    """Name *schema_id* on *port*, right after the port's ``id``, where the SDK writes ``schema_ref``."""
+    items = [(k, v) for k, v in port.items() if k != "schema_ref"]
+    at = next((i + 1 for i, (k, _) in enumerate(items) if k == "id"), 0)
+    items.insert(at, ("schema_ref", schema_id))
+    port.clear()
+    port.update(items)
 
 
 # --------------------------------------------------------------------------- partitioning

@@ -18,10 +18,16 @@ columns) become "no columns"; its defects are not copied (see docs/columns.md).
 from __future__ import annotations
 
 import copy
+import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
+import orjson
+
+from .columns import set_schema_ref
 from .pipeline import new_id
 
 __all__ = ["LinkRef", "pipeline_links", "propagation_order", "compute_link_columns", "propagate",
@@ -589,6 +595,64 @@ def _empty(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str,
     return []
 
 
+@lru_cache(maxsize=1)
+def acp_data() -> dict[str, Any]:
+    """Standardize rulesets and Address Verification columns, extracted from the SDK
+    (``tools/extract_acp_data.py``)."""
+    raw = resources.files("flowzip").joinpath("data/acp_data.json.gz").read_bytes()
+    return orjson.loads(gzip.decompress(raw))
+
+
+_QUALITY_APP = {"odbc_type": "VARCHAR", "is_unicode_string": True, "type_code": "STRING"}
+
+
+def _rulesets(node: dict[str, Any]) -> list[str]:
+    return [str(r["ruleset"]) for r in _params(node).get("rulesetProperties") or []
+            if isinstance(r, dict) and "ruleset" in r]
+
+
+def _standardize(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    rulesets = acp_data()["standardize_rulesets"]
+    return [_new(c["name"], "string", True, {"description": c["description"], "max_length": c["max_length"],
+                                              **_zeros(is_signed=False, max_length=c["max_length"])}, _QUALITY_APP)
+            for name in _rulesets(node) if name in rulesets for c in rulesets[name]]
+
+
+def _address_verification(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    parameters = _params(node)
+    error = any(isinstance(p, dict) and p.get("error") == "On" for p in parameters.get("parseProperties") or [])
+    label = next((str(e.get("link_label")) for e in parameters.get("OutputlinkOrderingList") or []
+                  if isinstance(e, dict) and e.get("link_name") == out.name), "")
+    result = [passed(ref.name, column) for ref, columns in inputs for column in columns]
+    if error and label == "Error":
+        result.append(_new("ErrorCode_QSAV", "integer", True, {"description": "Error ID", **_zeros(is_signed=False)},
+                           {"odbc_type": "INTEGER", "type_code": "INT32"}))
+        result.append(_new("ErrorMessage_QSAV", "string", True,
+                           {"description": "Error message text that is associated with error ID",
+                            **_zeros(is_signed=False, max_length=200)},
+                           {"odbc_type": "VARCHAR", "is_unicode_string": True, "type_code": "STRING"}))
+    elif not (error and "unnamed" in label.lower()):
+        result += [_new(c["name"], "string", True, {"description": c["description"],
+                                                     **_zeros(is_signed=False, max_length=c["max_length"],
+                                                              min_length=c.get("min_length", 0))}, _QUALITY_APP)
+                   for c in acp_data()["address_verification_columns"]]
+    return result
+
+
+def _complex_flat_file(node: dict[str, Any], inputs: Inputs, out: LinkRef, document: dict[str, Any]
+                       ) -> list[dict[str, Any]]:
+    """Every column of the stage's records (the record schemas its ``stage_records`` name), in order."""
+    records = ((node.get("app_data") or {}).get("datastage") or {}).get("stage_records") or []
+    columns = []
+    for record in records:
+        if isinstance(record, dict):
+            for column in _columns_of(document, record) or []:
+                kept = copied(column)
+                kept["app_data"].pop("apt_field_properties", None)
+                columns.append(kept)
+    return columns
+
+
 #: op -> the rule computing the columns of the links out of a stage of that op.
 RULES: dict[str, Callable[[dict[str, Any], Inputs, LinkRef], list[dict[str, Any]] | None]] = {
     "PxCompare": _compare,
@@ -613,6 +677,8 @@ RULES: dict[str, Callable[[dict[str, Any], Inputs, LinkRef], list[dict[str, Any]
     "Investigate": _fixed(_INVESTIGATE),
     "MatchFrequency": _fixed(_MATCH_FREQUENCY),
     "PxRest": _empty,
+    "Standardize": _standardize,
+    "AddressVerification2": _address_verification,
 }
 #: Ops passing every input column through (the general rule); connectors do too.
 GENERAL_OPS = ("PxBLM", "PxCompress", "PxCopy", "PxDecode", "PxEncode", "PxExpand", "PxExternalFilter",
@@ -623,7 +689,7 @@ RULE_OPS = (*RULES, *GENERAL_OPS)
 #: Ops whose links get no computed columns (the SDK has no rule for them, or no offline way to compute them).
 NO_RULE = ("PxPeek", "PxRowGenerator", "PxDataSet", "PxFileSet", "PxLookupFileSet", "PxExternalSource", "PxSCD",
            "UnduplicateMatch", "ReferenceMatch", "WSTransformerPX", "PxWriteRangeMap", "XMLInputPX", "XMLOutputPX",
-           "XMLStagePX", "PxPivot", "PxCFF", "AddressVerification2", "Standardize")
+           "XMLStagePX", "PxPivot")
 
 
 def rule_for(node: dict[str, Any]) -> Callable[[dict[str, Any], Inputs, LinkRef], list[dict[str, Any]] | None] | None:
@@ -656,6 +722,8 @@ def compute_link_columns(document: dict[str, Any], ref: LinkRef, links: list[Lin
     if source is None:
         return None
     inputs = [(r, _columns_of(document, r.target_port) or []) for r in links if r.target is source]
+    if source.get("op") == "PxCFF":  # its columns come from its records: computed even with no input
+        return _complex_flat_file(source, inputs, ref, document)
     if not inputs:
         return None
     rule = rule_for(source)
@@ -709,19 +777,9 @@ def propagate(document: dict[str, Any], pipeline: dict[str, Any],
         document.setdefault("schemas", []).append(schema)
         for port in (ref.source_port, ref.target_port):
             if isinstance(port, dict):
-                port["schema_ref"] = schema["id"]
-                _schema_ref_after_id(port)
+                set_schema_ref(port, schema["id"])
         result.changed.append(ref.name)
     return result
-
-
-def _schema_ref_after_id(port: dict[str, Any]) -> None:
-    """``schema_ref`` right after the port's ``id``, where the SDK writes it."""
-    items = [(k, v) for k, v in port.items() if k != "schema_ref"]
-    at = next((i + 1 for i, (k, _) in enumerate(items) if k == "id"), 0)
-    items.insert(at, ("schema_ref", port["schema_ref"]))
-    port.clear()
-    port.update(items)
 
 
 # --------------------------------------------------------------------------- value derivations
@@ -813,12 +871,34 @@ def _derivations(document: dict[str, Any], node: dict[str, Any], inputs: Inputs,
     elif op == "Investigate":
         wanted = ("qsInvColumnName", "qsInvPattern", "qsInvSample", "qsInvCount", "qsInvPercent", "qsInvWord",
                   "qsInvClassCode")
-        for column in columns or []:
+        for column in every_output:
             if column.get("name") in wanted:
                 entries += [_entry(str(column["name"]), f"Investigate({column['name']})",
                                    f"{ref.name}.{column['name']}") for ref, _ in inputs]
     elif op == "PxAggregator":
         entries += _aggregator_derivations(node, inputs, {str(c.get("name")) for c in every_output})
+    elif op == "Standardize":
+        suffixes = tuple(_rulesets(node))
+        for column in every_output:
+            name = str(column.get("name"))
+            if suffixes and name.endswith(suffixes):
+                entries += [_entry(name, f"Standardize({name})", f"{ref.name}.{name}") for ref, _ in inputs]
+    elif op == "AddressVerification2":
+        expressions = acp_data()["address_verification_expressions"]
+        entries += [_entry(str(c["name"]), expressions[c["name"]], f".{c['name']}") for c in columns or []
+                    if c.get("name") in expressions]
+    elif op == "PxColumnExport" and parameters.get("field"):
+        # (With no export column set the SDK writes an entry naming column None: not copied.)
+        listed = set(_schema_names(node))
+        sources = [f"{ref.name}.{c.get('name')}" for ref, cols in inputs for c in cols if c.get("name") in listed]
+        entries.append(_entry(str(parameters["field"]), f"ColumnExport({','.join(sources)},{parameters['field']})",
+                              ";".join(sources)))
+    elif op == "PxColumnImport" and parameters.get("field") and out.type == "PRIMARY":
+        imported = str(parameters["field"])
+        owner = next((ref.name for ref, cols in inputs if any(c.get("name") == imported for c in cols)), None)
+        listed = set(_schema_names(node))
+        entries += [_entry(str(c.get("name")), f"ColumnImport({owner}.{imported},{c.get('name')})",
+                           f"{owner}.{imported}") for c in columns or [] if c.get("name") in listed]
     return entries
 
 

@@ -110,6 +110,18 @@ class Schema:
         self._changed()
         return self
 
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, Any]]) -> Schema:
+        """A detached schema from rows of ``name``, ``type`` (the ODBC type) and attributes (a columns file)."""
+        schema = cls()
+        for number, row in enumerate(rows, 1):
+            attributes = {k: v for k, v in row.items() if k not in ("name", "type")}
+            try:
+                schema.add_field(str(row["type"]), str(row["name"]), **attributes)
+            except EditError as exc:
+                raise EditError(f"row {number} ({row['name']}): {exc}") from None
+        return schema
+
     def select_fields(self, *names: str) -> Schema:
         """A detached schema holding copies of the columns named, in this schema's order (as the SDK's)."""
         for name in names:
