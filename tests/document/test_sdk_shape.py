@@ -52,7 +52,12 @@ def _plan(type_name: str) -> list[tuple[str, str, str]]:
     return links
 
 
-def _build(builder: Any, add: Any, type_name: str, out_columns: bool) -> None:
+def _build(flow: Any, type_name: str, out_columns: bool) -> None:
+    """The same calls on the SDK's BatchFlow or on flowzip's Flow."""
+
+    def add(label: str, kind: str) -> Any:
+        return flow.add_stage(kind, label)
+
     stages = {"S": add("S", type_name)}
     for source, target, kind in _plan(type_name):
         for label in (source, target):
@@ -74,7 +79,7 @@ def _sdk_document(type_name: str) -> tuple[dict, bool] | None:
     for out_columns in (False, True):  # Transformer and a few others need declared output columns
         flow = batch_flow(project=None, name="p", description="")
         try:
-            _build(flow, lambda label, kind: flow.add_stage(kind, label), type_name, out_columns)
+            _build(flow, type_name, out_columns)
             document = json.loads(flow._dag_to_json())
         except Exception:  # noqa: BLE001 - the SDK cannot write it this way
             continue
@@ -101,7 +106,7 @@ def _without_sdk_defects(document: dict) -> dict:
 def _flowzip_document(type_name: str, out_columns: bool) -> dict:
     archive = flowzip.new()
     flow = archive.create_flow("p")
-    _build(flow, lambda label, kind: flow.add_stage(kind, label), type_name, out_columns)
+    _build(flow, type_name, out_columns)
     archive.update_flow(flow)
     return flow.flow_document
 

@@ -22,9 +22,11 @@ def good_flow(archive: flowzip.Archive, name: str = "load") -> flowzip.Flow:
     flow = archive.create_flow(name)
     rows, sort, peek = flow.add_stage("Row Generator", "rows"), flow.add_stage("Sort", "sorted"), \
         flow.add_stage("Peek", "shown")
-    rows.connect_output_to(sort, name="lnkRows")
+    columns = rows.connect_output_to(sort, name="lnkRows").create_schema()
+    columns.add_field("BIGINT", "ID")
+    columns.add_field("VARCHAR", "NAME")
     sort.connect_output_to(peek, name="lnkSorted")
-    archive.update_flow(flow)
+    archive.update_flow(flow)  # lnkSorted gets the columns propagation gives it, with their lineage
     return flow
 
 
@@ -208,6 +210,14 @@ def _embedded_password(doc: dict) -> None:
     nodes(doc)[0]["connection"] = {"ref": "local", "properties": {"password": "hunter2"}}
 
 
+def _dropped_upstream(doc: dict) -> None:
+    # NAME leaves lnkRows; lnkSorted still carries it, its lineage lnkRows.NAME now naming nothing.
+    rows_port = next(p for n in nodes(doc) for p in n.get("inputs") or [] if p.get("links")
+                     and p["links"][0]["link_name"] == "lnkRows")
+    schema = next(s for s in doc["schemas"] if s["id"] == rows_port["schema_ref"])
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != "NAME"]
+
+
 def _default_names(doc: dict) -> None:
     nodes(doc)[0]["app_data"]["ui_data"]["label"] = "Row_Generator_1"
 
@@ -247,6 +257,7 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "FZX003": (lambda p: _no_marker(p), with_connection({"password": "{dsmenc}AAAA"})),
     "FZS001": (edited(_set(["version"], "2.0")), base),
     "FZS002": (lambda p: _subflow_with_name(p), base),
+    "FZC001": (edited(_dropped_upstream), base),
 }
 EXTRA = {"FZX001-flow": (edited(_embedded_password), base),
          "FZD002-migrated": (edited(_missing_migrated_connection), base)}
@@ -407,7 +418,9 @@ def test_unreadable_members_and_archives_are_reported_by_their_rules(tmp_path: P
         "FZA002"]
     path = tmp_path / "broken.zip"
     path.write_bytes(b"not a zip at all")
-    assert lint(path, LintConfig(select=["DEFAULT"], ignore=["FZA001"])).findings == []
+    # A path lint cannot open is reported whatever is selected: a run that read nothing is never green.
+    for config in (LintConfig(select=["DEFAULT"], ignore=["FZA001"]), LintConfig(select=["FZC001"])):
+        assert [f.code for f in lint(path, config).findings] == ["FZA001"]
     error = flowzip.errors.ArchiveError("is not a ZIP archive", archive=str(path))
     assert [(f.code, f.archive) for f in Unreadable().check_unopened(str(path), error)] == [("FZA001", str(path))]
 

@@ -31,7 +31,7 @@ from .columns import set_schema_ref
 from .pipeline import new_id
 
 __all__ = ["LinkRef", "pipeline_links", "propagation_order", "compute_link_columns", "propagate",
-           "PropagationResult", "derive_values", "RULE_OPS", "NO_RULE"]
+           "PropagationResult", "derive_values", "stale_columns", "StaleColumn", "RULE_OPS", "NO_RULE"]
 
 METADATA_KEYS = ("description", "measure", "modeling_role", "max_length", "min_length", "decimal_precision",
                  "decimal_scale", "values", "range", "runtime_type", "is_key", "is_signed", "item_index",
@@ -964,3 +964,46 @@ def derive_values(document: dict[str, Any], pipeline: dict[str, Any], nodes: lis
                 if wanted is not None and every_input.count(wanted) == 1:
                     owner = next(r for r, cols in inputs if any(c.get("name") == wanted for c in cols))
                     metadata["source_field_id"] = f"{owner.name}.{wanted}"
+
+
+# --------------------------------------------------------------------------- stale columns
+
+
+@dataclass(frozen=True)
+class StaleColumn:
+    """A column a link carries from an input column that input no longer has."""
+
+    link: str
+    stage: str
+    column: str
+    source_link: str
+    source_column: str
+
+
+def stale_columns(document: dict[str, Any], pipeline: dict[str, Any]) -> list[StaleColumn]:
+    """Columns on links out of stages that propagate columns whose lineage (``metadata.source_field_id``,
+    ``"<input link>.<column>"``) names an input link of the stage that carries columns, but not that one:
+    dropped or renamed upstream and not followed downstream.  Inputs with runtime column propagation on (they
+    bring columns their link does not list), inputs with no columns and columns with no lineage are not
+    judged."""
+    found = []
+    links = pipeline_links(pipeline)
+    for ref in links:
+        if ref.source is None or rule_for(ref.source) is None:
+            continue
+        stored = _columns_of(document, ref.target_port)
+        if stored is None:
+            stored = _columns_of(document, ref.source_port)
+        # An input with runtime column propagation on brings columns its link does not list: not judged.
+        inputs = {r.name: {c.get("name") for c in _columns_of(document, r.target_port) or []}
+                  for r in links if r.target is ref.source
+                  and not _params(r.target_port).get("runtime_column_propagation")}
+        for column in stored or []:
+            lineage = (column.get("metadata") or {}).get("source_field_id")
+            if not isinstance(lineage, str) or "." not in lineage:
+                continue
+            link_name, _, source_column = lineage.partition(".")
+            if inputs.get(link_name) and source_column not in inputs[link_name]:
+                label = ((ref.source.get("app_data") or {}).get("ui_data") or {}).get("label")
+                found.append(StaleColumn(ref.name, str(label), str(column.get("name")), link_name, source_column))
+    return found

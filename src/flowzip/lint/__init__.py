@@ -144,7 +144,10 @@ def _lint_path(args: tuple[str, LintConfig, Limits]) -> list[Finding]:
     try:
         archive = open_archive(path, limits=limits)
     except FlowzipError as exc:
-        return [finding for rule in selected_rules(config) for finding in rule.check_unopened(path, exc)]
+        # A path lint cannot read is reported whatever rules are selected (or ignored): a run that read
+        # nothing is never green.
+        rules = [rule() for rule in all_rules() if rule.check_unopened is not Rule.check_unopened]
+        return [finding for rule in rules for finding in rule.check_unopened(path, exc)]
     return lint_archive(archive, config, label=path)
 
 

@@ -8,7 +8,8 @@ from .engine import Rule, all_rules
 
 FAMILY_TITLES = {"archive": "Archive safety and structure", "schema": "Schema", "integrity": "Integrity",
                  "graph": "Graph", "naming": "Naming", "dependencies": "Dependencies", "parameters": "Parameters",
-                 "runtime": "Runtime settings", "secrets": "Secrets", "binaries": "Compiled binaries"}
+                 "runtime": "Runtime settings", "secrets": "Secrets", "binaries": "Compiled binaries",
+                 "columns": "Columns"}
 
 
 def rule_page(rule: type[Rule]) -> str:

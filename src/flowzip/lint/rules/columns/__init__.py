@@ -1,0 +1,1 @@
+"""Rules of the columns family: the columns links carry, against what column propagation computes."""
