@@ -12,6 +12,7 @@ compared with, and the ratio:
 * import of the archive into itself (replace, rename) + save  ÷  two reads + a raw copy of the result
 * split into one archive per flow  ÷  writing each flow's and job's stored bytes to a file, with fsync
 * diff (and diff with patches) against a copy where a recipe changed most flows  ÷  reading both archives
+* column propagation over every flow (every link out of a stage with a rule)  ÷  the read floor
 * peak memory of open + parse + save (tracemalloc, measured in a separate pass)
 
 Timings are never asserted in tests; this script is where they are watched.
@@ -85,6 +86,13 @@ def open_parse_and_walk_stages(path: Path) -> None:
     archive = flowzip.open(path)
     for flow in archive.flows:
         _ = flow.links
+
+
+def propagate_every_flow(path: Path) -> None:
+    """Column propagation over every flow (every link out of a stage with a rule recomputed)."""
+    archive = flowzip.open(path)
+    for flow in archive.flows:
+        flow.propagate_columns(every_link=True)
 
 
 def lint_default(path: Path) -> None:
@@ -199,6 +207,7 @@ def main() -> None:
         save=lambda: opened.save(save_dest),
         open_save=lambda: open_and_save(archive_path, save_dest),
         lint=lambda: lint_default(archive_path),
+        propagate=lambda: propagate_every_flow(archive_path),
     )
     floor, parse_flows, parse_all, walk = times["floor"], times["parse_flows"], times["parse_all"], times["walk"]
     copy, save, open_save, lint_time = times["copy"], times["save"], times["open_save"], times["lint"]
@@ -251,6 +260,8 @@ def main() -> None:
         "lint_default_rules_s": lint_time,
         "lint_default_rules_ratio": lint_time / floor,
         "lint_largest_real_archive": real_lint,
+        "propagate_columns_every_flow_s": times["propagate"],
+        "propagate_columns_every_flow_ratio": times["propagate"] / floor,
         "import_into_itself_replace_s": transfer["replace"],
         "import_into_itself_replace_ratio": transfer["replace"] / import_floor["replace"],
         "import_into_itself_rename_s": transfer["rename"],
@@ -278,6 +289,7 @@ def main() -> None:
         ("open + parse every member", parse_all, floor, ""),
         ("open + parse every flow + walk its links", walk, floor, ""),
         ("lint, default rules", lint_time, floor, "<= 2.5"),
+        ("column propagation over every flow", times["propagate"], floor, ""),
         ("no-op save of an open archive", save, copy, "<= 3"),
         ("open + no-op save", open_save, copy, ""),
     ]

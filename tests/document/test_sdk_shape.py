@@ -37,12 +37,13 @@ def _sdk() -> Any:
 
 
 def _plan(type_name: str) -> list[tuple[str, str, str]]:
-    """(source label, target label, link type) in creation order; stages: the type, Source_1, Target_1."""
+    """(source label, target label, link type) in creation order; stages: the type, Source_N, Reference_N,
+    Target_1."""
     stage_type = catalog().get(type_name)
     links = []
     takes_inputs = stage_type.inputs[1] != 0
-    if takes_inputs:
-        links.append(("Source_1", "S", "PRIMARY"))
+    for i in range(max(1, stage_type.inputs[0]) if takes_inputs else 0):  # as many inputs as it needs
+        links.append((f"Source_{i + 1}", "S", "PRIMARY"))
     for i in range(stage_type.min_reference_inputs):
         links.append((f"Reference_{i + 1}", "S", "REFERENCE"))
     # A binding stage (a connector) with inputs and outputs loses its output ports in the SDK's writer (its

@@ -705,23 +705,47 @@ def rule_for(node: dict[str, Any]) -> Callable[[dict[str, Any], Inputs, LinkRef]
 # --------------------------------------------------------------------------- the pass
 
 
+_INDEX: list[Any] = [None, -1, {}]  # the schemas list last indexed, its length, id -> schema
+
+
+def _schema(document: dict[str, Any], schema_id: Any) -> dict[str, Any] | None:
+    """The schema *schema_id* names, from an index of the document's schemas rebuilt when the list changes
+    (a flow's links are many: a scan per link would make propagation quadratic)."""
+    schemas = document.get("schemas")
+    if not isinstance(schemas, list):
+        return None
+    if _INDEX[0] is not schemas or _INDEX[1] != len(schemas):
+        _INDEX[:] = [schemas, len(schemas), {s.get("id"): s for s in schemas if isinstance(s, dict)}]
+    return _INDEX[2].get(schema_id)
+
+
 def _columns_of(document: dict[str, Any], port: dict[str, Any] | None) -> list[dict[str, Any]] | None:
     if not isinstance(port, dict) or not port.get("schema_ref"):
         return None
-    for schema in document.get("schemas") or []:
-        if isinstance(schema, dict) and schema.get("id") == port["schema_ref"]:
-            fields = schema.get("fields")
-            return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
-    return None
+    schema = _schema(document, port["schema_ref"])
+    if schema is None:
+        return None
+    fields = schema.get("fields")
+    return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
 
 
-def compute_link_columns(document: dict[str, Any], ref: LinkRef, links: list[LinkRef]) -> list[dict[str, Any]] | None:
+def _into(links: list[LinkRef]) -> dict[int, list[LinkRef]]:
+    """Stage (by ``id()``) -> the links into it."""
+    found: dict[int, list[LinkRef]] = {}
+    for ref in links:
+        found.setdefault(id(ref.target), []).append(ref)
+    return found
+
+
+def compute_link_columns(document: dict[str, Any], ref: LinkRef, links: list[LinkRef],
+                         into: dict[int, list[LinkRef]] | None = None) -> list[dict[str, Any]] | None:
     """The columns propagation gives *ref* from the columns the links into its source carry now, or None
     (no computed columns: a source stage, a stage with no rule, a rule that cannot apply)."""
     source = ref.source
     if source is None:
         return None
-    inputs = [(r, _columns_of(document, r.target_port) or []) for r in links if r.target is source]
+    into = into if into is not None else _into(links)
+    inputs = [(r, _columns_of(document, r.target_port) or []) for r in into.get(id(source), [])]
     if source.get("op") == "PxCFF":  # its columns come from its records: computed even with no input
         return _complex_flat_file(source, inputs, ref, document)
     if not inputs:
@@ -751,21 +775,26 @@ def propagate(document: dict[str, Any], pipeline: dict[str, Any],
     change), else gets a new schema named by both halves of the link."""
     result = PropagationResult(schemas=[])
     links = pipeline_links(pipeline)
+    into = _into(links)
+    using: dict[Any, int] = {}  # schema id -> how many ports name it
+    for r in links:
+        for p in (r.source_port, r.target_port):
+            if isinstance(p, dict) and p.get("schema_ref"):
+                using[p["schema_ref"]] = using.get(p["schema_ref"], 0) + 1
     for ref in propagation_order(pipeline, links):
         if declared(ref):
             result.kept.append(ref.name)
             continue
-        columns = compute_link_columns(document, ref, links)
+        columns = compute_link_columns(document, ref, links, into)
         if columns is None:
             continue
         result.computed.append(ref.name)
         current = None
-        refs = {p.get("schema_ref") for p in (ref.source_port, ref.target_port) if isinstance(p, dict)}
-        shared = sum(1 for r in links for p in (r.source_port, r.target_port)
-                     if isinstance(p, dict) and p.get("schema_ref") in refs and r is not ref)
-        if len(refs) == 1 and None not in refs and not shared:
-            current = next((s for s in document.get("schemas") or [] if isinstance(s, dict)
-                            and s.get("id") in refs), None)
+        ports = [p for p in (ref.source_port, ref.target_port) if isinstance(p, dict)]
+        refs = {p.get("schema_ref") for p in ports}
+        own = len(refs) == 1 and None not in refs and using.get(next(iter(refs)), 0) == len(ports)
+        if own:  # the link's own schema, named by no other link: its fields are updated in place
+            current = _schema(document, next(iter(refs)))
         if current is not None:
             result.schemas.append(str(current.get("id")))
             if current.get("fields") != columns:
@@ -777,7 +806,10 @@ def propagate(document: dict[str, Any], pipeline: dict[str, Any],
         document.setdefault("schemas", []).append(schema)
         for port in (ref.source_port, ref.target_port):
             if isinstance(port, dict):
+                if port.get("schema_ref"):
+                    using[port["schema_ref"]] = using.get(port["schema_ref"], 1) - 1
                 set_schema_ref(port, schema["id"])
+                using[schema["id"]] = using.get(schema["id"], 0) + 1
         result.changed.append(ref.name)
     return result
 
@@ -939,11 +971,16 @@ def derive_values(document: dict[str, Any], pipeline: dict[str, Any], nodes: lis
     """Write each output port's ``valueDerivation`` and complete its columns' lineage, as the SDK does when
     it saves a flow, for the stages *nodes*."""
     links = pipeline_links(pipeline)
+    into = _into(links)
+    out_of: dict[int, list[LinkRef]] = {}
+    for r in links:
+        if r.source is not None and isinstance(r.source_port, dict):
+            out_of.setdefault(id(r.source), []).append(r)
     for node in nodes:
-        inputs = [(r, _columns_of(document, r.target_port) or []) for r in links if r.target is node]
+        inputs = [(r, _columns_of(document, r.target_port) or []) for r in into.get(id(node), [])]
         order = {id(p): i for i, p in enumerate(p for p in node.get("inputs") or [] if isinstance(p, dict))}
         inputs.sort(key=lambda item: order.get(id(item[0].target_port), 0))
-        outs = [r for r in links if r.source is node and isinstance(r.source_port, dict)]
+        outs = out_of.get(id(node), [])
         outputs = [c for c in (_columns_of(document, r.source_port) for r in outs) if c is not None]
         for ref in outs:
             port = ref.source_port
@@ -988,17 +1025,23 @@ def stale_columns(document: dict[str, Any], pipeline: dict[str, Any]) -> list[St
     judged."""
     found = []
     links = pipeline_links(pipeline)
+    into = _into(links)
+    seen: dict[int, dict[str, set[Any]]] = {}  # stage -> its judged inputs' column names
     for ref in links:
         if ref.source is None or rule_for(ref.source) is None:
             continue
         stored = _columns_of(document, ref.target_port)
         if stored is None:
             stored = _columns_of(document, ref.source_port)
-        # An input with runtime column propagation on brings columns its link does not list: not judged.
-        inputs = {r.name: {c.get("name") for c in _columns_of(document, r.target_port) or []}
-                  for r in links if r.target is ref.source
-                  and not _params(r.target_port).get("runtime_column_propagation")}
-        for column in stored or []:
+        if not stored:
+            continue
+        inputs = seen.get(id(ref.source))
+        if inputs is None:
+            # An input with runtime column propagation on brings columns its link does not list: not judged.
+            inputs = seen[id(ref.source)] = {
+                r.name: {c.get("name") for c in _columns_of(document, r.target_port) or []}
+                for r in into.get(id(ref.source), []) if not _params(r.target_port).get("runtime_column_propagation")}
+        for column in stored:
             lineage = (column.get("metadata") or {}).get("source_field_id")
             if not isinstance(lineage, str) or "." not in lineage:
                 continue

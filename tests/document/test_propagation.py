@@ -1,0 +1,157 @@
+"""Column propagation: the SDK's order and rules, checked on small flows (the SDK's own results where the SDK
+was run to learn them) and on every real flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flowzip
+from flowzip.document.propagation import compute_link_columns, pipeline_links, propagation_order, stale_columns
+from tests.conftest import real_exports, require_shared
+
+
+def _flow(stages: list[tuple[str, str]], links: list[tuple[str, str, list[tuple[str, str]] | None]],
+          parameters: dict[str, dict[str, Any]] | None = None) -> Any:
+    """A flow flowzip built: stages (type, label), links (source, target, declared columns or None)."""
+    archive = flowzip.new()
+    flow = archive.create_flow("f")
+    made = {label: flow.add_stage(kind, label) for kind, label in stages}
+    for label, values in (parameters or {}).items():
+        made[label].node["parameters"].update(values)
+    for source, target, columns in links:
+        link = made[source].connect_output_to(made[target])
+        if columns is not None:
+            schema = link.create_schema()
+            for odbc, name in columns:
+                schema.add_field(odbc, name)
+    archive.update_flow(flow)
+    return flow
+
+
+def _out(flow: Any, label: str) -> list[tuple[str, str | None]]:
+    link = next(link for link in flow.links if link.source is not None and link.source.label == label)
+    return [(c.name, c.source) for c in link.columns]
+
+
+def test_a_stage_passes_its_input_columns_on_with_their_lineage() -> None:
+    flow = _flow([("Row Generator", "R"), ("Copy", "C"), ("Filter", "F"), ("Peek", "P")],
+                 [("R", "C", [("BIGINT", "ID"), ("VARCHAR", "NAME")]), ("C", "F", None), ("F", "P", None)])
+    into_copy = flow.links[0].name
+    assert _out(flow, "C") == [("ID", f"{into_copy}.ID"), ("NAME", f"{into_copy}.NAME")]
+    into_filter = next(link.name for link in flow.links if link.source.label == "C")
+    assert _out(flow, "F") == [("ID", f"{into_filter}.ID"), ("NAME", f"{into_filter}.NAME")]
+
+
+def test_links_are_computed_after_everything_upstream() -> None:
+    # Made in the reverse order: the order of computation still follows the graph.
+    flow = _flow([("Peek", "P"), ("Copy", "C2"), ("Copy", "C1"), ("Row Generator", "R")],
+                 [("C2", "P", None), ("C1", "C2", None), ("R", "C1", [("INTEGER", "X")])])
+    pipeline = flow.primary_pipeline
+    refs = propagation_order(pipeline, pipeline_links(pipeline))
+    order = [ref.source["app_data"]["ui_data"]["label"] for ref in refs]
+    assert order == ["R", "C1", "C2"]
+    assert [name for name, _ in _out(flow, "C2")] == ["X"]
+
+
+def test_a_full_outer_join_prefixes_its_keys() -> None:
+    # The SDK's result, run to learn it: R(k,a,r) + L(k,a,c), Left = R, key k ->
+    # leftRec_k, a, r (from R), rightRec_k, c (from L).
+    flow = _flow([("Row Generator", "R"), ("Row Generator", "L"), ("Join", "J"), ("Peek", "P")],
+                 [("R", "J", [("INTEGER", "k"), ("VARCHAR", "a"), ("VARCHAR", "r")]),
+                  ("L", "J", [("INTEGER", "k"), ("VARCHAR", "a"), ("VARCHAR", "c")]), ("J", "P", None)],
+                 {"J": {"operator": "fullouterjoin", "keyProperties": [{"key": "k"}]}})
+    left, right = (link.name for link in flow.links if link.target.label == "J")
+    assert _out(flow, "J") == [("leftRec_k", f"{left}.k"), ("a", f"{left}.a"), ("r", f"{left}.r"),
+                               ("rightRec_k", f"{right}.k"), ("c", f"{right}.c")]
+
+
+def test_an_inner_join_keeps_the_left_columns_then_adds_new_ones() -> None:
+    flow = _flow([("Row Generator", "R"), ("Row Generator", "L"), ("Join", "J"), ("Peek", "P")],
+                 [("R", "J", [("INTEGER", "k"), ("VARCHAR", "a")]), ("L", "J", [("INTEGER", "k"), ("VARCHAR", "b")]),
+                  ("J", "P", None)], {"J": {"keyProperties": [{"key": "k"}]}})
+    assert [name for name, _ in _out(flow, "J")] == ["k", "a", "b"]
+    join = next(s for s in flow.stages if s.label == "J")
+    assert [e["link_label"] for e in join.node["parameters"]["InputlinkOrderingList"]] == ["Left", "Right"]
+
+
+def test_a_funnel_keeps_the_columns_every_input_has_alike() -> None:
+    # The SDK's result: A(a, b, c INTEGER) + B(b, a, c BIGINT, d) -> b, a (the widest input's order).
+    flow = _flow([("Row Generator", "A"), ("Row Generator", "B"), ("Funnel", "F"), ("Peek", "P")],
+                 [("A", "F", [("VARCHAR", "a"), ("VARCHAR", "b"), ("INTEGER", "c")]),
+                  ("B", "F", [("VARCHAR", "b"), ("VARCHAR", "a"), ("BIGINT", "c"), ("VARCHAR", "d")]),
+                  ("F", "P", None)])
+    assert [name for name, _ in _out(flow, "F")] == ["b", "a"]
+
+
+def test_an_aggregator_writes_its_keys_and_one_column_per_aggregation() -> None:
+    # The SDK's result: key g, reduce x with sum, max and summary ->
+    # g, x_sum, x_max, x_sum2 and the summary's seven sub-columns.
+    flow = _flow([("Row Generator", "R"), ("Aggregator", "A"), ("Peek", "P")],
+                 [("R", "A", [("VARCHAR", "g"), ("DOUBLE", "x")]), ("A", "P", None)],
+                 {"A": {"keyProperties": [{"key": "g"}],
+                        "reduceProperties": [[{"reduce": "x"}, {"sum": "x_sum"}, {"max": "x_max"},
+                                              {"summary": "x_sum2"}]]}})
+    names = [name for name, _ in _out(flow, "A")]
+    assert names == ["g", "x_sum", "x_max", "x_sum2"] + [f"x_sum2.{part}" for part in (
+        "n", "nMissing", "sumOfWeights", "minimum", "maximum", "mean", "css")]
+    derivations = next(link for link in flow.links if link.source.label == "A").source_port["parameters"][
+        "valueDerivation"]
+    into = flow.links[0].name
+    assert derivations[0] == {"columnName": "x_sum", "parsedExpression": f"Sum({into}.x)", "sourceColumn": f"{into}.x"}
+
+
+def test_stages_that_add_a_column() -> None:
+    cases = [("Checksum", {}, "checksum"), ("Difference", {}, "diff"), ("Surrogate Key Generator",
+             {"output_key": "SK"}, "SK"), ("Sort", {"flagKey": "flagKey"}, "keyChange"),
+             ("Column Generator", {"schema": ["GEN"]}, "GEN")]
+    for kind, parameters, added in cases:
+        inputs = [("R", "S", [("INTEGER", "X")])]
+        stages = [("Row Generator", "R"), (kind, "S"), ("Peek", "P")]
+        if kind == "Difference":
+            stages.insert(1, ("Row Generator", "R2"))
+            inputs.append(("R2", "S", [("INTEGER", "X")]))
+        flow = _flow(stages, [*inputs, ("S", "P", None)], {"S": parameters})
+        assert [name for name, _ in _out(flow, "S")] == ["X", added], kind
+
+
+def test_stages_without_a_rule_give_no_columns() -> None:
+    flow = _flow([("Row Generator", "R"), ("Peek", "P"), ("Peek", "Q")], [("R", "P", [("INTEGER", "X")])])
+    peek = next(link for link in flow.links if link.target.label == "P")
+    links = pipeline_links(flow.primary_pipeline)
+    ref = next(r for r in links if r.link is peek.link)
+    assert compute_link_columns(flow.flow_document, ref, links) is None  # a Row Generator is a source
+
+
+def test_declared_columns_are_kept_and_computed_ones_follow_their_inputs() -> None:
+    flow = _flow([("Row Generator", "R"), ("Copy", "C"), ("Peek", "P")],
+                 [("R", "C", [("INTEGER", "X")]), ("C", "P", None)])
+    into_copy = flow.links[0]
+    into_copy.schema.add_field("VARCHAR", "Y")  # declared: stays; the Copy's output follows on the next save
+    flow.archive.update_flow(flow)
+    assert [name for name, _ in _out(flow, "C")] == ["X", "Y"]
+    assert [c.name for c in flow.links[0].columns] == ["X", "Y"]
+
+
+def test_a_column_dropped_upstream_is_stale_downstream() -> None:
+    flow = _flow([("Row Generator", "R"), ("Copy", "C"), ("Peek", "P")],
+                 [("R", "C", [("INTEGER", "X"), ("VARCHAR", "Y")]), ("C", "P", None)])
+    assert stale_columns(flow.flow_document, flow.primary_pipeline) == []
+    flow.links[0].schema.remove_field("Y")  # not saved: the Copy's output still carries Y
+    found = stale_columns(flow.flow_document, flow.primary_pipeline)
+    assert [(s.column, s.source_link, s.source_column) for s in found] == [("Y", flow.links[0].name, "Y")]
+
+
+def test_every_real_flow_propagates_without_error_and_changes_nothing_it_should_not() -> None:
+    require_shared()
+    flows = 0
+    for path in real_exports():
+        if not path.is_dir():
+            continue
+        for flow in flowzip.open(path).flows:
+            before = {s["id"] for s in flow.flow_document.get("schemas") or [] if isinstance(s, dict)}
+            result = flow.propagate_columns()
+            after = {s["id"] for s in flow.flow_document.get("schemas") or [] if isinstance(s, dict)}
+            assert before <= after and not set(result.kept) & set(result.changed), flow.name
+            flow.propagate_columns(every_link=True)  # runs on every real flow
+            flows += 1
+    assert flows > 100
