@@ -595,6 +595,75 @@ def _empty(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str,
     return []
 
 
+#: ODBC type -> (document type, type code), as propagation writes new columns of that type.
+TYPE_DATA = {
+    "BIGINT": ("integer", "INT64"), "BINARY": ("binary", "BINARY"), "BIT": ("boolean", "BOOLEAN"),
+    "CHAR": ("string", "STRING"), "DATE": ("date", "DATE"), "DECIMAL": ("double", "DECIMAL"),
+    "DOUBLE": ("double", "DFLOAT"), "FLOAT": ("double", "SFLOAT"), "INTEGER": ("integer", "INT32"),
+    "LONGVARBINARY": ("binary", "BINARY"), "LONGVARCHAR": ("string", "STRING"), "NUMERIC": ("double", "DECIMAL"),
+    "REAL": ("double", "SFLOAT"), "SMALLINT": ("integer", "INT16"), "TIME": ("time", "TIME"),
+    "TIMESTAMP": ("timestamp", "DATETIME"), "TINYINT": ("integer", "INT8"), "UNKNOWN": ("string", "UNKNOWN"),
+    "VARBINARY": ("binary", "BINARY"), "VARCHAR": ("string", "STRING"), "WCHAR": ("string", "STRING"),
+    "WLONGVARCHAR": ("string", "STRING"),
+}
+
+
+def _pivot(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str, Any]] | None:
+    parameters = _params(node)
+    props = [p for p in parameters.get("pivotProperties") or [] if isinstance(p, dict)]
+    if not props:
+        return None
+    vertical = parameters.get("pivot_type", "pivot") != "pivot"
+    result: list[dict[str, Any]] = []
+    for ref, columns in inputs:
+        for column in columns:
+            name = column.get("name")
+            matched = [p for p in props if p.get("name" if vertical else "derivation") == name]
+            if not matched:
+                result.append(passed(ref.name, column))
+                continue
+            for prop in matched:
+                if not vertical:
+                    pivoted = copied(column)
+                    pivoted["name"] = prop.get("name")
+                    if "sqlType" in prop:
+                        pivoted["app_data"]["odbc_type"] = prop["sqlType"]
+                    if "length" in prop:
+                        pivoted["metadata"]["max_length"] = int(prop["length"])
+                    if "scale" in prop:
+                        pivoted["metadata"]["decimal_scale"] = prop["scale"]
+                    pivoted["metadata"] = _ordered_metadata(pivoted["metadata"])
+                    result.append(pivoted)
+                    continue
+                if prop.get("sqlType") in TYPE_DATA:
+                    kind, code = TYPE_DATA[prop["sqlType"]]
+                    result.append(_new(str(name), kind, bool(column.get("nullable")),
+                                       {"max_length": prop.get("length"), "min_length": prop.get("length"),
+                                        "decimal_scale": prop.get("scale"), "is_signed": prop.get("signed")},
+                                       {"odbc_type": prop["sqlType"], "type_code": code,
+                                        "is_unicode_string": prop.get("unicode") or None}))
+                for function in prop.get("aggFunction") or []:
+                    if isinstance(function, dict) and function.get("sqlType") in TYPE_DATA:
+                        kind, code = TYPE_DATA[function["sqlType"]]
+                        result.append(_new(f"{name}_{function.get('functionName')}", kind,
+                                           bool(column.get("nullable")),
+                                           {"max_length": function.get("length"), "min_length": function.get("length"),
+                                            "decimal_precision": function.get("precision"),
+                                            "decimal_scale": function.get("scale")},
+                                           {"odbc_type": function["sqlType"], "type_code": code}))
+    index = [p for p in props if p.get("isPivotIndex")]
+    description = "This is a pivot index column"
+    app = {"time_scale": 0, "odbc_type": "BIGINT", "type_code": "INT64"}
+    for prop in index:
+        result.append(_new(str(prop.get("name")), "integer", True,
+                           {"description": description, "max_length": 0, "min_length": 0, "decimal_precision": 0,
+                            "decimal_scale": 0, "is_signed": True}, app))
+    if not index and parameters.get("pivotIndex"):
+        result.append(_new("Pivot_index", "integer", True, {"description": description, **_zeros(is_signed=True)},
+                           app))
+    return result
+
+
 @lru_cache(maxsize=1)
 def acp_data() -> dict[str, Any]:
     """Standardize rulesets and Address Verification columns, extracted from the SDK
@@ -678,6 +747,7 @@ RULES: dict[str, Callable[[dict[str, Any], Inputs, LinkRef], list[dict[str, Any]
     "MatchFrequency": _fixed(_MATCH_FREQUENCY),
     "PxRest": _empty,
     "Standardize": _standardize,
+    "PxPivot": _pivot,
     "AddressVerification2": _address_verification,
 }
 #: Ops passing every input column through (the general rule); connectors do too.
@@ -689,7 +759,7 @@ RULE_OPS = (*RULES, *GENERAL_OPS)
 #: Ops whose links get no computed columns (the SDK has no rule for them, or no offline way to compute them).
 NO_RULE = ("PxPeek", "PxRowGenerator", "PxDataSet", "PxFileSet", "PxLookupFileSet", "PxExternalSource", "PxSCD",
            "UnduplicateMatch", "ReferenceMatch", "WSTransformerPX", "PxWriteRangeMap", "XMLInputPX", "XMLOutputPX",
-           "XMLStagePX", "PxPivot")
+           "XMLStagePX")
 
 
 def rule_for(node: dict[str, Any]) -> Callable[[dict[str, Any], Inputs, LinkRef], list[dict[str, Any]] | None] | None:
@@ -909,6 +979,18 @@ def _derivations(document: dict[str, Any], node: dict[str, Any], inputs: Inputs,
                                    f"{ref.name}.{column['name']}") for ref, _ in inputs]
     elif op == "PxAggregator":
         entries += _aggregator_derivations(node, inputs, {str(c.get("name")) for c in every_output})
+    elif op == "PxPivot":
+        props = [p for p in parameters.get("pivotProperties") or [] if isinstance(p, dict)]
+        vertical = parameters.get("pivot_type", "pivot") != "pivot"
+        for ref, _ in inputs:
+            for column in every_output:
+                name = str(column.get("name"))
+                if vertical:
+                    entries.append(_entry(name, f"VerticalPivot({name})", f"{ref.name}.{name}"))
+                    continue
+                pivoted = (column.get("app_data") or {}).get("pivot_property")
+                entries += [_entry(name, f"Pivot({p.get('name')})", f"{ref.name}.{name}") for p in props
+                            if p.get("name") in (name, pivoted)]
     elif op == "Standardize":
         suffixes = tuple(_rulesets(node))
         for column in every_output:
