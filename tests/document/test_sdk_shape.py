@@ -155,3 +155,31 @@ def test_the_flow_flowzip_builds_is_the_flow_the_sdk_builds(type_name: str) -> N
     sdk, out_columns = built
     ours = _flowzip_document(type_name, out_columns)
     assert _normalised(ours) == _normalised(sdk)
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_the_shape_follows_links_that_come_and_go(type_name: str) -> None:
+    # A link into a second Peek (or from a second Row Generator), made and removed again, with its stage:
+    # ports, placeholders, counts, connector properties and orderings are back to what the SDK writes.
+    built = _sdk_document(type_name)
+    if built is None:
+        pytest.skip(f"the SDK cannot write a {type_name} flow of this shape offline")
+    sdk, out_columns = built
+    archive = flowzip.new()
+    flow = archive.create_flow("p")
+    _build(flow, type_name, out_columns)
+    stage = flow.stages.get(label="S")
+    stage_type = catalog().get(type_name)
+    if stage_type.outputs[1] != 0:
+        extra = flow.add_stage("Peek", "Extra")
+        link = stage.connect_output_to(extra) if stage_type.outputs[1] == -1 or stage_type.outputs[1] > len(
+            stage.get_output_links()) else None
+    else:
+        extra = flow.add_stage("Row Generator", "Extra")
+        link = extra.connect_output_to(stage) if stage_type.inputs[1] == -1 or stage_type.inputs[1] > len(
+            stage.get_input_links()) else None
+    if link is not None:
+        flow.remove_link(link)
+    flow.remove_stage(extra)
+    archive.update_flow(flow)
+    assert _normalised(flow.flow_document) == _normalised(sdk)
