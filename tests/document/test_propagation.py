@@ -242,3 +242,37 @@ def _sdk_flow() -> Any:
     warnings.filterwarnings("ignore")
     logging.getLogger("ibm_watsonx_data_integration").setLevel(logging.ERROR)
     return BatchFlow(project=None, name="p", description="")
+
+
+def test_a_link_out_of_a_local_subflow_carries_the_columns_of_the_inner_link_it_continues() -> None:
+    def port(pid: str, links: list | None = None, schema: str | None = None) -> dict:
+        found: dict = {"id": pid}
+        if schema:
+            found["schema_ref"] = schema
+        if links is not None:
+            found["links"] = links
+        return found
+
+    def link(name: str, source: str, port_id: str, partner: str | None = None) -> dict:
+        datastage = {"partner_link_out": partner} if partner else {}
+        return {"id": f"l-{name}", "node_id_ref": source, "port_id_ref": port_id, "link_name": name,
+                "app_data": {"datastage": datastage}}
+
+    inner = {"id": "inner", "nodes": [
+        {"id": "a", "type": "execution_node", "op": "PxCopy", "outputs": [port("a-out")]},
+        {"id": "b", "type": "execution_node", "op": "PxPeek", "inputs": [port("b-in", [link("inner_out", "a", "a-out")],
+                                                                               "s-inner")]}]}
+    outer = {"id": "outer", "nodes": [
+        {"id": "r", "type": "binding", "op": "PxRowGenerator", "outputs": [port("r-out")]},
+        {"id": "sub", "type": "super_node", "subflow_ref": {"pipeline_id_ref": "inner"},
+         "inputs": [port("sub-in", [link("into_sub", "r", "r-out")])], "outputs": [port("sub-out")]},
+        {"id": "p", "type": "execution_node", "op": "PxPeek",
+         "inputs": [port("p-in", [link("out_of_sub", "sub", "sub-out", partner="inner_out")])]}]}
+    document = {"pipelines": [outer, inner], "schemas": [
+        {"id": "s-inner", "fields": [{"name": "Z", "type": "integer", "nullable": False, "metadata": {},
+                                      "app_data": {"odbc_type": "INTEGER"}}]}]}
+    links = pipeline_links(outer)
+    out_of_sub = next(r for r in links if r.name == "out_of_sub")
+    assert [c["name"] for c in compute_link_columns(document, out_of_sub, links)] == ["Z"]
+    del out_of_sub.link["app_data"]["datastage"]["partner_link_out"]
+    assert compute_link_columns(document, out_of_sub, links) is None  # it continues no inner link

@@ -7,7 +7,8 @@ columns the stage's rule computes from the columns on its inputs: the general ru
 through (``metadata.source_field_id`` = ``"<input link>.<column>"``), and stage types with their own rule
 (Join by join type, Lookup, Merge, Funnel, Aggregator, Compare, Checksum, Column Export/Import/Generator,
 Combine Records, Make Subrecord/Vector, Difference, Sort, Surrogate Key, Generic, Change Capture/Apply,
-Investigate, Match Frequency, Rest, ...) add, drop or rename columns.  Stages with no rule (Peek, Data set,
+Pivot, Standardize, Address Verification, Complex Flat File, Investigate, Match Frequency, Rest, local
+subflows) add, drop or rename columns.  Stages with no rule (Peek, Data set,
 Transformer outputs are declared, ...) give their links no computed columns.
 
 Source: ``services/datastage/models/acp.py`` and ``extractor.py`` of ibm-watsonx-data-integration 2.1.0
@@ -820,12 +821,32 @@ def compute_link_columns(document: dict[str, Any], ref: LinkRef, links: list[Lin
         return _complex_flat_file(source, inputs, ref, document)
     if not inputs:
         return None
+    if source.get("type") == "super_node":
+        return _subflow(document, source, ref)
     rule = rule_for(source)
     if rule is None:
         return None
     order = {id(p): i for i, p in enumerate(p for p in source.get("inputs") or [] if isinstance(p, dict))}
     inputs.sort(key=lambda item: order.get(id(item[0].target_port), 0))
     return rule(source, inputs, ref)
+
+
+def _subflow(document: dict[str, Any], node: dict[str, Any], ref: LinkRef) -> list[dict[str, Any]] | None:
+    """A link out of a local subflow carries the columns of the link inside it that it continues
+    (``partner_link_out``), as declared there; none when it names none (external subflows live in documents
+    of their own: not followed)."""
+    partner = ((ref.link.get("app_data") or {}).get("datastage") or {}).get("partner_link_out")
+    pipeline_id = (node.get("subflow_ref") or {}).get("pipeline_id_ref") if isinstance(node.get("subflow_ref"),
+                                                                                          dict) else None
+    inner = next((p for p in document.get("pipelines") or [] if isinstance(p, dict) and p.get("id") == pipeline_id),
+                 None)
+    if not partner or inner is None:
+        return None
+    for inner_ref in pipeline_links(inner):
+        if inner_ref.name == partner:
+            columns = _columns_of(document, inner_ref.target_port)
+            return [copied(c) for c in columns] if columns is not None else None
+    return None
 
 
 @dataclass
