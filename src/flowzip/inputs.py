@@ -89,7 +89,14 @@ def read_columns(path: str | os.PathLike[str], error: type[FlowzipError] = Flowz
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames:
             raise error("a CSV columns file starts with a header line (name,type,...)", member=name)
-        rows = [dict(row) for row in reader]
+        repeated = sorted({h for h in reader.fieldnames if reader.fieldnames.count(h) > 1})
+        if repeated:
+            raise error(f"the header names {repeated[0]!r} twice", member=name)
+        rows = []
+        for number, row in enumerate(reader, 1):
+            if None in row:
+                raise error(f"row {number}: more cells than the header names", member=name)
+            rows.append(dict(row))
     result = []
     for number, row in enumerate(rows, 1):
         unknown = [k for k in row if k not in COLUMN_KEYS]
@@ -106,10 +113,13 @@ def read_columns(path: str | os.PathLike[str], error: type[FlowzipError] = Flowz
                 if not isinstance(value, bool):
                     raise error(f"row {number}: {key} is true or false, not {value!r}", member=name)
             elif key in ("length", "scale"):
-                try:
-                    value = int(value)
-                except (TypeError, ValueError):
-                    raise error(f"row {number}: {key} is a whole number, not {value!r}", member=name) from None
+                text_value = value.strip() if isinstance(value, str) else value
+                digits = isinstance(text_value, str) and text_value.isascii() and text_value.isdigit()
+                if digits and len(text_value) < 11:  # more digits cannot fit: no huge int() of a hostile file
+                    value = int(text_value)
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2**31 - 1:
+                    raise error(f"row {number}: {key} is a whole number from 0 to {2**31 - 1}, not {value!r}",
+                                member=name)
             elif not isinstance(value, str):
                 raise error(f"row {number}: {key} is text, not {value!r}", member=name)
             clean[key] = value
@@ -117,4 +127,6 @@ def read_columns(path: str | os.PathLike[str], error: type[FlowzipError] = Flowz
             if required not in clean:
                 raise error(f"row {number}: no {required}", member=name)
         result.append(clean)
+    if not result:
+        raise error("the file lists no columns (a link with no columns: remove its schema instead)", member=name)
     return result

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import flowzip
-from flowzip.document.columns import field_attributes, new_field, odbc_types
+from flowzip.document.columns import field_attributes, new_field, odbc_types, set_field_attribute
 from flowzip.errors import EditError, NotFoundError
 from tests.conftest import real_exports, require_shared
 
@@ -176,3 +176,23 @@ def test_the_columns_of_every_link_of_every_real_flow_can_be_read() -> None:
                 if schema is not None:
                     assert len(link.columns) == len(schema.schema["fields"])
     assert links > 400 and columns > 1500  # 480 links, 1,956 columns on the corpus today
+
+
+@pytest.mark.parametrize(("odbc", "attributes"), [
+    ("INTEGER", {"default": 5}), ("VARCHAR", {"default": "it's a \\\\path"}), ("TINYINT", {"change_code": False}),
+    ("TIMESTAMP", {"microseconds": False}), ("TINYINT", {"key_change": False, "difference": False}),
+    ("VARCHAR", {"unicode": False}), ("BIGINT", {"nullable": False}),
+])
+def test_values_off_and_values_of_other_types_are_written_as_the_sdk_writes_them(odbc: str, attributes: dict) -> None:
+    assert json.dumps(new_field(odbc, "C", **attributes)) == json.dumps(_sdk_fields([(odbc, "C", attributes)])[0])
+
+
+def test_field_properties_flowzip_cannot_read_whole_are_never_rewritten() -> None:
+    field = new_field("INTEGER", "C")
+    field["app_data"]["apt_field_properties"] = "cycle={value='1',value='2',value='3'}"
+    set_field_attribute(field, "default", 7)  # a braced list with commas is kept whole
+    assert field["app_data"]["apt_field_properties"] == "default=7,cycle={value='1',value='2',value='3'}"
+    field["app_data"]["apt_field_properties"] = "cycle={value='1'"  # broken: refused, not half-rewritten
+    with pytest.raises(EditError, match="not in a form flowzip can edit"):
+        set_field_attribute(field, "default", 8)
+    assert field["app_data"]["apt_field_properties"] == "cycle={value='1'"

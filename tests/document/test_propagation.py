@@ -276,3 +276,100 @@ def test_a_link_out_of_a_local_subflow_carries_the_columns_of_the_inner_link_it_
     assert [c["name"] for c in compute_link_columns(document, out_of_sub, links)] == ["Z"]
     del out_of_sub.link["app_data"]["datastage"]["partner_link_out"]
     assert compute_link_columns(document, out_of_sub, links) is None  # it continues no inner link
+
+
+# --------------------------------------------------------------------------- found in review
+
+
+def test_an_edit_to_computed_columns_makes_them_the_users_own() -> None:
+    flow = _flow([("Row Generator", "R"), ("Copy", "C"), ("Peek", "P")],
+                 [("R", "C", [("BIGINT", "ID"), ("VARCHAR", "NAME")]), ("C", "P", None)])
+    out = next(link for link in flow.links if link.source.label == "C")
+    out.schema.add_field("VARCHAR", "EXTRA")
+    out.schema.remove_field("NAME")
+    out.columns[0].nullable = True
+    flow.archive.update_flow(flow)
+    assert [(c.name, c.nullable) for c in out.columns] == [("ID", True), ("EXTRA", False)]
+
+
+def test_computed_columns_go_when_propagation_no_longer_gives_any() -> None:
+    flow = _flow([("Row Generator", "R"), ("Copy", "C"), ("Peek", "P")],
+                 [("R", "C", [("INTEGER", "k")]), ("C", "P", None)])
+    flow.remove_link(flow.links[0])  # the Copy has no input any more: its output carries nothing
+    flow.archive.update_flow(flow)
+    assert flow.links[0].columns == []
+    assert flow.flow_document["schemas"] == []  # the computed schema went with it
+
+
+def test_inputs_made_out_of_order_are_taken_in_the_sdks_order() -> None:
+    # B -> J made before A -> J, A made first: the SDK takes A as the Join's left input (topological order).
+    archive = flowzip.new()
+    flow = archive.create_flow("f")
+    a, b = flow.add_stage("Row Generator", "A"), flow.add_stage("Row Generator", "B")
+    join, peek = flow.add_stage("Join", "J"), flow.add_stage("Peek", "P")
+    into_join_b = b.connect_output_to(join).create_schema()
+    into_join_b.add_field("INTEGER", "k")
+    into_join_b.add_field("VARCHAR", "b")
+    into_join_a = a.connect_output_to(join).create_schema()
+    into_join_a.add_field("INTEGER", "k")
+    into_join_a.add_field("VARCHAR", "a")
+    join.connect_output_to(peek)
+    archive.update_flow(flow)
+    assert [name for name, _ in _out(flow, "J")] == ["k", "a", "b"]
+
+
+def test_aggregation_columns_have_the_sdks_lengths() -> None:
+    flow = _flow([("Row Generator", "R"), ("Aggregator", "A"), ("Peek", "P")],
+                 [("R", "A", [("VARCHAR", "g"), ("DOUBLE", "x")]), ("A", "P", None)],
+                 {"A": {"keyProperties": [{"key": "g"}], "reduceProperties": [[{"reduce": "x"}, {"sum": "s"},
+                                                                                {"summary": "m"}]]}})
+    out = next(link for link in flow.links if link.source.label == "A")
+    lengths = {c.name: c.length for c in out.columns}
+    assert (lengths["s"], lengths["m"], lengths["m.n"]) == (100, 6, 6)
+
+
+def test_lineage_the_platform_credits_to_another_input_is_not_stale() -> None:
+    # Change Capture credits its "after" columns to the "before" link; Combine Records its new column to the
+    # last input: both are what the platform writes, not stale.
+    for kind, parameters in (("Change Capture", {}), ("Combine Records", {"subrecname": "SUB"})):
+        stages = [("Row Generator", "B"), ("Row Generator", "A"), (kind, "S"), ("Peek", "P")]
+        links = [("B", "S", [("INTEGER", "k"), ("VARCHAR", "b")]), ("A", "S", [("INTEGER", "k"), ("VARCHAR", "a")])]
+        if kind == "Combine Records":
+            stages, links = stages[1:], links[1:]
+        flow = _flow(stages, [*links, ("S", "P", None)], {"S": parameters})
+        assert stale_columns(flow.flow_document, flow.primary_pipeline) == [], kind
+
+
+def test_inserting_a_stage_gives_each_half_its_own_columns() -> None:
+    flow = _flow([("Row Generator", "R"), ("Peek", "P")], [("R", "P", [("INTEGER", "k")])])
+    flow.insert_stage(flow.links[0], "Copy", "C")
+    into, out = (next(link for link in flow.links if link.target.label == label) for label in ("C", "P"))
+    into.schema.add_field("VARCHAR", "only_in")
+    assert [c.name for c in out.columns] == ["k"]  # not shared
+
+
+def test_a_copy_of_a_flow_flowzip_made_keeps_propagating() -> None:
+    flow = _flow([("Row Generator", "R"), ("Copy", "C"), ("Peek", "P")],
+                 [("R", "C", [("INTEGER", "k")]), ("C", "P", None)])
+    archive = flow.archive
+    twin = archive.duplicate_flow(flow, "twin")
+    twin.links[0].schema.add_field("VARCHAR", "more")
+    archive.update_flow(twin)
+    out = next(link for link in twin.links if link.source.label == "C")
+    assert [c.name for c in out.columns] == ["k", "more"]
+
+
+def test_malformed_documents_do_not_stop_propagation_or_lint() -> None:
+    flow = _flow([("Row Generator", "R"), ("Funnel", "F"), ("Pivot Enterprise", "V"), ("Peek", "P")],
+                 [("R", "F", [("INTEGER", "k")]), ("F", "V", None), ("V", "P", None)],
+                 {"V": {"pivotProperties": [{"name": "x", "derivation": "k", "length": "abc"}]},
+                  "F": {"InputlinkOrderingList": [{"link_label": "0", "link_name": ["not", "a", "name"]}]}})
+    document = flow.flow_document
+    for schema in document["schemas"]:
+        for field in schema["fields"]:
+            field["metadata"], field["app_data"] = ["not a dict"], "nor this"
+    flow.links[0].link["app_data"] = "text"
+    assert flow.propagate_columns(every_link=True) is not None
+    assert stale_columns(document, flow.primary_pipeline) == []
+    document["schemas"] = None
+    assert flow.propagate_columns(every_link=True) is not None

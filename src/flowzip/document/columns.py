@@ -14,7 +14,6 @@ Partitioning (``set_partitioning`` / ``add_partition_key``) lives on the target'
 from __future__ import annotations
 
 import copy
-import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -83,6 +82,15 @@ def _set_path(field: dict[str, Any], path: str, value: Any) -> None:
     target[last] = value
 
 
+def _drop_path(field: dict[str, Any], path: str) -> None:
+    *parents, last = path.split(".")
+    target: Any = field
+    for key in parents:
+        target = target.get(key) if isinstance(target, dict) else None
+    if isinstance(target, dict):
+        target.pop(last, None)
+
+
 def _get_path(field: dict[str, Any], path: str) -> Any:
     target: Any = field
     for key in path.split("."):
@@ -92,24 +100,56 @@ def _get_path(field: dict[str, Any], path: str) -> Any:
     return target
 
 
-def _apt_items(text: str) -> list[tuple[str, str]]:
-    """``key=value`` items of an ``apt_field_properties`` text (values may be quoted and hold commas)."""
-    return [(m.group(1), m.group(2) or "") for m in re.finditer(r"([^=,]+)(?:=('(?:[^'\\]|\\.)*'|[^,]*))?,?", text)
-            if m.group(1)]
+def _apt_items(text: str) -> list[tuple[str, str]] | None:
+    """``key=value`` items of an ``apt_field_properties`` text, values whole (quoted, or braced lists that
+    hold commas); None when the text is not such a list, so that it is never rewritten half-understood."""
+    items, key, value, depth, quote, in_value = [], "", "", 0, False, False
+    for char in text + ",":
+        if quote:
+            value += char
+            quote = char != "'"
+        elif char == "'" and in_value:
+            value, quote = value + char, True
+        elif char == "{" and in_value:
+            value, depth = value + char, depth + 1
+        elif char == "}" and in_value:
+            if depth == 0:
+                return None
+            value, depth = value + char, depth - 1
+        elif char == "," and depth == 0:
+            if key:
+                items.append((key, value))
+            elif in_value:
+                return None
+            key, value, in_value = "", "", False
+        elif char == "=" and not in_value and depth == 0:
+            in_value = True
+        elif in_value:
+            value += char
+        else:
+            key += char
+    if quote or depth:
+        return None
+    joined = ",".join(k if v == "" else f"{k}={v}" for k, v in items)
+    return items if joined == text else None
 
 
 def _apt_write(odbc: str, field: dict[str, Any], name: str, value: Any) -> None:
     spec = _data()["apt"][odbc]
     key, style = spec[name]
     app_data = field.setdefault("app_data", {})
-    items = dict(_apt_items(app_data.get(APT, "")))
+    parsed = _apt_items(str(app_data.get(APT, "")))
+    if parsed is None:
+        raise EditError(f"the column's field properties ({app_data.get(APT)!r}) are not in a form flowzip can "
+                        "edit without losing some; edit the document itself (flowzip patch)")
+    items = dict(parsed)
     flag = style == "flag" or isinstance(style, list)  # true: the key (with a fixed text); false: nothing
     if value is None or (flag and not value):
         items.pop(key, None)
     elif flag:
         items[key] = style[1] if isinstance(style, list) else ""
-    elif style == "quoted":
-        items[key] = "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+    elif style == "quoted" and isinstance(value, str):
+        items[key] = f"'{value}'"  # as the SDK writes it: quoted, not escaped
     else:
         items[key] = str(int(value)) if isinstance(value, bool) else str(value)
     order = [k for k, _ in spec.values()]
@@ -136,8 +176,15 @@ def _set_attribute(field: dict[str, Any], name: str, value: Any) -> None:
         _set_path(field, "metadata.description", "" if value is None else str(value))
         return
     if name in data["attributes"] and odbc in data["attributes"][name]:
+        base = data["types"][odbc]
         for path, how in data["attributes"][name][odbc]:
-            if how == "value":
+            if value is False and how != "not":
+                # The SDK writes these only when they are on: off, the key keeps its default or is not there.
+                if _get_path(base, path) is None:
+                    _drop_path(field, path)
+                else:
+                    _set_path(field, path, _get_path(base, path) if isinstance(how, list) else value)
+            elif how == "value":
                 _set_path(field, path, value)
             elif how == "text":
                 _set_path(field, path, str(value))
@@ -216,7 +263,9 @@ def attach_schema(document: dict[str, Any], source_port: dict[str, Any] | None, 
     """A new schema holding *fields*, named by both halves of a link (its old one is left for the caller to
     drop when nothing else names it)."""
     schema = {"id": new_id(), "fields": fields}
-    document.setdefault("schemas", []).append(schema)
+    if not isinstance(document.get("schemas"), list):
+        document["schemas"] = []
+    document["schemas"].append(schema)
     for port in (source_port, target_port):
         if isinstance(port, dict):
             set_schema_ref(port, schema["id"])
@@ -224,8 +273,11 @@ def attach_schema(document: dict[str, Any], source_port: dict[str, Any] | None, 
 
 
 def set_schema_ref(port: dict[str, Any], schema_id: str) -> None:
-    """Name *schema_id* on *port*, right after the port's ``id``, where the SDK writes ``schema_ref``."""
-    items = [(k, v) for k, v in port.items() if k != "schema_ref"]
+    """Name *schema_id* on *port*: where it was, else right after the port's ``id``, where the SDK writes it."""
+    if "schema_ref" in port:
+        port["schema_ref"] = schema_id
+        return
+    items = list(port.items())
     at = next((i + 1 for i, (k, _) in enumerate(items) if k == "id"), 0)
     items.insert(at, ("schema_ref", schema_id))
     port.clear()

@@ -31,7 +31,7 @@ import orjson
 from .columns import set_schema_ref
 from .pipeline import new_id
 
-__all__ = ["LinkRef", "pipeline_links", "propagation_order", "compute_link_columns", "propagate",
+__all__ = ["LinkRef", "pipeline_links", "propagation_order", "topological_ranks", "compute_link_columns", "propagate",
            "PropagationResult", "derive_values", "stale_columns", "StaleColumn", "RULE_OPS", "NO_RULE"]
 
 METADATA_KEYS = ("description", "measure", "modeling_role", "max_length", "min_length", "decimal_precision",
@@ -81,28 +81,32 @@ def pipeline_links(pipeline: dict[str, Any]) -> list[LinkRef]:
     return found
 
 
-def propagation_order(pipeline: dict[str, Any], links: list[LinkRef]) -> list[LinkRef]:
-    """The links in the order the SDK computes them: stages in topological order (Kahn, first come first
-    served), each stage's links out grouped by target in topological order, each group in port order."""
-    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
+def _out_of(pipeline: dict[str, Any], links: list[LinkRef]) -> dict[int, list[LinkRef]]:
+    """Stage (by ``id()``) -> the links out of it, in the order of its output ports (the order made)."""
     out_of: dict[int, list[LinkRef]] = {}
+    for ref in links:
+        if ref.source is not None:
+            out_of.setdefault(id(ref.source), []).append(ref)
+    for refs in out_of.values():
+        source = refs[0].source
+        ports = [p.get("id") for p in (source or {}).get("outputs") or [] if isinstance(p, dict)]
+        refs.sort(key=lambda r: ports.index(r.link.get("port_id_ref")) if r.link.get("port_id_ref") in ports
+                  else len(ports))
+    return out_of
+
+
+def topological_ranks(pipeline: dict[str, Any], links: list[LinkRef]) -> dict[int, int]:
+    """Stage (by ``id()``) -> its place in the SDK's topological order (Kahn, first come first served;
+    stages in cycles after the rest, in document order)."""
+    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
+    out_of = _out_of(pipeline, links)
     indegree = {id(n): 0 for n in nodes}
     for ref in links:
-        if ref.source is None:
-            continue
-        out_of.setdefault(id(ref.source), []).append(ref)
-        indegree[id(ref.target)] = indegree.get(id(ref.target), 0) + 1
-    position = {}
-    for node in nodes:  # a source's links in the order of its output ports (the order they were made)
-        ports = [p.get("id") for p in node.get("outputs") or [] if isinstance(p, dict)]
-        for ref in out_of.get(id(node), []):
-            port_id = ref.link.get("port_id_ref")
-            position[id(ref.link)] = ports.index(port_id) if port_id in ports else len(ports)
-    for refs in out_of.values():
-        refs.sort(key=lambda r: position.get(id(r.link), 0))
+        if ref.source is not None:
+            indegree[id(ref.target)] = indegree.get(id(ref.target), 0) + 1
     queue = [n for n in nodes if indegree[id(n)] == 0]
     order: list[dict[str, Any]] = []
-    seen = set()
+    seen: set[int] = set()
     while queue:
         node = queue.pop(0)
         if id(node) in seen:
@@ -113,16 +117,27 @@ def propagation_order(pipeline: dict[str, Any], links: list[LinkRef]) -> list[Li
             indegree[id(ref.target)] -= 1
             if indegree[id(ref.target)] == 0:
                 queue.append(ref.target)
-    order += [n for n in nodes if id(n) not in seen]  # cycles: in document order, after the rest
-    rank = {id(n): i for i, n in enumerate(order)}
+    order += [n for n in nodes if id(n) not in seen]
+    return {id(n): i for i, n in enumerate(order)}
+
+
+def propagation_order(pipeline: dict[str, Any], links: list[LinkRef]) -> list[LinkRef]:
+    """The links in the order the SDK computes them: stages in topological order, each stage's links out
+    grouped by target in topological order, each group in port order."""
+    rank = topological_ranks(pipeline, links)
+    out_of = _out_of(pipeline, links)
+    nodes = sorted((n for n in pipeline.get("nodes") or [] if isinstance(n, dict)), key=lambda n: rank[id(n)])
     ordered = []
-    for node in order:
-        refs = out_of.get(id(node), [])
-        ordered += sorted(refs, key=lambda r: rank[id(r.target)])  # stable: port order within a target
+    for node in nodes:
+        ordered += sorted(out_of.get(id(node), []), key=lambda r: rank[id(r.target)])  # stable: port order
     return ordered
 
 
 # --------------------------------------------------------------------------- fields
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _ordered_metadata(metadata: Any) -> dict[str, Any]:
@@ -137,7 +152,7 @@ def passed(link_name: str, column: dict[str, Any], name: str | None = None) -> d
     metadata["source_field_id"] = f"{link_name}.{column.get('name')}"
     return {"name": name if name is not None else column.get("name"), "type": column.get("type", "unknown"),
             "nullable": bool(column.get("nullable", False)), "metadata": metadata,
-            "app_data": copy.deepcopy(column.get("app_data")) if isinstance(column.get("app_data"), dict) else {}}
+            "app_data": copy.deepcopy(_dict(column.get("app_data")))}
 
 
 def copied(column: dict[str, Any]) -> dict[str, Any]:
@@ -188,7 +203,7 @@ def _labelled(node: dict[str, Any], inputs: Inputs, auto: Callable[[int, int, Li
     if isinstance(entries, list) and entries:
         by_name = {ref.name: (ref, cols) for ref, cols in inputs}
         for entry in entries:
-            if isinstance(entry, dict) and entry.get("link_name") in by_name:
+            if isinstance(entry, dict) and isinstance(entry.get("link_name"), str) and entry["link_name"] in by_name:
                 ref, cols = by_name[entry["link_name"]]
                 labelled.append((str(entry.get("link_label")), ref, cols))
         return labelled
@@ -308,11 +323,11 @@ def _funnel(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str
             break
     kept = []
     for column in widest:
-        odbc = (column.get("app_data") or {}).get("odbc_type")
+        odbc = _dict(column.get("app_data")).get("odbc_type")
         if odbc is None:
             continue
         if all(any(other.get("name") == column.get("name") and other.get("type") == column.get("type")
-                   and (other.get("app_data") or {}).get("odbc_type") == odbc for other in columns)
+                   and _dict(other.get("app_data")).get("odbc_type") == odbc for other in columns)
                for _, columns in inputs):
             kept.append(copied(column))
     return kept
@@ -442,7 +457,8 @@ def _two_inputs(node: dict[str, Any], inputs: Inputs, first: str, second: str) -
     if len(inputs) != 2:
         return None
     entries = _params(node).get("InputlinkOrderingList") or []
-    by_label = {str(e.get("link_label", "")).lower(): e.get("link_name") for e in entries if isinstance(e, dict)}
+    by_label = {str(e.get("link_label", "")).lower(): e.get("link_name") for e in entries
+                if isinstance(e, dict) and isinstance(e.get("link_name"), str)}
     by_name = {ref.name: (ref, cols) for ref, cols in inputs}
     one, two = by_label.get(first), by_label.get(second)
     if one is None and two is None:
@@ -554,13 +570,13 @@ def _aggregator(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict
     result: list[dict[str, Any]] = []
 
     def agg(name: str) -> dict[str, Any]:
-        return _new(name, "double", False, {"max_length": 100, **_zeros(is_signed=False)},
+        return _new(name, "double", False, {**_zeros(is_signed=False), "max_length": 100},
                     {"odbc_type": "DOUBLE", "is_unicode_string": False, "type_code": "DFLOAT"})
 
     def small(name: str, nullable: bool, odbc: str, code: str, **extra: Any) -> dict[str, Any]:
         app = ({"odbc_type": odbc, "type_code": code, "is_unicode_string": False} if odbc == "UNKNOWN" else
                {"odbc_type": odbc, "is_unicode_string": False, "type_code": code})
-        return _new(name, "double", nullable, {"max_length": 6, **_zeros(is_signed=False), **extra}, app)
+        return _new(name, "double", nullable, {**_zeros(is_signed=False), "max_length": 6, **extra}, app)
 
     if selection not in ("reduce", "rereduce", "countField"):
         return None
@@ -630,7 +646,10 @@ def _pivot(node: dict[str, Any], inputs: Inputs, out: LinkRef) -> list[dict[str,
                     if "sqlType" in prop:
                         pivoted["app_data"]["odbc_type"] = prop["sqlType"]
                     if "length" in prop:
-                        pivoted["metadata"]["max_length"] = int(prop["length"])
+                        try:
+                            pivoted["metadata"]["max_length"] = int(prop["length"])
+                        except (TypeError, ValueError):
+                            pass  # a length that is no number: the column keeps its own
                     if "scale" in prop:
                         pivoted["metadata"]["decimal_scale"] = prop["scale"]
                     pivoted["metadata"] = _ordered_metadata(pivoted["metadata"])
@@ -712,7 +731,8 @@ def _address_verification(node: dict[str, Any], inputs: Inputs, out: LinkRef) ->
 def _complex_flat_file(node: dict[str, Any], inputs: Inputs, out: LinkRef, document: dict[str, Any]
                        ) -> list[dict[str, Any]]:
     """Every column of the stage's records (the record schemas its ``stage_records`` name), in order."""
-    records = ((node.get("app_data") or {}).get("datastage") or {}).get("stage_records") or []
+    records = _dict(_dict(node.get("app_data")).get("datastage")).get("stage_records")
+    records = records if isinstance(records, list) else []
     columns = []
     for record in records:
         if isinstance(record, dict):
@@ -787,7 +807,18 @@ def _schema(document: dict[str, Any], schema_id: Any) -> dict[str, Any] | None:
         return None
     if _INDEX[0] is not schemas or _INDEX[1] != len(schemas):
         _INDEX[:] = [schemas, len(schemas), {s.get("id"): s for s in schemas if isinstance(s, dict)}]
-    return _INDEX[2].get(schema_id)
+    found = _INDEX[2].get(schema_id)
+    if found is not None and found.get("id") != schema_id:  # changed in place since: index again
+        _INDEX[1] = -1
+        return _schema(document, schema_id)
+    return found
+
+
+def _index_add(document: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Keep the index whole when propagation appends a schema (no rebuild per link)."""
+    if _INDEX[0] is document.get("schemas") and _INDEX[1] == len(_INDEX[0]) - 1:
+        _INDEX[1] += 1
+        _INDEX[2][schema.get("id")] = schema
 
 
 def _columns_of(document: dict[str, Any], port: dict[str, Any] | None) -> list[dict[str, Any]] | None:
@@ -835,7 +866,7 @@ def _subflow(document: dict[str, Any], node: dict[str, Any], ref: LinkRef) -> li
     """A link out of a local subflow carries the columns of the link inside it that it continues
     (``partner_link_out``), as declared there; none when it names none (external subflows live in documents
     of their own: not followed)."""
-    partner = ((ref.link.get("app_data") or {}).get("datastage") or {}).get("partner_link_out")
+    partner = _dict(_dict(ref.link.get("app_data")).get("datastage")).get("partner_link_out")
     pipeline_id = (node.get("subflow_ref") or {}).get("pipeline_id_ref") if isinstance(node.get("subflow_ref"),
                                                                                           dict) else None
     inner = next((p for p in document.get("pipelines") or [] if isinstance(p, dict) and p.get("id") == pipeline_id),
@@ -857,13 +888,16 @@ class PropagationResult:
     changed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     schemas: list[str] = field(default_factory=list)  # ids of the schemas holding computed columns
+    dropped: list[str] = field(default_factory=list)  # links whose computed columns went
 
 
-def propagate(document: dict[str, Any], pipeline: dict[str, Any],
-              declared: Callable[[LinkRef], bool]) -> PropagationResult:
+def propagate(document: dict[str, Any], pipeline: dict[str, Any], declared: Callable[[LinkRef], bool],
+              computed: Callable[[LinkRef], bool] | None = None) -> PropagationResult:
     """Compute the columns of every link of *pipeline* that *declared* says has no declared columns, in the
     SDK's order, and write them: a link keeps its schema's id when it had one of its own (only its fields
-    change), else gets a new schema named by both halves of the link."""
+    change), else gets a new schema named by both halves of the link.  A link whose columns were computed
+    before (*computed*) and now get none (its stage lost its inputs, its rule no longer applies) loses them,
+    as the SDK writes no columns there."""
     result = PropagationResult(schemas=[])
     links = pipeline_links(pipeline)
     into = _into(links)
@@ -878,6 +912,10 @@ def propagate(document: dict[str, Any], pipeline: dict[str, Any],
             continue
         columns = compute_link_columns(document, ref, links, into)
         if columns is None:
+            if computed is not None and computed(ref):
+                for port in (ref.source_port, ref.target_port):
+                    if isinstance(port, dict) and port.pop("schema_ref", None) is not None:
+                        result.dropped.append(ref.name)
             continue
         result.computed.append(ref.name)
         current = None
@@ -894,7 +932,10 @@ def propagate(document: dict[str, Any], pipeline: dict[str, Any],
             continue
         schema = {"id": new_id(), "fields": columns}
         result.schemas.append(schema["id"])
-        document.setdefault("schemas", []).append(schema)
+        if not isinstance(document.get("schemas"), list):
+            document["schemas"] = []
+        document["schemas"].append(schema)
+        _index_add(document, schema)
         for port in (ref.source_port, ref.target_port):
             if isinstance(port, dict):
                 if port.get("schema_ref"):
@@ -946,7 +987,7 @@ def _derivations(document: dict[str, Any], node: dict[str, Any], inputs: Inputs,
     every_output = [c for cols in outputs for c in cols]
 
     def flagged(key: str, default: str) -> str:
-        return next((str(c.get("name")) for c in every_output if (c.get("app_data") or {}).get(key) is True), default)
+        return next((str(c.get("name")) for c in every_output if _dict(c.get("app_data")).get(key) is True), default)
 
     if op == "PxSort":
         for ref, _ in inputs:
@@ -982,10 +1023,11 @@ def _derivations(document: dict[str, Any], node: dict[str, Any], inputs: Inputs,
         for ref, _ in inputs:
             entries += [_entry(n, f"{op}({n})", f"{ref.name}.{n}") for n in names]
     elif op == "PxFunnel":
+        # The SDK clears the lineage here on metadata its Funnel shares with the input column, so that the
+        # upstream link loses it and the Funnel's output keeps it: the output keeps it, the input is left alone.
         for cols in outputs:
             for column in cols:
-                metadata = column.setdefault("metadata", {})
-                lineage = str(metadata.pop("source_field_id", None) or column.get("name"))
+                lineage = str(_dict(column.get("metadata")).get("source_field_id") or column.get("name"))
                 entries.append(_entry(str(column.get("name")), lineage,
                                       ";".join(f"{ref.name}.{lineage}" for ref, _ in inputs)))
     elif op == "PxColumnGenerator":
@@ -1009,7 +1051,7 @@ def _derivations(document: dict[str, Any], node: dict[str, Any], inputs: Inputs,
                 if vertical:
                     entries.append(_entry(name, f"VerticalPivot({name})", f"{ref.name}.{name}"))
                     continue
-                pivoted = (column.get("app_data") or {}).get("pivot_property")
+                pivoted = _dict(column.get("app_data")).get("pivot_property")
                 entries += [_entry(name, f"Pivot({p.get('name')})", f"{ref.name}.{name}") for p in props
                             if p.get("name") in (name, pivoted)]
     elif op == "Standardize":
@@ -1089,6 +1131,8 @@ def derive_values(document: dict[str, Any], pipeline: dict[str, Any], nodes: lis
             port = ref.source_port
             assert port is not None
             parameters = port.setdefault("parameters", {})
+            if not isinstance(parameters, dict):
+                continue
             parameters.pop("valueDerivation", None)
             entries = _derivations(document, node, inputs, ref, outputs)
             if entries:
@@ -1099,6 +1143,8 @@ def derive_values(document: dict[str, Any], pipeline: dict[str, Any], nodes: lis
                 if column.get("name") in named:
                     continue
                 metadata = column.setdefault("metadata", {})
+                if not isinstance(metadata, dict):
+                    continue
                 lineage = metadata.get("source_field_id")
                 wanted = column.get("name") if not lineage else lineage if "." not in str(lineage) else None
                 if wanted is not None and every_input.count(wanted) == 1:
@@ -1107,6 +1153,11 @@ def derive_values(document: dict[str, Any], pipeline: dict[str, Any], nodes: lis
 
 
 # --------------------------------------------------------------------------- stale columns
+
+
+#: Stages whose columns' lineage names another input than the column's own (the platform's rules): Change
+#: Capture and Change Apply credit the "before" link, Combine Records the last input.
+LINEAGE_ELSEWHERE = ("PxChangeCapture", "PxChangeApply", "PxCombineRecords")
 
 
 @dataclass(frozen=True)
@@ -1131,7 +1182,7 @@ def stale_columns(document: dict[str, Any], pipeline: dict[str, Any]) -> list[St
     into = _into(links)
     seen: dict[int, dict[str, set[Any]]] = {}  # stage -> its judged inputs' column names
     for ref in links:
-        if ref.source is None or rule_for(ref.source) is None:
+        if ref.source is None or rule_for(ref.source) is None or ref.source.get("op") in LINEAGE_ELSEWHERE:
             continue
         stored = _columns_of(document, ref.target_port)
         if stored is None:
@@ -1145,11 +1196,11 @@ def stale_columns(document: dict[str, Any], pipeline: dict[str, Any]) -> list[St
                 r.name: {c.get("name") for c in _columns_of(document, r.target_port) or []}
                 for r in into.get(id(ref.source), []) if not _params(r.target_port).get("runtime_column_propagation")}
         for column in stored:
-            lineage = (column.get("metadata") or {}).get("source_field_id")
+            lineage = _dict(column.get("metadata")).get("source_field_id")
             if not isinstance(lineage, str) or "." not in lineage:
                 continue
             link_name, _, source_column = lineage.partition(".")
             if inputs.get(link_name) and source_column not in inputs[link_name]:
-                label = ((ref.source.get("app_data") or {}).get("ui_data") or {}).get("label")
+                label = _dict(_dict(ref.source.get("app_data")).get("ui_data")).get("label")
                 found.append(StaleColumn(ref.name, str(label), str(column.get("name")), link_name, source_column))
     return found

@@ -186,13 +186,21 @@ def _orderings(node: dict[str, Any], linked_in: list[dict[str, Any]], linked_out
 
 
 def shape_node(pipeline: dict[str, Any], node: dict[str, Any], stage_type: StageType | None,
-               degrees: dict[str, list[int]], counts: tuple[int, int], out_types: dict[str, str]) -> None:
+               degrees: dict[str, list[int]], counts: tuple[int, int], out_types: dict[str, str],
+               source_rank: dict[str, int] | None = None) -> None:
     """Give a stage flowzip added the SDK's shape for the links it has now: placeholders, port forms,
     ``enableAcp`` on the outputs of a stage with inputs and outputs, connector properties, orderings and key
-    orders.  *out_types*: output port id -> the type of the link it starts."""
+    orders.  *out_types*: output port id -> the type of the link it starts; *source_rank*: stage id -> its
+    place in the SDK's topological order (its input ports follow their sources' order, as the SDK writes them)."""
     ins, outs = degrees.get(node.get("id"), [0, 0])
     kind = node.get("type")
     linked_in = [p for p in node.get("inputs") or [] if isinstance(p, dict) and p.get("links")]
+    if source_rank:
+        def source_of(port: dict[str, Any]) -> int:
+            link = _link_of(port) or {}
+            return source_rank.get(str(link.get("node_id_ref")), len(source_rank))
+
+        linked_in.sort(key=source_of)  # stable: links from one stage keep the order they were made in
     linked_out = [p for p in node.get("outputs") or [] if isinstance(p, dict) and p.get("id")]
     if kind == "binding":
         if ins == 0 and outs == 0:

@@ -12,6 +12,7 @@ import copy
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .. import jsonio
 from ..document.pipeline import new_flow_document, renew_ids, unwrap_flow_document
@@ -204,6 +205,10 @@ class Archive(Store):
         self._check_own(flow)
         member_name = self._flow_member_name(name)
         doc = renew_ids(copy.deepcopy(flow.document))
+        if flow.flow_document.get("id") in self.created:
+            # A copy of a flow flowzip made is one too: its stages keep the SDK's shape, its computed columns
+            # follow their inputs (matched by stage label and link name, which the copy keeps).
+            self._carry_created(flow, doc)
         self.write_json(member_name, doc)
         self._manifest_add(name, "data_intg_flow")
         copy_view = self.flows.get(name=name)
@@ -211,6 +216,21 @@ class Archive(Store):
             copy_view.description = description
             self.update_flow(copy_view)
         return copy_view
+
+    def _carry_created(self, flow: Flow, doc: dict[str, Any]) -> None:
+        body = unwrap_flow_document(doc) or {}
+        self.created.add(str(body.get("id")))
+        made = {stage.label for stage in flow.stages if stage.id in self.created}
+        computed = {link.name for link in flow.links if any(
+            isinstance(p, dict) and p.get("schema_ref") in self.computed for p in (link.target_port, link.source_port))}
+        for pipeline in body.get("pipelines") or []:
+            for node in pipeline.get("nodes") or []:
+                if isinstance(node, dict) and ((node.get("app_data") or {}).get("ui_data") or {}).get("label") in made:
+                    self.created.add(str(node.get("id")))
+                for port in node.get("inputs") or [] if isinstance(node, dict) else []:
+                    for link in port.get("links") or [] if isinstance(port, dict) else []:
+                        if isinstance(link, dict) and link.get("link_name") in computed and port.get("schema_ref"):
+                            self.computed.add(str(port["schema_ref"]))
 
     def update_parameter_set(self, parameter_set: ParameterSet) -> ParameterSet:
         """Store a parameter set's edited document in the archive."""

@@ -25,8 +25,9 @@ class Field:
 
     _WRITABLE = ("nullable", "key", "length", "scale", "description", "source", "unicode", "unsigned")
 
-    def __init__(self, field: dict[str, Any]) -> None:
+    def __init__(self, field: dict[str, Any], on_change: Any = None) -> None:
         object.__setattr__(self, "field", field)
+        object.__setattr__(self, "_on_change", on_change)
 
     def __getattr__(self, name: str) -> Any:
         if name in READABLE:
@@ -38,8 +39,10 @@ class Field:
             if not isinstance(value, str) or not value:
                 raise EditError("a column name cannot be empty")
             self.field["name"] = value
-            return
-        set_field_attribute(self.field, name, value)
+        else:
+            set_field_attribute(self.field, name, value)
+        if self._on_change is not None:
+            self._on_change()
 
     def to_dict(self) -> dict[str, Any]:
         return {name: field_attribute(self.field, name) for name in READABLE}
@@ -68,7 +71,7 @@ class Schema:
 
     @property
     def fields(self) -> list[Field]:
-        return [Field(f) for f in self._fields if isinstance(f, dict)]
+        return [Field(f, self._on_change) for f in self._fields if isinstance(f, dict)]
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields)
@@ -96,12 +99,12 @@ class Schema:
 
     def add_field(self, odbc_type: str, name: str, description: str = "", **attributes: Any) -> Field:
         """A new last column, as the SDK's ``Schema.add_field`` writes it; names are unique."""
-        if name in self.names():
+        if any(isinstance(f, dict) and f.get("name") == name for f in self._fields):
             raise EditError(f"the schema already has a column named {name!r}")
         field = new_field(odbc_type, name, description=description, **attributes)
         self._fields.append(field)
         self._changed()
-        return Field(field)
+        return Field(field, self._on_change)
 
     def remove_field(self, name: str) -> Schema:
         """Drop the column *name* (an error when there is none: a typo must not pass)."""
@@ -114,12 +117,17 @@ class Schema:
     def from_rows(cls, rows: list[dict[str, Any]]) -> Schema:
         """A detached schema from rows of ``name``, ``type`` (the ODBC type) and attributes (a columns file)."""
         schema = cls()
+        names: set[str] = set()
         for number, row in enumerate(rows, 1):
             attributes = {k: v for k, v in row.items() if k not in ("name", "type")}
+            name = str(row["name"])
             try:
-                schema.add_field(str(row["type"]), str(row["name"]), **attributes)
+                if name in names:
+                    raise EditError(f"a second column named {name!r}")
+                schema._fields.append(new_field(str(row["type"]), name, **attributes))
             except EditError as exc:
-                raise EditError(f"row {number} ({row['name']}): {exc}") from None
+                raise EditError(f"row {number} ({name}): {exc}") from None
+            names.add(name)
         return schema
 
     def select_fields(self, *names: str) -> Schema:

@@ -47,7 +47,14 @@ from ..document.pipeline import (
     stage_label,
     unwrap_flow_document,
 )
-from ..document.propagation import LinkRef, PropagationResult, derive_values, propagate
+from ..document.propagation import (
+    LinkRef,
+    PropagationResult,
+    derive_values,
+    pipeline_links,
+    propagate,
+    topological_ranks,
+)
 from ..document.sdk_shape import input_port, output_port, shape_document, shape_node, stage_degrees
 from ..errors import EditError, FlowzipError, NotFoundError, SettingsError, WrongDocumentError
 from ..suggest import closest
@@ -413,7 +420,14 @@ class Link:
     def schema(self) -> Schema | None:
         """The link's columns (None when it has none): the schema both halves of the link name."""
         found = port_schema(self.flow.flow_document, self.target_port, self.source_port)
-        return Schema(found) if found is not None else None
+        if found is None:
+            return None
+        computed = self.flow.archive.computed
+
+        def declared() -> None:  # an edit makes computed columns the user's own: propagation keeps them
+            computed.discard(found.get("id"))
+
+        return Schema(found, on_change=declared)
 
     @schema.setter
     def schema(self, value: Schema | None) -> None:
@@ -1090,9 +1104,13 @@ class Flow(EditableAsset):
         source_port.setdefault("app_data", {}).setdefault("datastage", {})["is_source_of_link"] = into_stage["id"]
         in_port = input_port(into_stage, source.node, source.stage_type, stage.stage_type)
         out_port = output_port(stage.node, stage.stage_type, link.id)
-        for port, original in ((in_port, source_port), (out_port, link.target_port)):
-            if original.get("schema_ref"):
-                port["schema_ref"] = original["schema_ref"]  # the columns the link carried, on both halves
+        if source_port.get("schema_ref"):
+            in_port["schema_ref"] = source_port["schema_ref"]  # the columns the link carried, into the stage
+        carried = port_schema(self.flow_document, link.target_port)
+        if carried is not None:  # and a copy of them out of it: two links never share one schema
+            attach_schema(self.flow_document, out_port, link.target_port, copy.deepcopy(carried.get("fields") or []))
+            if carried.get("id") in self.archive.computed:
+                self.archive.computed.add(str(link.target_port.get("schema_ref")))
         link.link["node_id_ref"], link.link["port_id_ref"] = stage.id, out_port["id"]
         if link.type == "REJECT":
             link.link["type_attr"] = "PRIMARY"
@@ -1126,9 +1144,11 @@ class Flow(EditableAsset):
             pipeline = self.primary_pipeline
             degrees, counts = stage_degrees(pipeline), link_counts(pipeline)
             out_types = {str(link.link.get("port_id_ref")): link.type for link in self.links}
+            ranks = topological_ranks(pipeline, pipeline_links(pipeline))
+            source_rank = {str(n.get("id")): ranks[id(n)] for n in self._nodes() if id(n) in ranks}
             for node in mine:
                 shape_node(pipeline, node, catalog().by_op(node.get("op")), degrees,
-                           counts.get(node.get("id"), (0, 0)), out_types)
+                           counts.get(node.get("id"), (0, 0)), out_types, source_rank)
         if self.flow_document.get("id") in created:
             shape_document(self.flow_document, new_flow_document())
 
@@ -1146,16 +1166,21 @@ class Flow(EditableAsset):
             has = any(schema_by_id(document, r) is not None for r in refs)
             return has and not any(r in computed for r in refs)
 
+        def was_computed(ref: LinkRef) -> bool:
+            return any(p.get("schema_ref") in computed for p in (ref.target_port, ref.source_port)
+                       if isinstance(p, dict))
+
         result = PropagationResult()
         for pipeline in self.pipelines:
-            done = propagate(document, pipeline, declared)
-            for key in ("computed", "changed", "kept", "schemas"):
+            done = propagate(document, pipeline, declared, was_computed)
+            for key in ("computed", "changed", "kept", "schemas", "dropped"):
                 getattr(result, key).extend(getattr(done, key))
             # The value derivations and lineage the SDK writes, on the stages flowzip made.
             created = self.archive.created
             derive_values(document, pipeline, [n for n in pipeline.get("nodes") or []
                                                if isinstance(n, dict) and n.get("id") in created])
         computed.update(result.schemas)
+        self._drop_unused_schemas(set(computed))  # computed columns no link names any more
         return result
 
     def _own(self, stage: Stage) -> dict[str, Any]:
