@@ -20,7 +20,7 @@ from .catalog import StageType
 from .pipeline import new_id
 
 __all__ = ["NODE_KEYS", "in_order", "placeholder_input", "placeholder_output", "input_port", "output_port",
-           "stage_degrees", "shape_node", "shape_document", "connection_properties", "rcp_of"]
+           "stage_degrees", "shape_node", "shape_document", "connection_properties", "rcp_of", "TYPED_OUTPUT_ORDER"]
 
 #: Key order of each kind of node as the SDK writes it.
 NODE_KEYS = {
@@ -136,6 +136,8 @@ _INPUTS_ORDER_EMPTY = ("PxLookup", "PxChangeCapture")
 _INPUTS_ORDER_ALL = ("PxFunnel", "XMLStagePX")
 _OUTPUTS_ORDER_ALL = ("PxJoin", "XMLStagePX")
 _OUTPUTS_ORDER_BY_TYPE = ("PxLookup", "CTransformerStage")
+#: Ops whose ``outputs_order`` depends on the types of the links out (the caller must give them).
+TYPED_OUTPUT_ORDER = _OUTPUTS_ORDER_BY_TYPE
 
 
 def _link_of(port: dict[str, Any]) -> dict[str, Any] | None:

@@ -45,6 +45,7 @@ from ..document.pipeline import (
     rename_link_references,
     stage_box,
     stage_label,
+    typed_link_counts,
     unwrap_flow_document,
 )
 from ..document.propagation import (
@@ -55,7 +56,7 @@ from ..document.propagation import (
     propagate,
     topological_ranks,
 )
-from ..document.sdk_shape import input_port, output_port, shape_document, shape_node, stage_degrees
+from ..document.sdk_shape import TYPED_OUTPUT_ORDER, input_port, output_port, shape_document, shape_node
 from ..errors import EditError, FlowzipError, NotFoundError, SettingsError, WrongDocumentError
 from ..suggest import closest
 from .assets import AssetList, EditableAsset
@@ -1142,13 +1143,23 @@ class Flow(EditableAsset):
         mine = [node for node in nodes if node.get("id") in created]
         if mine:
             pipeline = self.primary_pipeline
-            degrees, counts = stage_degrees(pipeline), link_counts(pipeline)
-            out_types = {str(link.link.get("port_id_ref")): link.type for link in self.links}
-            ranks = topological_ranks(pipeline, pipeline_links(pipeline))
-            source_rank = {str(n.get("id")): ranks[id(n)] for n in self._nodes() if id(n) in ranks}
+            typed = typed_link_counts(pipeline)  # one walk of the pipeline for every stage's counts
+            degrees = {node_id: [c.in_primary + c.in_reference + c.in_reject + c.in_other,
+                                 c.out_primary + c.out_reference + c.out_reject + c.out_other]
+                       for node_id, c in typed.items()}
+            several_inputs = any(sum(1 for p in node.get("inputs") or [] if isinstance(p, dict) and p.get("links"))
+                                 > 1 for node in mine)
+            refs = pipeline_links(pipeline) if several_inputs or any(
+                node.get("op") in TYPED_OUTPUT_ORDER for node in mine) else []
+            out_types = {str(ref.link.get("port_id_ref")): ref.type for ref in refs}
+            source_rank: dict[str, int] = {}
+            if several_inputs:  # only a stage with several inputs has an order to follow
+                ranks = topological_ranks(pipeline, refs)
+                source_rank = {str(n.get("id")): ranks[id(n)] for n in self._nodes() if id(n) in ranks}
             for node in mine:
+                counted = typed.get(node.get("id"))
                 shape_node(pipeline, node, catalog().by_op(node.get("op")), degrees,
-                           counts.get(node.get("id"), (0, 0)), out_types, source_rank)
+                           (counted.inputs, counted.outputs) if counted else (0, 0), out_types, source_rank)
         if self.flow_document.get("id") in created:
             shape_document(self.flow_document, new_flow_document())
 
