@@ -140,6 +140,11 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _copy(value: Any) -> dict[str, Any]:
+    """A copy of a column's metadata or app_data: scalars shared, lists and objects copied."""
+    return {k: copy.deepcopy(v) if isinstance(v, (dict, list)) else v for k, v in _dict(value).items()}
+
+
 def _ordered_metadata(metadata: Any) -> dict[str, Any]:
     metadata = metadata if isinstance(metadata, dict) else {}
     return {key: metadata[key] for key in METADATA_KEYS if metadata.get(key) is not None}
@@ -148,19 +153,19 @@ def _ordered_metadata(metadata: Any) -> dict[str, Any]:
 def passed(link_name: str, column: dict[str, Any], name: str | None = None) -> dict[str, Any]:
     """A column passed through from the link *link_name* (renamed to *name*): its lineage is
     ``"<link>.<column>"``."""
-    metadata = _ordered_metadata(copy.deepcopy(column.get("metadata")))
+    metadata = _ordered_metadata(_copy(column.get("metadata")))
     metadata["source_field_id"] = f"{link_name}.{column.get('name')}"
     return {"name": name if name is not None else column.get("name"), "type": column.get("type", "unknown"),
             "nullable": bool(column.get("nullable", False)), "metadata": metadata,
-            "app_data": copy.deepcopy(_dict(column.get("app_data")))}
+            "app_data": _copy(column.get("app_data"))}
 
 
 def copied(column: dict[str, Any]) -> dict[str, Any]:
     """A column copied as it is (its lineage kept)."""
     return {"name": column.get("name"), "type": column.get("type", "unknown"),
             "nullable": bool(column.get("nullable", False)),
-            "metadata": _ordered_metadata(copy.deepcopy(column.get("metadata"))),
-            "app_data": copy.deepcopy(column.get("app_data")) if isinstance(column.get("app_data"), dict) else {}}
+            "metadata": _ordered_metadata(_copy(column.get("metadata"))),
+            "app_data": _copy(column.get("app_data"))}
 
 
 def _new(name: str, kind: str, nullable: bool, metadata: dict[str, Any], app_data: dict[str, Any]) -> dict[str, Any]:

@@ -1191,7 +1191,8 @@ class Flow(EditableAsset):
             derive_values(document, pipeline, [n for n in pipeline.get("nodes") or []
                                                if isinstance(n, dict) and n.get("id") in created])
         computed.update(result.schemas)
-        self._drop_unused_schemas(set(computed))  # computed columns no link names any more
+        mine = {s.get("id") for s in document.get("schemas") or [] if isinstance(s, dict)} & computed
+        self._drop_unused_schemas(mine)  # computed columns no link names any more
         return result
 
     def _own(self, stage: Stage) -> dict[str, Any]:
