@@ -7,9 +7,6 @@ its ``link.create_schema()`` and on flowzip's give the same JSON.
 from __future__ import annotations
 
 import json
-import logging
-import os
-import warnings
 from typing import Any
 
 import pytest
@@ -18,22 +15,11 @@ import flowzip
 from flowzip.document.columns import field_attributes, new_field, odbc_types, set_field_attribute
 from flowzip.errors import EditError, NotFoundError
 from tests.conftest import real_exports, require_shared
-
-
-def _batch_flow() -> Any:
-    try:
-        from ibm_watsonx_data_integration.services.datastage.models.flow import BatchFlow
-    except ImportError:  # pragma: no cover - the test extra installs it
-        if os.environ.get("CI"):
-            pytest.fail("the official SDK is not installed: pip install '.[test]'")
-        pytest.skip("the official SDK is not installed")
-    warnings.filterwarnings("ignore")
-    logging.getLogger("ibm_watsonx_data_integration").setLevel(logging.ERROR)
-    return BatchFlow(project=None, name="p", description="")
+from tests.sdkflow import sdk_batch_flow
 
 
 def _sdk_document(build: Any) -> dict:
-    flow = _batch_flow()
+    flow = sdk_batch_flow()
     source, target = flow.add_stage("Row Generator", "A"), flow.add_stage("Sort", "B")
     build(source.connect_output_to(target))
     target.connect_output_to(flow.add_stage("Peek", "C"))

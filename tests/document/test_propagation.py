@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import enum
 import json
-import logging
-import os
-import warnings
 from typing import Any
 
 import pytest
@@ -15,6 +12,7 @@ import pytest
 import flowzip
 from flowzip.document.propagation import compute_link_columns, pipeline_links, propagation_order, stale_columns
 from tests.conftest import real_exports, require_shared
+from tests.sdkflow import sdk_batch_flow
 
 
 def _flow(stages: list[tuple[str, str]], links: list[tuple[str, str, list[tuple[str, str]] | None]],
@@ -195,7 +193,7 @@ def _schemas_and_derivations(document: dict) -> list:
 
 @pytest.mark.parametrize(("kind", "sdk_settings", "parameters"), CONFIGURED, ids=[c[0] for c in CONFIGURED])
 def test_configured_stages_compute_what_the_sdk_computes(kind: str, sdk_settings: dict, parameters: dict) -> None:
-    sdk_flow = _sdk_flow()
+    sdk_flow = sdk_batch_flow()
     two = kind in ("Join", "Difference", "Funnel")
     columns = [("INTEGER", "X"), ("VARCHAR", "Y")]
 
@@ -230,18 +228,6 @@ def test_configured_stages_compute_what_the_sdk_computes(kind: str, sdk_settings
 
     assert link_names(sdk) == link_names(flow.flow_document)  # the same link names: the lineage is comparable
     assert json.dumps(_schemas_and_derivations(flow.flow_document)) == json.dumps(_schemas_and_derivations(sdk))
-
-
-def _sdk_flow() -> Any:
-    try:
-        from ibm_watsonx_data_integration.services.datastage.models.flow import BatchFlow
-    except ImportError:  # pragma: no cover - the test extra installs it
-        if os.environ.get("CI"):
-            pytest.fail("the official SDK is not installed: pip install '.[test]'")
-        pytest.skip("the official SDK is not installed")
-    warnings.filterwarnings("ignore")
-    logging.getLogger("ibm_watsonx_data_integration").setLevel(logging.ERROR)
-    return BatchFlow(project=None, name="p", description="")
 
 
 def test_a_link_out_of_a_local_subflow_carries_the_columns_of_the_inner_link_it_continues() -> None:

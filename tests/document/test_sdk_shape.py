@@ -10,30 +10,16 @@ the columns propagation computes and the value derivations.
 from __future__ import annotations
 
 import json
-import logging
-import os
-import warnings
 from typing import Any
 
 import pytest
 
 import flowzip
 from flowzip.document.catalog import catalog
+from tests.sdkflow import sdk_batch_flow
 
 COLUMNS = [("BIGINT", "CUSTOMER_ID", {}), ("INTEGER", "ID", {}), ("VARCHAR", "NAME", {"length": 40})]
 VISUAL = {"x_pos", "y_pos", "is_resized", "resize_height", "resize_width"}  # the two layouts differ
-
-
-def _sdk() -> Any:
-    try:
-        from ibm_watsonx_data_integration.services.datastage.models.flow import BatchFlow
-    except ImportError:  # pragma: no cover - the test extra installs it
-        if os.environ.get("CI"):
-            pytest.fail("the official SDK is not installed: pip install '.[test]'")
-        pytest.skip("the official SDK is not installed")
-    warnings.filterwarnings("ignore")
-    logging.getLogger("ibm_watsonx_data_integration").setLevel(logging.ERROR)
-    return BatchFlow
 
 
 def _plan(type_name: str) -> list[tuple[str, str, str]]:
@@ -76,9 +62,8 @@ def _build(flow: Any, type_name: str, out_columns: bool) -> None:
 
 
 def _sdk_document(type_name: str) -> tuple[dict, bool] | None:
-    batch_flow = _sdk()
     for out_columns in (False, True):  # Transformer and a few others need declared output columns
-        flow = batch_flow(project=None, name="p", description="")
+        flow = sdk_batch_flow()
         try:
             _build(flow, type_name, out_columns)
             document = json.loads(flow._dag_to_json())
