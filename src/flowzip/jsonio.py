@@ -133,26 +133,38 @@ _INDENT_KEY_LINE = re.compile(rb'^([ \t]+)"[^"\\\n]*(?:\\.[^"\\\n]*)*": ', re.MU
 _FIRST_INDENT = re.compile(rb"\n([ \t]+)\S")
 _COMPACT_KEY = re.compile(rb'^\s*\{\s*"[^"\\]*(?:\\.[^"\\]*)*"(\s*:\s*)')
 _ESCAPED_NON_ASCII = re.compile(rb"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])")
+_FIRST_KEY = re.compile(rb'[{,]\s*"[^"\\]*(?:\\.[^"\\]*)*"(\s*:\s*)')
+
+
+#: How much of a document its layout is judged from: the first key lines tell it (a whole-document scan
+#: would cost as much as parsing, for every member read).
+_HEAD = 65536
 
 
 def detect_style(raw: bytes) -> Style:
-    """Guess the :class:`Style` a JSON file was written in."""
+    """Guess the :class:`Style` a JSON file was written in, from its first lines (and, for the two facts the
+    whole text decides, byte scans that cost next to nothing: CRLF line ends, escaped non-ASCII)."""
     body = raw.rstrip(b" \t\r\n")
     trailing = raw[len(body):].decode("ascii", "replace")
-    newline = "\r\n" if b"\r\n" in body else "\n"
+    head = body[:_HEAD]
+    newline = "\r\n" if b"\r\n" in head else "\n"
     ascii_only = b"\\u" in body and body.isascii() and _ESCAPED_NON_ASCII.search(body) is not None
-    if b"\n" not in body:
-        match = _COMPACT_KEY.match(body)
+    if b"\n" not in head:
+        match = _COMPACT_KEY.match(head)
         key_sep = match.group(1).decode() if match else ":"
-        item_sep = ", " if key_sep.endswith(" ") and b", " in body else ","
+        item_sep = ", " if key_sep.endswith(" ") and b", " in head else ","
         return Style("compact", "", item_sep, key_sep, ascii_only, newline, trailing, "repr")
-    if _JACKSON_KEY_LINE.search(body) or body.startswith((b"{ }", b"[ ")):
-        first = _FIRST_INDENT.search(body)
-        indent = first.group(1).decode() if first else "  "
-        return Style("jackson", indent, ",", " : ", ascii_only, newline, trailing, "java")
-    first = _FIRST_INDENT.search(body)
+    first = _FIRST_INDENT.search(head)
     indent = first.group(1).decode() if first else "  "
+    if _JACKSON_KEY_LINE.search(head) or body.startswith((b"{ }", b"[ ")):
+        return Style("jackson", indent, ",", " : ", ascii_only, newline, trailing, "java")
     return Style("indent", indent, ",", ": ", ascii_only, newline, trailing, "repr")
+
+
+def key_separator(raw: bytes) -> bytes:
+    """What separates a key from its value in *raw* (``" : "``, ``": "``, ``":"``), from its first key."""
+    match = _FIRST_KEY.search(raw, 0, _HEAD)
+    return match.group(1) if match else b":"
 
 
 # --------------------------------------------------------------------------- numbers
@@ -370,7 +382,7 @@ def repeated_keys(data: bytes, doc: Any) -> list[str]:
     Counting keys in the text and in the parsed document is fast; only when the
     counts differ is the document parsed again to name the repeated key.
     """
-    key_sep = detect_style(data).key_sep.encode()
+    key_sep = key_separator(data)
     try:
         compact = orjson.dumps(doc)
     except TypeError:  # orjson writes at most 255 levels
