@@ -207,8 +207,14 @@ def stage_ls(ctx: click.Context, archive: str, flow: str, type_: str | None, as_
                                 hint=f"did you mean {guess!r}?" if guess else "'flowzip stage types' lists them") \
                 from None
     stages = chosen.stages.get_all(type=type_) if type_ else chosen.stages
+    ins: dict[str, int] = {}
+    outs: dict[str, int] = {}
+    for link in chosen.links:  # one pass over the links, not one per stage
+        ins[link.target.id] = ins.get(link.target.id, 0) + 1
+        source = link.link.get("node_id_ref")
+        outs[source] = outs.get(source, 0) + 1
     rows = [{"label": s.label, "type": s.type, "op": s.op, "id": s.id,
-             "inputs": len(s.get_input_links()), "outputs": len(s.get_output_links())} for s in stages]
+             "inputs": ins.get(s.id, 0), "outputs": outs.get(s.id, 0)} for s in stages]
     emit("stages", rows, as_json)
 
 

@@ -379,7 +379,12 @@ class Link:
 
     @property
     def source(self) -> Stage | None:
-        return self.flow._stage_by_id().get(self.link.get("node_id_ref", ""))
+        wanted = self.link.get("node_id_ref", "")
+        found = self.flow._stage_by_id().get(wanted)
+        if found is None or found.id != wanted:  # the stages changed in place since the map was made
+            self.flow.__dict__.pop("_by_id", None)
+            found = self.flow._stage_by_id().get(wanted)
+        return found
 
     @property
     def source_port(self) -> dict[str, Any] | None:
@@ -520,6 +525,7 @@ class Comment:
     @property
     def stages(self) -> list[Stage]:
         refs = [r.get("node_ref") for r in self.comment.get("associated_id_refs") or [] if isinstance(r, dict)]
+        self.flow.__dict__.pop("_by_id", None)  # read fresh: a comment is looked at once
         by_id = self.flow._stage_by_id()
         return [by_id[r] for r in refs if r in by_id]
 
@@ -731,7 +737,15 @@ class Flow(EditableAsset):
         return StageList(Stage(self, node, pipeline) for node in self._nodes())
 
     def _stage_by_id(self) -> dict[str, Stage]:
-        return {stage.id: stage for stage in self.stages}
+        """Stage id -> stage, kept while the pipeline's node list is the same list of the same length (a link's
+        source is looked up for every link: rebuilding the map each time made listing links quadratic)."""
+        nodes = self.primary_pipeline.get("nodes")
+        key = (id(nodes), len(nodes) if isinstance(nodes, list) else -1)
+        cached = self.__dict__.get("_by_id")
+        if cached is None or cached[0] != key or cached[1] is not nodes:
+            cached = (key, nodes, {stage.id: stage for stage in self.stages})
+            self.__dict__["_by_id"] = cached
+        return cached[2]
 
     @property
     def links(self) -> LinkList:
