@@ -216,3 +216,34 @@ def test_keep_existing_keeps_clear_of_a_resized_stage() -> None:
     for node in nodes[1:]:  # clear of the resized box as stored, not of a 48 px square
         x, y, _, _ = stage_box(node)
         assert x >= 2000.0 or y >= 2000.0
+
+
+def test_the_crossing_and_overlap_sweeps_count_what_every_pair_counts() -> None:
+    import random
+
+    from flowzip.document.layout import count_crossings, count_overlaps
+
+    def orient(a: tuple, b: tuple, c: tuple) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    def cross(p1: tuple, p2: tuple, q1: tuple, q2: tuple) -> bool:  # proper crossings, shared ends aside
+        if {p1, p2} & {q1, q2}:
+            return False
+        return orient(q1, q2, p1) * orient(q1, q2, p2) < 0 and orient(p1, p2, q1) * orient(p1, p2, q2) < 0
+
+    def overlap(a: tuple, b: tuple) -> bool:
+        return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+    rng = random.Random(3)
+    for _ in range(30):
+        segments = []
+        for _ in range(rng.randint(0, 40)):
+            p = (float(rng.randint(0, 20)), float(rng.randint(0, 20)))
+            q = (float(rng.randint(0, 20)), float(rng.randint(0, 20)))
+            segments.append((p, q, p[0] < q[0]))
+        brute = sum(1 for i, (p1, p2, _) in enumerate(segments) for q1, q2, _ in segments[i + 1:]
+                    if cross(p1, p2, q1, q2))
+        assert count_crossings(segments) == brute
+        boxes = [(float(rng.randint(0, 30)), float(rng.randint(0, 30)), float(rng.randint(1, 8)),
+                  float(rng.randint(1, 8))) for _ in range(rng.randint(0, 30))]
+        assert count_overlaps(boxes) == sum(1 for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlap(a, b))

@@ -53,8 +53,8 @@ def _lazy(name: str) -> ModuleType:
 
 nx = _lazy("networkx")
 
-__all__ = ["Metrics", "arrange_flow", "arrange_pipeline", "metrics", "flow_boxes", "link_graph", "positions_only",
-           "COLUMN_GAP", "ROW_GAP"]
+__all__ = ["Metrics", "arrange_flow", "arrange_pipeline", "metrics", "count_crossings", "count_overlaps", "flow_boxes",
+           "link_graph", "positions_only", "COLUMN_GAP", "ROW_GAP"]
 
 COLUMN_GAP = 200.0  # the platform layout's gap between columns (format.md §6)
 ROW_GAP = 72.0
@@ -638,6 +638,35 @@ def _segments_cross(p1: tuple[float, float], p2: tuple[float, float], q1: tuple[
     return d1 * d2 < 0 and d3 * d4 < 0
 
 
+def count_crossings(segments: list[tuple[tuple[float, float], tuple[float, float], bool]]) -> int:
+    """Pairs of segments that cross; only pairs whose x ranges overlap are tested (a sweep over x), so a
+    laid-out flow, whose links span few columns, costs about what its links cost."""
+    spans = sorted(((min(p[0], q[0]), max(p[0], q[0]), p, q) for p, q, _ in segments), key=lambda s: s[0])
+    count = 0
+    for index, (_, high, p1, p2) in enumerate(spans):
+        for other in range(index + 1, len(spans)):
+            other_low, _, q1, q2 = spans[other]
+            if other_low >= high:  # a crossing lies strictly inside both x ranges
+                break
+            if _segments_cross(p1, p2, q1, q2):
+                count += 1
+    return count
+
+
+def count_overlaps(items: list[tuple[float, float, float, float]]) -> int:
+    """Pairs of boxes that overlap, by a sweep over x."""
+    ordered = sorted(items, key=lambda b: b[0])
+    count = 0
+    for index, a in enumerate(ordered):
+        for other in range(index + 1, len(ordered)):
+            b = ordered[other]
+            if b[0] >= a[0] + a[2]:
+                break
+            if _overlap(a, b):
+                count += 1
+    return count
+
+
 def metrics(pipeline: dict[str, Any]) -> Metrics:
     """Crossings, overlapping stage pairs, left-to-right share, total link length and area of a pipeline."""
     boxes = flow_boxes(pipeline)
@@ -648,10 +677,9 @@ def metrics(pipeline: dict[str, Any]) -> Metrics:
             ax, ay, aw, ah = boxes[a]
             bx, by, bw, bh = boxes[b]
             segments.append(((ax + aw, ay + ah / 2), (bx, by + bh / 2), ax < bx))
-    crossings = sum(1 for i, (p1, p2, _) in enumerate(segments) for q1, q2, _ in segments[i + 1:]
-                    if _segments_cross(p1, p2, q1, q2))
+    crossings = count_crossings(segments)
     items = list(boxes.values())
-    overlaps = sum(1 for i, a in enumerate(items) for b in items[i + 1:] if _overlap(a, b))
+    overlaps = count_overlaps(items)
     rightward = sum(1 for *_, ok in segments if ok)
     length = sum(math.dist(p, q) for p, q, _ in segments)
     if items:
