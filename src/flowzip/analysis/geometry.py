@@ -207,6 +207,9 @@ class Router:
         or None when every way is blocked."""
         first = (start[0] + self.stub, start[1])
         last = (end[0] - self.stub, end[1])
+        simple = self._dogleg(first, last)
+        if simple is not None:  # one bend on the way is clear: no search
+            return _simplify([start, *simple, end])
         margin = 160.0
         while True:
             window = Box(min(first[0], last[0]) - margin, min(first[1], last[1]) - margin,
@@ -221,6 +224,22 @@ class Router:
                     and window.bottom >= self.extent.bottom:
                 return None
             margin *= 3
+
+    def _clear(self, a: Point, b: Point, ends: tuple[Point, Point]) -> bool:
+        area = Box(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]), abs(a[1] - b[1]))
+        return not any(_segment_meets(a, b, box) for box, _ in self.index.near(area)
+                       if not box.holds(ends[0]) and not box.holds(ends[1]))
+
+    def _dogleg(self, first: Point, last: Point) -> list[Point] | None:
+        """A route with two bends at most (along the start's row, across, along the end's row) that passes no
+        obstacle, tried at the end's column, then at the start's: most links of a laid-out flow take one."""
+        if first[0] > last[0]:
+            return None
+        for x in (last[0], first[0]):
+            points = [first, (x, first[1]), (x, last[1]), last]
+            if all(self._clear(a, b, (first, last)) for a, b in zip(points, points[1:])):
+                return points
+        return None
 
     def _search(self, first: Point, last: Point, window: Box, blocking: list[Box]) -> list[Point] | None:
         xs = sorted({first[0], last[0], window.x, window.right,
