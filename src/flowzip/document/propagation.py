@@ -1182,7 +1182,13 @@ def stale_columns(document: dict[str, Any], pipeline: dict[str, Any]) -> list[St
     dropped or renamed upstream and not followed downstream.  Inputs with runtime column propagation on (they
     bring columns their link does not list), inputs with no columns and columns with no lineage are not
     judged."""
-    found = []
+    found: list[StaleColumn] = []
+    schemas = document.get("schemas")
+    if not isinstance(schemas, list) or not any(
+            "." in str(_dict(f.get("metadata")).get("source_field_id") or "")
+            for schema in schemas if isinstance(schema, dict)
+            for f in (schema.get("fields") if isinstance(schema.get("fields"), list) else []) if isinstance(f, dict)):
+        return found  # no column has a lineage to check
     links = pipeline_links(pipeline)
     into = _into(links)
     seen: dict[int, dict[str, set[Any]]] = {}  # stage -> its judged inputs' column names
