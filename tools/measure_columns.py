@@ -16,13 +16,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import flowzip  # noqa: E402
+from flowzip.document.columns import port_schema  # noqa: E402
 from flowzip.document.propagation import compute_link_columns, pipeline_links, rule_for, stale_columns  # noqa: E402
 from flowzip.errors import FlowzipError  # noqa: E402
 
 
 def columns(document: dict, port: dict | None) -> list[dict] | None:
-    ref = (port or {}).get("schema_ref")
-    schema = next((s for s in document.get("schemas") or [] if isinstance(s, dict) and s.get("id") == ref), None)
+    schema = port_schema(document, port)
     return None if schema is None else [f for f in schema.get("fields") or [] if isinstance(f, dict)]
 
 

@@ -354,10 +354,11 @@ def separate(routes: list[list[Point]], router: Router, spacing: float = 5.0) ->
                 if math.isclose(a[axis], b[axis]) and not math.isclose(a[1 - axis], b[1 - axis]):
                     low, high = sorted((a[1 - axis], b[1 - axis]))
                     lines.setdefault(round(a[axis], 1), []).append((low, high, number * 10_000 + index))
+        low_edges = router.low_edges(horizontal)
         for value, spans in lines.items():
             if len(spans) < 2:
                 continue
-            step = -spacing if value in router.low_edges(horizontal) else spacing
+            step = -spacing if value in low_edges else spacing
             for key, track in _tracks(spans).items():
                 number, index = divmod(key, 10_000)
                 for at in (index, index + 1):

@@ -238,13 +238,29 @@ def field_attribute(field: dict[str, Any], name: str) -> Any:
 # --------------------------------------------------------------------------- schemas of links
 
 
-def schema_by_id(document: dict[str, Any], schema_id: str | None) -> dict[str, Any] | None:
-    if not schema_id:
+#: The schemas list last indexed, how many of its entries are indexed, id -> schema.  A flow's links are many
+#: and each names a schema: a scan per lookup made propagation and lint quadratic in a flow's links.
+_INDEX: list[Any] = [None, 0, {}]
+
+
+def schema_by_id(document: dict[str, Any], schema_id: Any) -> dict[str, Any] | None:
+    """The schema of *document* with id *schema_id* (None when there is none), from an index that follows
+    the schemas list: entries appended since are indexed on the way, any other change rebuilds it."""
+    schemas = document.get("schemas")
+    if not schema_id or not isinstance(schemas, list):
         return None
-    for schema in document.get("schemas") or []:
-        if isinstance(schema, dict) and schema.get("id") == schema_id:
-            return schema
-    return None
+    fresh = _INDEX[0] is not schemas or _INDEX[1] > len(schemas)
+    if fresh:
+        _INDEX[:] = [schemas, 0, {}]
+    for schema in schemas[_INDEX[1]:]:
+        if isinstance(schema, dict):
+            _INDEX[2].setdefault(schema.get("id"), schema)
+    _INDEX[1] = len(schemas)
+    found = _INDEX[2].get(schema_id)
+    if not fresh and (found is None or found.get("id") != schema_id):  # changed in place: index again
+        _INDEX[:] = [None, 0, {}]
+        return schema_by_id(document, schema_id)
+    return found
 
 
 def port_schema(document: dict[str, Any], *ports: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from .columns import set_schema_ref
+from .columns import port_schema, schema_by_id, set_schema_ref
 from .pipeline import new_id
 
 __all__ = ["LinkRef", "pipeline_links", "propagation_order", "topological_ranks", "compute_link_columns", "propagate",
@@ -801,35 +801,9 @@ def rule_for(node: dict[str, Any]) -> Callable[[dict[str, Any], Inputs, LinkRef]
 # --------------------------------------------------------------------------- the pass
 
 
-_INDEX: list[Any] = [None, -1, {}]  # the schemas list last indexed, its length, id -> schema
-
-
-def _schema(document: dict[str, Any], schema_id: Any) -> dict[str, Any] | None:
-    """The schema *schema_id* names, from an index of the document's schemas rebuilt when the list changes
-    (a flow's links are many: a scan per link would make propagation quadratic)."""
-    schemas = document.get("schemas")
-    if not isinstance(schemas, list):
-        return None
-    if _INDEX[0] is not schemas or _INDEX[1] != len(schemas):
-        _INDEX[:] = [schemas, len(schemas), {s.get("id"): s for s in schemas if isinstance(s, dict)}]
-    found = _INDEX[2].get(schema_id)
-    if found is not None and found.get("id") != schema_id:  # changed in place since: index again
-        _INDEX[1] = -1
-        return _schema(document, schema_id)
-    return found
-
-
-def _index_add(document: dict[str, Any], schema: dict[str, Any]) -> None:
-    """Keep the index whole when propagation appends a schema (no rebuild per link)."""
-    if _INDEX[0] is document.get("schemas") and _INDEX[1] == len(_INDEX[0]) - 1:
-        _INDEX[1] += 1
-        _INDEX[2][schema.get("id")] = schema
-
-
 def _columns_of(document: dict[str, Any], port: dict[str, Any] | None) -> list[dict[str, Any]] | None:
-    if not isinstance(port, dict) or not port.get("schema_ref"):
-        return None
-    schema = _schema(document, port["schema_ref"])
+    """The columns of the schema *port* names (None when it names none)."""
+    schema = port_schema(document, port)
     if schema is None:
         return None
     fields = schema.get("fields")
@@ -928,7 +902,7 @@ def propagate(document: dict[str, Any], pipeline: dict[str, Any], declared: Call
         refs = {p.get("schema_ref") for p in ports}
         own = len(refs) == 1 and None not in refs and using.get(next(iter(refs)), 0) == len(ports)
         if own:  # the link's own schema, named by no other link: its fields are updated in place
-            current = _schema(document, next(iter(refs)))
+            current = schema_by_id(document, next(iter(refs)))
         if current is not None:
             result.schemas.append(str(current.get("id")))
             if current.get("fields") != columns:
@@ -940,7 +914,6 @@ def propagate(document: dict[str, Any], pipeline: dict[str, Any], declared: Call
         if not isinstance(document.get("schemas"), list):
             document["schemas"] = []
         document["schemas"].append(schema)
-        _index_add(document, schema)
         for port in (ref.source_port, ref.target_port):
             if isinstance(port, dict):
                 if port.get("schema_ref"):

@@ -20,7 +20,7 @@ from .catalog import StageType
 from .pipeline import new_id
 
 __all__ = ["NODE_KEYS", "in_order", "placeholder_input", "placeholder_output", "input_port", "output_port",
-           "stage_degrees", "shape_node", "shape_document", "connection_properties", "rcp_of", "TYPED_OUTPUT_ORDER"]
+           "shape_node", "shape_document", "connection_properties", "rcp_of", "TYPED_OUTPUT_ORDER"]
 
 #: Key order of each kind of node as the SDK writes it.
 NODE_KEYS = {
@@ -89,20 +89,6 @@ def output_port(source: dict[str, Any], source_type: StageType | None, link_id: 
     return {"id": new_id(), "parameters": parameters,
             "app_data": {"ui_data": {"cardinality": _cardinality(source_type), "label": "outPort"},
                          "datastage": {"is_source_of_link": link_id}}}
-
-
-def stage_degrees(pipeline: dict[str, Any]) -> dict[str, list[int]]:
-    """Node id -> [links in, links out] between the pipeline's stages, whatever their type."""
-    degrees: dict[str, list[int]] = {}
-    nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
-    ids = {n.get("id") for n in nodes}
-    for node in nodes:
-        for port in node.get("inputs") or []:
-            for link in (port.get("links") or []) if isinstance(port, dict) else []:
-                if isinstance(link, dict) and link.get("node_id_ref") in ids:
-                    degrees.setdefault(node.get("id"), [0, 0])[0] += 1
-                    degrees.setdefault(link["node_id_ref"], [0, 0])[1] += 1
-    return degrees
 
 
 def connection_properties(stage_type: StageType, counts: tuple[int, int], degrees: tuple[int, int]) -> dict[str, Any]:
