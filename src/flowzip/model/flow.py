@@ -38,7 +38,6 @@ from ..document.pipeline import (
     LINK_TYPES,
     STAGE_SIZE,
     comment_size,
-    link_counts,
     link_type,
     new_flow_document,
     new_id,
@@ -482,9 +481,6 @@ class Link:
             return self
         self.flow._check_capacity(self.source, self.target, link_type, replacing=self)
         self.link["type_attr"] = link_type
-        for stage in (self.source, self.target):
-            if stage is not None:
-                self.flow._recount(stage.node)
         self.flow._shape([stage.node for stage in (self.source, self.target) if stage is not None])
         return self
 
@@ -1027,7 +1023,7 @@ class Flow(EditableAsset):
         ui["x_pos"], ui["y_pos"] = x, y
         self.primary_pipeline.setdefault("nodes", []).append(ordered)
         self.archive.created.add(ordered["id"])
-        self._shape([ordered])
+        self._shape([ordered], recount=False)
         return Stage(self, ordered, self.primary_pipeline)
 
     def _free_position(self) -> tuple[float, float]:
@@ -1059,7 +1055,6 @@ class Flow(EditableAsset):
                 self._drop_output_port(source, source_ports[id(link)])
                 neighbours.append(source.node)
         for neighbour in neighbours:
-            self._recount(neighbour)
             _isolate_if_unlinked(neighbour)
         self._shape(neighbours)
         for comment in self.comments:
@@ -1084,7 +1079,6 @@ class Flow(EditableAsset):
             self._drop_output_port(source, source_port)
             neighbours.append(source.node)
         for neighbour in neighbours:
-            self._recount(neighbour)
             _isolate_if_unlinked(neighbour)
         self._shape(neighbours)
         self._drop_unused_schemas(schema_refs)
@@ -1136,28 +1130,26 @@ class Flow(EditableAsset):
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in ends):
             ui = stage._ui()  # half-way between the two stages it now sits between
             ui["x_pos"], ui["y_pos"] = (ends[0] + ends[2]) / 2, (ends[1] + ends[3]) / 2
-        for node in (source.node, stage.node, target.node):
-            self._recount(node)
         self._shape([source.node, stage.node, target.node])
         return stage
 
-    def _recount(self, node: dict[str, Any]) -> None:
-        """Set ``input_count`` and ``output_count`` as the SDK does: primary and reference links in,
-        primary and reject links out (format.md §2.3, §7.4)."""
-        params = node.get("parameters")
-        if not isinstance(params, dict):
-            return
-        counts = link_counts(self.primary_pipeline).get(node.get("id"), (0, 0))
-        params["input_count"], params["output_count"] = counts
-
-    def _shape(self, nodes: list[dict[str, Any]]) -> None:
-        """Give the stages flowzip created among *nodes* the SDK's shape for the links they have now, and a
-        flow flowzip created the SDK's document form (stages of real exports keep their own)."""
+    def _shape(self, nodes: list[dict[str, Any]], *, recount: bool = True) -> None:
+        """After an edit of the links of *nodes*: their ``input_count`` and ``output_count`` as the SDK
+        counts them (primary and reference links in, primary and reject links out, format.md §2.3, §7.4),
+        the SDK's shape for the stages flowzip created among them, and the SDK's document form for a flow
+        flowzip created (stages of real exports keep their own)."""
         created = self.archive.created
         mine = [node for node in nodes if node.get("id") in created]
+        pipeline = self.primary_pipeline
+        typed = typed_link_counts(pipeline) if recount or mine else {}  # one walk for every count
+        if recount:
+            for node in nodes:
+                params = node.get("parameters")
+                if isinstance(params, dict):
+                    counted = typed.get(node.get("id"))
+                    params["input_count"], params["output_count"] = \
+                        (counted.inputs, counted.outputs) if counted else (0, 0)
         if mine:
-            pipeline = self.primary_pipeline
-            typed = typed_link_counts(pipeline)  # one walk of the pipeline for every stage's counts
             degrees = {node_id: [c.in_primary + c.in_reference + c.in_reject + c.in_other,
                                  c.out_primary + c.out_reference + c.out_reject + c.out_other]
                        for node_id, c in typed.items()}
@@ -1347,8 +1339,6 @@ class Flow(EditableAsset):
         _add_port(target_node, "inputs", in_port)
         _append_to_order(source_node, "outputs_order", out_port["id"])
         _append_to_order(target_node, "inputs_order", in_port["id"])
-        self._recount(source_node)
-        self._recount(target_node)
         self._shape([source_node, target_node])
         return Link(self, link, Stage(self, target_node, self.primary_pipeline), in_port)
 
