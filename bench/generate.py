@@ -14,6 +14,7 @@ import io
 import random
 import uuid
 import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 from flowzip import jsonio
@@ -147,8 +148,9 @@ def make_job(flow_name: str, asset_id: str, job_id: str) -> dict[str, Any]:
     }
 
 
-def generate(flows: int = 2000, seed: int = 1) -> bytes:
-    rng = random.Random(seed)
+def write_export(flows: Iterable[tuple[str, Any]], rng: random.Random) -> bytes:
+    """An export archive of *flows* (name, document or its stored bytes), one job per flow, three parameter
+    sets and a manifest, each JSON member in Jackson's pretty-print style unless given as bytes."""
     ids = Ids(rng)
     buffer = io.BytesIO()
     assets: list[dict[str, str]] = []
@@ -157,11 +159,10 @@ def generate(flows: int = 2000, seed: int = 1) -> bytes:
         def put(name: str, doc: Any) -> None:
             info = zipfile.ZipInfo(name, date_time=(2024, 5, 1, 12, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, jsonio.dumps(doc))
+            archive.writestr(info, doc if isinstance(doc, bytes) else jsonio.dumps(doc))
 
-        for number in range(flows):
-            name = f"flow_{number:05d}"
-            doc, asset_id = make_flow(rng, name)
+        for name, doc in flows:
+            asset_id = ids()
             put(f"data_intg_flow/{name}.json", doc)
             put(f"job/{name}.DataStage job.json", make_job(name, asset_id, ids()))
             assets += [{"name": name, "type": "data_intg_flow"}, {"name": f"{name}.DataStage job", "type": "job"}]
@@ -181,6 +182,12 @@ def generate(flows: int = 2000, seed: int = 1) -> bytes:
         info.compress_type = zipfile.ZIP_DEFLATED
         archive.writestr(info, b"INTERNAL")
     return buffer.getvalue()
+
+
+def generate(flows: int = 2000, seed: int = 1) -> bytes:
+    rng = random.Random(seed)
+    return write_export(((f"flow_{number:05d}", make_flow(rng, f"flow_{number:05d}")[0]) for number in range(flows)),
+                        rng)
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ def primary(doc: dict) -> dict:
 
 
 @contextlib.contextmanager
-def _light_stack() -> Iterator[None]:
+def light_stack() -> Iterator[None]:
     """Let the SDK look for its parent objects without reading every caller's source file.
 
     SDK objects call ``inspect.stack()`` in ``__init__``, which reads the source context of the
@@ -90,7 +90,7 @@ def sdk_layout(doc: dict) -> dict | None:
     from ibm_watsonx_data_integration.services.datastage.models.layout.layered import LayeredLayout
 
     try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), _light_stack():
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), light_stack():
             generator = DAGGenerator(Flow.model_validate(doc))
             flow = generator.generate()
             flow.auto_arrange()

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import math
 import tracemalloc
+from pathlib import Path
 
 import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import flowzip
 from flowzip import jsonio
 from flowzip.errors import DocumentError
+from tests.conftest import real_exports, real_or_missing, real_params
+from tests.sdkflow import sdk_batch_flow
 
 JACKSON_SAMPLE = (
     b'{\n  "primary_pipeline" : "p",\n  "pipelines" : [ {\n    "nodes" : [ ],\n    "app_data" : { },\n'
@@ -169,3 +173,93 @@ def test_a_long_string_costs_no_memory_to_scan() -> None:
         tracemalloc.stop()
     assert peak < 1_000_000
     assert spellings.spell(1.5, "repr") == "1.50"
+
+
+# --------------------------------------------------------------------------- the fast Jackson writer
+# Jackson's layout is written mostly by orjson (jsonio._jackson_fast); every byte must be what the exact
+# printer writes, whatever the strings, numbers and nesting (issue 17: writing at the floor).
+
+awkward_strings = st.sampled_from(
+    ['": ', '" : {}', 'say "hi"', "a\\", "\x01\x1f", "tab\there", "\u2028", "é", "{}", "[]", "[ ]", ": 12345678.9",
+     "\\u0041", "k\\"]
+) | st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+awkward_numbers = st.sampled_from(
+    [1e7, 9999999.999, 1e-3, 9.99e-4, 1e-5, 1e16, 1e22, 5e-324, 1.7976931348623157e308, -0.0, 0.0, 1056.0,
+     166.32000000000002, 2**63, 2**64, -(2**63) - 1, 10**30, 2147483647, 12345678]
+) | st.floats(allow_nan=False, allow_infinity=False) | st.integers()
+awkward_scalars = st.none() | st.booleans() | awkward_numbers | awkward_strings
+awkward_documents = st.recursive(
+    awkward_scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(awkward_strings, children, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(doc=awkward_documents)
+def test_the_fast_jackson_writer_writes_what_the_exact_printer_writes(doc: object) -> None:
+    assert jsonio.dumps(doc) == jsonio.dumps(doc, exact=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=st.dictionaries(awkward_strings, awkward_documents, min_size=1, max_size=5),
+       trailing=st.sampled_from(["", "\n"]))
+def test_a_jackson_file_edited_is_written_as_the_exact_printer_writes_it(doc: dict, trailing: str) -> None:
+    raw = jsonio.dumps(doc) + trailing.encode()
+    edited = jsonio.loads(raw)
+    edited["added"] = {"x_pos": 1.5e7, "items": [{"a": 1}, []], "empty": {}}
+    style = jsonio.detect_style(raw)
+    expected = jsonio.dumps(edited, style, jsonio.Spellings(raw, style.floats) or None, exact=True)
+    assert jsonio.dumps_like(edited, raw) == expected
+
+
+def test_odd_number_spellings_are_kept_when_the_fast_writer_cannot_keep_them() -> None:
+    raw = b'{\n  "a" : 1.50,\n  "b" : [ 1E5, -0 ],\n  "c" : { }\n}'
+    assert jsonio.dumps_like(jsonio.loads(raw), raw) == raw
+    assert jsonio.dumps_like(jsonio.loads(b"1.50"), b"1.50") == b"1.50"
+
+
+def test_values_the_printer_cannot_write_are_refused_by_the_fast_writer_too() -> None:
+    for value in ({"a": (1, 2)}, {"a": {1: 2}}, {"a": {"b": {1, 2}}}):
+        with pytest.raises(TypeError):
+            jsonio.dumps(value, exact=True)
+        with pytest.raises(TypeError):
+            jsonio.dumps(value)
+
+
+def _written_exactly(raw: bytes) -> bytes:
+    style = jsonio.detect_style(raw)
+    return jsonio.dumps(jsonio.loads(raw), style, jsonio.Spellings(raw, style.floats) or None, exact=True)
+
+
+@pytest.mark.parametrize("path", real_params(real_exports()))
+def test_every_real_member_is_written_by_the_fast_way_as_by_the_exact_printer(path: Path | None) -> None:
+    archive = flowzip.open(real_or_missing(path))
+    checked = 0
+    for member in archive.members:
+        if not member.is_json:
+            continue
+        raw = member.read()
+        try:
+            doc = jsonio.loads(raw)
+        except DocumentError:
+            continue  # broken members of the corpus are refused elsewhere
+        assert jsonio.dumps_like(doc, raw) == _written_exactly(raw), member.name
+        checked += 1
+    assert checked
+
+
+SDK_STAGES = ["Row Generator", "Transformer", "Copy", "Filter", "Sort", "Aggregator", "Remove Duplicates", "Modify",
+              "Column Generator", "Switch", "Surrogate Key Generator", "Pivot Enterprise", "Head", "Peek"]
+
+
+def test_a_flow_the_sdk_builds_is_written_by_the_fast_way_as_by_the_exact_printer() -> None:
+    flow = sdk_batch_flow()
+    stages = [flow.add_stage(kind, f"s{index}") for index, kind in enumerate(SDK_STAGES)]
+    for source, target in zip(stages, stages[1:]):
+        schema = source.connect_output_to(target).create_schema()
+        schema.add_field("VARCHAR", "NAME").length = 40
+        schema.add_field("DECIMAL", "AMOUNT")
+    raw = jsonio.dumps(json.loads(flow._dag_to_json()), exact=True)
+    assert raw.count(b"\n") > 1000  # every property default of every stage is there
+    assert jsonio.dumps_like(jsonio.loads(raw), raw) == _written_exactly(raw) == raw

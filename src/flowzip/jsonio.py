@@ -18,6 +18,7 @@ edited document back keeps them.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import math
@@ -25,6 +26,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -32,7 +34,7 @@ import orjson
 from .errors import DocumentError
 
 __all__ = ["Style", "JACKSON", "COMPACT", "loads", "dumps", "dumps_like", "detect_style", "Spellings",
-           "repeated_keys"]
+           "repeated_keys", "gc_paused"]
 
 BOM = b"\xef\xbb\xbf"
 # Integers beyond 64 bits have 19 or more digits: find such runs with a C-speed translate + search.
@@ -84,19 +86,31 @@ def loads(raw: bytes, *, member: str | None = None) -> Any:
             hint="save the file as UTF-8 without BOM",
         )
     if _LONG_RUN not in raw.translate(_DIGITS_TO_ZERO):
-        # Parsed JSON holds no reference cycles, so the cyclic collector has nothing to find in it;
-        # pausing it while orjson builds a large document avoids repeated traversals of it.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass  # let the exact parser give the verdict and the message
-        finally:
-            if paused:
-                gc.enable()
+        with gc_paused():  # orjson builds a large document: the collector would traverse it again and again
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                pass  # let the exact parser give the verdict and the message
     return _loads_exact(raw, member)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block.
+
+    Parsed JSON holds no reference cycles, so the collector has nothing to find in it; but while many parsed
+    documents are held (a recipe over 2,000 flows, a save, a lint), each of its full passes traverses all of
+    them again, and the passes come as the number of objects grows: seconds over a large archive. Memory is
+    still freed by reference counting; cycles made in the block are collected after it.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _reject_constant(name: str) -> Any:
@@ -199,6 +213,26 @@ def _number_key(value: int | float) -> tuple[str, Any]:
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)')
 
 
+# Where a Jackson file (Java's Double.toString spelling) may hold a number spelled otherwise, so that the printer
+# would not reproduce it. Decimals of at most 15 digits read back as the same digits (DBL_DIG), so a canonical
+# fraction needs no check; what may be odd is: a fraction ending in 0 after its first digit (1.50), an exponent
+# (1E5, 1.5e3), 16 digits or more, 10 million or more (Java writes 1.0E7), below 0.001 (1.0E-4), and -0.
+# Each search starts at a literal (a dot, '" : ', '[ ', ', ') to run at C speed; text in strings that looks
+# like a number is a false alarm, which only sends the file to the full scan of Spellings.
+_ODD_FRACTION = re.compile(rb"\.(?:(?<=\d\.)(?:\d+0(?!\d)|\d+[eE]|\d{9})|(?<=\d{8}\.)|(?<=[^\d.]0\.)000)")
+_ODD_VALUE = re.compile(rb'" : (?:-?\d+[eE]|-0(?![\d.eE]))')
+_ODD_FIRST_ITEM = re.compile(rb"\[ (?:-?\d+[eE]|-0(?![\d.eE]))")
+_ODD_NEXT_ITEM = re.compile(rb", (?:-?\d+[eE]|-0(?![\d.eE]))")
+
+
+def _may_have_odd_numbers(raw: bytes, floats: str) -> bool:
+    """Whether *raw* may hold a number the printer would spell otherwise (no false negatives; a file in Python's
+    spelling is always scanned in full)."""
+    if floats != "java":
+        return True
+    return any(pattern.search(raw) for pattern in (_ODD_FRACTION, _ODD_VALUE, _ODD_FIRST_ITEM, _ODD_NEXT_ITEM))
+
+
 class Spellings:
     """The number spellings of one original file that the printer would not reproduce.
 
@@ -261,8 +295,241 @@ def _jackson_string(text: str) -> str:
     return "".join(out)
 
 
-def dumps(doc: Any, style: Style = JACKSON, spellings: Spellings | None = None) -> bytes:
-    """Serialise *doc* in *style*; with *spellings*, keep the original number spellings."""
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = (dict, list)
+# Where orjson's text differs from Jackson's beyond what the replacements below turn (" : ", "{ }", "[ ]"): an
+# escaped quote (it could hide a '": ' in a string) or a \u escape (orjson writes lowercase hex) in a string, and
+# floats Java spells with an exponent (orjson writes 1e7 to 1e16 plainly, 10000000.0, numbers below 0.001 as
+# 0.0001 or 1e-7, and 1e16 and up as 1e+16; an exponent ends the number, which tells it from a UUID's '9e-4a1b-').
+# Each search starts at a literal, to run at C speed; text in strings that looks like these only costs the checks
+# of each part.
+_ORJSON_NOT_JAVA = [re.compile(pattern) for pattern in (  # one search each: together they cost five times more
+    rb"\.(?<=\d{8}\.)", rb"\.000(?<=[^\d]0\.000)", rb"e-(?<=\de-)\d{1,3}[,}\]\s]", rb"e\+(?<=\de\+)\d{1,3}[,}\]\s]")]
+
+
+def _orjson_differs(text: bytes) -> bool:
+    if b"\\" in text and (b'\\"' in text or b"\\u" in text):
+        return True
+    return any(pattern.search(text) is not None for pattern in _ORJSON_NOT_JAVA)
+
+
+def _jackson_scalar(value: Any) -> bytes:
+    if value is None:
+        return b"null"
+    if value is True:
+        return b"true"
+    if value is False:
+        return b"false"
+    if isinstance(value, str):
+        return _jackson_string(value).encode("utf-8")
+    if isinstance(value, (int, float)):
+        return _spell_number(value, "java").encode("ascii")
+    raise TypeError(f"cannot write a {type(value).__name__} as JSON")
+
+
+class _JacksonWriter:
+    """Jackson's two-space layout (no number spellings to keep), written mostly by orjson.
+
+    A value without a non-empty array below it is laid out by Jackson exactly as ``orjson.dumps(OPT_INDENT_2)``
+    lays it out, but for ``" : "`` and the empties ``{ }`` / ``[ ]``, which byte replacements turn at C speed.
+    So such a value is written by one orjson call and moved to where it sits (its lines indented by a
+    replacement); so are the runs of an object's members between its arrays, and the runs of such objects in an
+    array (a schema's fields), whose items Jackson joins on one line (``}, {``) at the array's own depth. orjson's
+    text shows whether a value holds an array (``[`` then a line break, which no string holds), so a value is
+    tried whole first and walked only when it does. When the document's orjson text holds something the
+    replacements would not see (``_ORJSON_NOT_JAVA``), each part is checked and, where needed, written by the
+    exact printer.
+    """
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.out: list[bytes] = []
+        self.keys: dict[str, bytes] = {}
+        try:
+            self.checked = _orjson_differs(orjson.dumps(doc))
+        except TypeError:  # integers beyond 64 bits, lone surrogates, keys that are no strings: check each part
+            self.checked = True
+
+    def write(self) -> bytes:
+        self.value(self.doc, b"")
+        return b"".join(self.out)
+
+    @staticmethod
+    def jackson(text: bytes) -> bytes:
+        """orjson's indented text of values without arrays, with Jackson's key separator and empties."""
+        text = text.replace(b'": ', b'" : ')
+        if b"{}" in text:
+            text = text.replace(b'" : {}', b'" : { }')
+        if b"[]" in text:
+            text = text.replace(b'" : []', b'" : [ ]')
+        return text
+
+    def flat_text(self, value: dict[str, Any] | list[Any], start: int = 0) -> bytes | None:
+        """Jackson's text of *value* when it holds no non-empty array (after *start* of its text), else None."""
+        try:
+            text = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+        except TypeError:  # the parts decide (exactly) what is wrong or how it is written
+            return None
+        if text.find(b"[\n", start) >= 0:
+            return None
+        if self.checked and _orjson_differs(text):
+            return _dumps_exact(value, JACKSON, None)  # without arrays inside, the same layout as orjson's
+        return self.jackson(text)
+
+    def put(self, text: bytes, pad: bytes) -> None:
+        self.out.append(text.replace(b"\n", b"\n" + pad) if pad else text)
+
+    def key(self, key: str) -> bytes:
+        known = self.keys.get(key)
+        if known is None:
+            if not isinstance(key, str):
+                raise TypeError(f"cannot write a {type(key).__name__} key as JSON")
+            known = self.keys[key] = _jackson_string(key).encode("utf-8") + b" : "
+        return known
+
+    def value(self, value: Any, pad: bytes) -> None:
+        kind = type(value)
+        if kind is dict:
+            if not value:
+                self.out.append(b"{ }")
+                return
+            tried = False
+            if not any(type(item) is list and item for item in value.values()):
+                text = self.flat_text(value)
+                if text is not None:
+                    self.put(text, pad)
+                    return
+                tried = True
+            self.obj(value, pad, tried)
+        elif kind is list:
+            if value:
+                self.arr(value, pad)
+            else:
+                self.out.append(b"[ ]")
+        elif isinstance(value, (dict, list)):  # subclasses are rare: the exact printer's way
+            self.put(_dumps_exact(value, JACKSON, None), pad)
+        else:
+            self.out.append(_jackson_scalar(value))
+
+    def obj(self, value: dict[str, Any], pad: bytes, tried: bool) -> None:
+        """An object holding arrays: its members between arrays in runs, its arrays walked."""
+        out = self.out
+        inner = b"\n" + pad + b"  "
+        out.append(b"{")
+        sep = inner
+        run: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(item) is list and item:
+                if run:
+                    sep = self.members(run, pad, tried and len(run) == len(value), sep)
+                    run = {}
+                out.append(sep)
+                sep = b"," + inner
+                out.append(self.key(key))
+                self.arr(item, pad + b"  ")
+            else:
+                run[key] = item
+        if run:
+            self.members(run, pad, tried and len(run) == len(value), sep)
+        out.append(b"\n" + pad + b"}")
+
+    def members(self, run: dict[str, Any], pad: bytes, tried: bool, sep: bytes) -> bytes:
+        """Members of an object without arrays of their own, after *sep*: as one object by orjson, without its
+        braces; when one holds arrays deeper, the plain ones in runs and the others one by one. Returns the
+        separator for what follows."""
+        inner = b"\n" + pad + b"  "
+        text = None if tried else self.flat_text(run)
+        if text is not None:
+            self.out.append(sep)
+            self.put(text[4:-2], pad)  # '{\n  ' ... '\n}'
+            return b"," + inner
+        plain: dict[str, Any] = {}
+        for key, item in run.items():
+            if type(item) in _PLAIN_SCALARS or (type(item) in _CONTAINERS and not item):
+                plain[key] = item
+                continue
+            if plain:
+                sep = self.plain(plain, pad, sep)
+                plain = {}
+            self.out.append(sep)
+            sep = b"," + inner
+            self.out.append(self.key(key))
+            self.value(item, pad + b"  ")
+        if plain:
+            sep = self.plain(plain, pad, sep)
+        return sep
+
+    def plain(self, run: dict[str, Any], pad: bytes, sep: bytes) -> bytes:
+        """Members holding scalars or empties, after *sep*, by orjson (by the exact printer when orjson cannot)."""
+        text = self.flat_text(run)
+        if text is None:
+            text = _dumps_exact(run, JACKSON, None)
+        self.out.append(sep)
+        self.put(text[4:-2], pad)  # '{\n  ' ... '\n}'
+        return b",\n" + pad + b"  "
+
+    def arr(self, value: list[Any], pad: bytes) -> None:
+        """A non-empty array on one line; runs of objects without arrays written by orjson."""
+        out = self.out
+        out.append(b"[ ")
+        first = True
+        run: list[dict[str, Any]] = []
+        for item in value:
+            if type(item) is dict and item:
+                run.append(item)
+                continue
+            if run:
+                self.items(run, first, pad)
+                first, run = False, []
+            if not first:
+                out.append(b", ")
+            first = False
+            self.value(item, pad)
+        if run:
+            self.items(run, first, pad)
+        out.append(b" ]")
+
+    def items(self, run: list[dict[str, Any]], first: bool, pad: bytes) -> None:
+        """Objects in an array. orjson indents them one level (Jackson does not) and puts each on lines of its
+        own (Jackson joins them: ``}, {``); a ``{`` at the start of a line only opens an item."""
+        head = run[0]
+        text = None
+        if not any(type(item) is list and item for item in head.values()):
+            text = self.flat_text(run, 1)
+        if text is not None:
+            if not first:
+                self.out.append(b", ")
+            if text.startswith(b"[ "):  # the exact printer's text: already Jackson's
+                body = text[2:-2]
+            else:
+                body = text[4:-2].replace(b"\n  ", b"\n").replace(b"},\n{", b"}, {")  # '[\n  ' ... '\n]'
+            self.put(body, pad)
+            return
+        for item in run:
+            if not first:
+                self.out.append(b", ")
+            first = False
+            self.value(item, pad)
+
+
+def dumps(doc: Any, style: Style = JACKSON, spellings: Spellings | None = None, *, exact: bool = False) -> bytes:
+    """Serialise *doc* in *style*; with *spellings*, keep the original number spellings.
+
+    Jackson's two-space layout without spellings to keep is written mostly by orjson; ``exact=True`` writes every
+    value with the exact printer instead, giving the same bytes (the reference the fast way is tested against).
+    """
+    if not exact and not spellings and style.layout == "jackson" and style.indent == "  " and style.newline == "\n" \
+            and not style.ascii_only and style.floats == "java":
+        try:
+            text = _JacksonWriter(doc).write()
+        except RecursionError:
+            raise DocumentError("is nested too deeply to write") from None
+        return text + style.trailing.encode("ascii") if style.trailing else text
+    return _dumps_exact(doc, style, spellings)
+
+
+def _dumps_exact(doc: Any, style: Style, spellings: Spellings | None) -> bytes:
+    """The exact printer: every value written here, in any style, keeping *spellings*."""
     if style.ascii_only:
         string = _encode_str_ascii
     elif style.layout == "jackson":
@@ -372,6 +639,8 @@ def dumps_like(doc: Any, original: bytes | None) -> bytes:
     if original is None:
         return dumps(doc, JACKSON)
     style = detect_style(original)
+    if not _may_have_odd_numbers(original, style.floats):
+        return dumps(doc, style)
     spellings = Spellings(original, style.floats)
     return dumps(doc, style, spellings or None)
 

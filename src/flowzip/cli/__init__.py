@@ -6,6 +6,7 @@ are one line on stderr, never a traceback (set ``FLOWZIP_DEBUG=1`` to see one).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -73,7 +74,10 @@ class FlowzipGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            # A command holds the documents it reads until it ends; the cyclic collector would traverse them
+            # again and again as they grow (seconds over a large archive) and find nothing: they are acyclic.
+            with jsonio.gc_paused():
+                return super().invoke(ctx)
         except FlowzipError as exc:
             _fail(in_cli_words(str(exc), self))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
@@ -320,6 +324,9 @@ for _command in (EDIT_COMMANDS + RUNTIME_COMMANDS + LINT_COMMANDS + PICTURE_COMM
 
 def main() -> None:
     """Console-script entry point."""
+    # The process ends with the command: the cyclic collector, paused while the command runs (see
+    # FlowzipGroup.invoke), is not started again to traverse, once more, the documents the command held.
+    gc.disable()
     cli(prog_name="flowzip")
 
 

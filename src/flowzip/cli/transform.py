@@ -43,7 +43,7 @@ def apply_command(ctx: click.Context, archive: str, recipe: str, allow_no_match:
     replace-text, repoint-connection, repoint-parameter-set, add-parameter-set,
     remove-parameter-set, settings, arrange.  A step whose selectors pick
     no flow is an error (exit 2, nothing written) unless the step says
-    optional = true or --allow-no-match is given.  See docs/transforms.md.
+    optional = true or --allow-no-match is given.  The recipe format: docs/diff-and-transforms.md.
 
     \b
     Examples:

@@ -391,6 +391,12 @@ def apply_recipe(archive: Any, steps: list[Step], *, progress: Callable[[str], N
     A step whose selectors pick no flow raises :class:`RecipeError` (with a did-you-mean) unless the step is
     ``optional`` or *allow_no_match* is set; it is then listed in ``unmatched_steps``.
     """
+    with jsonio.gc_paused():  # every flow a step changes stays parsed until the archive is saved
+        return _apply_steps(archive, steps, progress, allow_no_match)
+
+
+def _apply_steps(archive: Any, steps: list[Step], progress: Callable[[str], None] | None,
+                 allow_no_match: bool) -> RecipeResult:
     result = RecipeResult()
     for number, step in enumerate(steps, 1):
         action = ACTIONS[step.action]

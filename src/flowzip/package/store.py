@@ -388,9 +388,10 @@ class Store:
                 hint="write to another path, or pass in_place=True (--in-place)",
             )
         # Serialise every changed member first: an error here must leave the disk untouched.
-        for member in self._members.values():
-            if member.changed:
-                member._serialise()
+        with jsonio.gc_paused():
+            for member in self._members.values():
+                if member.changed:
+                    member._serialise()
         if not is_input:
             self._write(dest)
             return dest
