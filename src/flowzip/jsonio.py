@@ -24,9 +24,9 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
