@@ -263,3 +263,18 @@ def test_a_flow_the_sdk_builds_is_written_by_the_fast_way_as_by_the_exact_printe
     raw = jsonio.dumps(json.loads(flow._dag_to_json()), exact=True)
     assert raw.count(b"\n") > 1000  # every property default of every stage is there
     assert jsonio.dumps_like(jsonio.loads(raw), raw) == _written_exactly(raw) == raw
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=st.dictionaries(awkward_strings, awkward_documents, min_size=1, max_size=5), style=styles,
+       repeated=awkward_documents)
+def test_a_repeated_key_is_always_found(doc: dict, style: jsonio.Style, repeated: object) -> None:
+    # The cheap test (counting ':' in the text and in the document) must never miss a repeated key.
+    if _has_big_int(doc) or _has_big_int(repeated):
+        return
+    raw = jsonio.dumps(doc, style)
+    key = next(iter(doc))
+    pair = jsonio.dumps({key: repeated}, jsonio.COMPACT)[1:-1]
+    text = raw.replace(b"{", b"{" + pair + b",", 1)
+    assert jsonio.repeated_keys(text, jsonio.loads(text)) != []
+    assert jsonio.repeated_keys(raw, jsonio.loads(raw)) == []

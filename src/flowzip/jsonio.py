@@ -147,7 +147,6 @@ _INDENT_KEY_LINE = re.compile(rb'^([ \t]+)"[^"\\\n]*(?:\\.[^"\\\n]*)*": ', re.MU
 _FIRST_INDENT = re.compile(rb"\n([ \t]+)\S")
 _COMPACT_KEY = re.compile(rb'^\s*\{\s*"[^"\\]*(?:\\.[^"\\]*)*"(\s*:\s*)')
 _ESCAPED_NON_ASCII = re.compile(rb"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])")
-_FIRST_KEY = re.compile(rb'[{,]\s*"[^"\\]*(?:\\.[^"\\]*)*"(\s*:\s*)')
 
 
 #: How much of a document its layout is judged from: the first key lines tell it (a whole-document scan
@@ -173,12 +172,6 @@ def detect_style(raw: bytes) -> Style:
     if _JACKSON_KEY_LINE.search(head) or body.startswith((b"{ }", b"[ ")):
         return Style("jackson", indent, ",", " : ", ascii_only, newline, trailing, "java")
     return Style("indent", indent, ",", ": ", ascii_only, newline, trailing, "repr")
-
-
-def key_separator(raw: bytes) -> bytes:
-    """What separates a key from its value in *raw* (``" : "``, ``": "``, ``":"``), from its first key."""
-    match = _FIRST_KEY.search(raw, 0, _HEAD)
-    return match.group(1) if match else b":"
 
 
 # --------------------------------------------------------------------------- numbers
@@ -648,20 +641,17 @@ def dumps_like(doc: Any, original: bytes | None) -> bytes:
 def repeated_keys(data: bytes, doc: Any) -> list[str]:
     """Lossless-editing hazards in a JSON text that parses into *doc*: an object that repeats a key.
 
-    Counting keys in the text and in the parsed document is fast; only when the
-    counts differ is the document parsed again to name the repeated key.
+    Counting ':' in the text and in the parsed document's compact text is fast; only when they differ, or
+    escapes make the count uncertain, is the text parsed again to find the repeated key.
     """
-    key_sep = key_separator(data)
     try:
         compact = orjson.dumps(doc)
     except TypeError:  # orjson writes at most 255 levels
         return ["is nested more than 255 levels deep: flowzip can read it but not compare or edit it"]
-    if data.count(b'"' + key_sep) == compact.count(b'":'):
-        return []
-    # Quotes escaped inside strings may have been counted: subtract them before deciding.
-    in_text = data.count(b'"' + key_sep) - data.count(b'\\"' + key_sep)
-    parsed = compact.count(b'":') - compact.count(b'\\":')
-    if in_text == parsed:
+    # A repeated key's pair is in the text and not in the document, so the text has more ':' than the document's
+    # compact text. Without escaped quotes or \u escapes the strings of both are the same bytes, and the counts
+    # are equal exactly when no key repeats; with them, the standard library's parse decides.
+    if not (b"\\" in data and (b'\\"' in data or b"\\u" in data)) and data.count(b":") == compact.count(b":"):
         return []
     duplicates: list[str] = []
 

@@ -8,10 +8,11 @@ operations keep a document free of these problems; the tests hold them to it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .pipeline import link_counts, stage_label, unwrap_flow_document
+from .pipeline import LinkCounts, stage_label, typed_link_counts, unwrap_flow_document
 
 __all__ = ["IntegrityProblem", "check_flow"]
 
@@ -30,8 +31,10 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return [item for item in value or [] if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def check_flow(document: Any) -> list[IntegrityProblem]:
-    """Every dangling reference, duplicate id and inconsistent count in a flow document."""
+def check_flow(document: Any, counts_of: Callable[[dict[str, Any]], dict[Any, LinkCounts]] = typed_link_counts
+               ) -> list[IntegrityProblem]:
+    """Every dangling reference, duplicate id and inconsistent count in a flow document (*counts_of* gives a
+    pipeline's links by type per node, when the caller has them already)."""
     doc = unwrap_flow_document(document)
     if doc is None:
         return [IntegrityProblem("not-a-flow", "the document has no 'pipelines' list")]
@@ -55,7 +58,8 @@ def check_flow(document: Any) -> list[IntegrityProblem]:
         sources: dict[str, tuple[str, str]] = {}  # link id -> (source node id, source port id)
         labels: Counter[str] = Counter()
         link_names: Counter[str] = Counter()
-        counts = link_counts(pipeline)
+        counts = counts_of(pipeline)
+        outputs_of: dict[int, dict[Any, dict[str, Any]]] = {}  # a source node's output ports by id, once
         for node in nodes:
             node_id = node.get("id")
             all_ids += [node_id] if node_id else []
@@ -89,7 +93,9 @@ def check_flow(document: Any) -> list[IntegrityProblem]:
                                                  f"{link.get('node_id_ref')!r}, which is not in its pipeline",
                                                  node_id))
                             continue
-                        out_ports = {p.get("id"): p for p in _dicts(source.get("outputs"))}
+                        out_ports = outputs_of.get(id(source))
+                        if out_ports is None:
+                            out_ports = outputs_of[id(source)] = {p.get("id"): p for p in _dicts(source.get("outputs"))}
                         out_port = out_ports.get(link.get("port_id_ref"))
                         if out_port is None:
                             add(IntegrityProblem("dangling-port-ref",
@@ -112,7 +118,8 @@ def check_flow(document: Any) -> list[IntegrityProblem]:
             if isinstance(params, dict) and node.get("type") != "super_node":
                 # The SDK counts primary+reference links in and primary+reject links out; the
                 # platform's canvas counts connected ports.  Either is consistent.
-                by_links = counts.get(node_id, (0, 0))
+                mine = counts.get(node_id)
+                by_links = (mine.inputs, mine.outputs) if mine is not None else (0, 0)
                 by_ports = tuple(sum(1 for p in _dicts(node.get(side)) if p.get("id"))
                                  for side in ("inputs", "outputs"))
                 for index, key in enumerate(("input_count", "output_count")):

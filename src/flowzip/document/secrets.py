@@ -20,7 +20,7 @@ from typing import Any
 
 from .parameters import is_encrypted, is_reference
 
-__all__ = ["SECRET_KEY", "NOT_SECRETS", "ACCESS_KEY_ID", "SECRET", "CHANGED_SECRET", "is_secret_key",
+__all__ = ["SECRET_KEY", "NOT_SECRETS", "ACCESS_KEY_ID", "ACCESS_KEY_PREFIX", "SECRET", "CHANGED_SECRET", "is_secret_key",
            "is_plaintext_secret", "is_secret", "shown", "might_hold_secrets", "secret_paths", "redacted",
            "redacted_pair", "redact_text", "encrypted_parameter_names"]
 
@@ -30,6 +30,8 @@ SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|secret|api_?key|access_?toke
 NOT_SECRETS = frozenset({"true", "false", "yes", "no", "none", "null"})
 #: An AWS access-key id, in a member's bytes.
 ACCESS_KEY_ID = re.compile(rb"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
+#: Where an access-key id may start: found far faster than the whole pattern, to skip members without one.
+ACCESS_KEY_PREFIX = re.compile(rb"A[KS]IA")
 _ACCESS_KEY_TEXT = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 #: What may hold a secret, looked for in a member's lower-cased bytes before its document is walked
 #: (substring searches run in C; a regular expression over a large flow costs milliseconds).

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from .. import jsonio
 from ..document.kinds import FLOW_KINDS
 from ..document.pipeline import unwrap_flow_document
 from ..errors import FlowzipError
@@ -62,8 +63,8 @@ def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: s
     label = label or archive.path or "(archive)"
     context = Context(archive, label)
     members = [m for m in archive.members if not (flows_elsewhere and m.type in FLOW_TYPES)]
-    findings = _scan(context, rules, members, label)
-    context.per_flow = {}
+    with jsonio.gc_paused():  # a flow's document is freed when the next is read: nothing for the collector
+        findings = _scan(context, rules, members, label)
     for rule in rules:
         findings.extend(rule.check(context))
     for finding in findings:
@@ -97,7 +98,6 @@ def _scan(context: Context, rules: list[Rule], members: list[Any], label: str) -
         if member.type in FLOW_TYPES:
             flow = FlowDoc(member, member.asset_name or member.name, member.type,
                            unwrap_flow_document(reading.document), reading.data, label)
-            context.per_flow = {}
             for rule in flow_rules:
                 findings.extend(rule.check_flow(context, flow))
         else:
@@ -116,7 +116,8 @@ def _worker_open(path: str, config: LintConfig, limits: Limits) -> None:
 
 def _scan_flows(names: list[str]) -> list[Finding]:
     archive, context = _WORKER["archive"], _WORKER["context"]
-    found = _scan(context, _WORKER["rules"], [archive.member(n) for n in names], _WORKER["label"])
+    with jsonio.gc_paused():
+        found = _scan(context, _WORKER["rules"], [archive.member(n) for n in names], _WORKER["label"])
     for finding in found:
         if not finding.archive:
             object.__setattr__(finding, "archive", _WORKER["label"])

@@ -13,13 +13,14 @@ import hashlib
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from ..document.jobs import job_body
-from ..document.pipeline import iter_nodes
+from ..document.pipeline import LinkCounts, iter_nodes, typed_link_counts
+from ..document.references import Reference, node_references
 from ..errors import FlowzipError
 from ..model.archive import Archive
 from ..model.reading import read_member
@@ -27,6 +28,7 @@ from ..package.store import Member
 from . import rules
 
 SEVERITIES = ("error", "warning", "info")
+T = TypeVar("T")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
@@ -114,9 +116,49 @@ class FlowDoc:
     def where(self) -> dict[str, Any]:
         return {"archive": self.archive, "member": self.member.name, "asset_type": self.kind, "flow": self.name}
 
+    # The walk every flow rule shares (issue 17: one traversal of each flow feeds every rule). Each view is
+    # computed once, the first time a rule asks for it, and dropped with the flow.
+
+    @cached_property
+    def stages(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(pipeline, node) for every node of every pipeline."""
+        return list(iter_nodes(self.document))
+
     def nodes(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """(pipeline, node) for every node of every pipeline."""
-        return iter_nodes(self.document)
+        return iter(self.stages)
+
+    @cached_property
+    def references(self) -> list[tuple[dict[str, Any], list[Reference]]]:
+        """(node, the assets it names) for every node that names one (connections, subflows, custom stages)."""
+        found = []
+        for _, node in self.stages:
+            named = list(node_references(node))
+            if named:
+                found.append((node, named))
+        return found
+
+    def link_counts(self, pipeline: dict[str, Any]) -> dict[Any, LinkCounts]:
+        """Per node id of *pipeline*, its links by type (:func:`typed_link_counts`)."""
+        counts = self._counts.get(id(pipeline))
+        if counts is None:
+            counts = self._counts[id(pipeline)] = typed_link_counts(pipeline)
+        return counts
+
+    @cached_property
+    def _counts(self) -> dict[int, dict[Any, LinkCounts]]:
+        return {}
+
+    def shared(self, name: str, compute: Callable[[], T]) -> T:
+        """What *compute* gives, computed once for this flow whichever rule asks first (the rules of a family
+        share the work: the integrity check, the schema validation, the referenced parameter names)."""
+        if name not in self._shared:
+            self._shared[name] = compute()
+        return self._shared[name]
+
+    @cached_property
+    def _shared(self) -> dict[str, Any]:
+        return {}
 
 
 class Context:
@@ -132,8 +174,6 @@ class Context:
         self.parsed: dict[str, Any] = {}
         #: Members that cannot be read, parsed or recognised, and why.
         self.unreadable: dict[str, str] = {}
-        #: Memo for the flow being checked (rules share work through it); emptied for each flow.
-        self.per_flow: dict[str, Any] = {}
         #: flow name -> names of the parameter sets, connections and subflows its document refers to
         self.flow_names: set[str] = {m.asset_name for m in archive.members_of_type("data_intg_flow")}
 

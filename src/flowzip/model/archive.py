@@ -257,12 +257,13 @@ class Archive(Store):
         for a member-level problem.
         """
         problems: list[Problem] = []
-        for reading in read_members(self.members, progress=progress):
-            if reading.error is not None:
-                problems.append(Problem("error", reading.member.name, reading.error))
-            elif reading.document is not None:
-                for message in jsonio.repeated_keys(reading.data, reading.document):
-                    problems.append(Problem("warning", reading.member.name, message))
+        with jsonio.gc_paused():  # each document is freed when the next is read: nothing for the collector
+            for reading in read_members(self.members, progress=progress):
+                if reading.error is not None:
+                    problems.append(Problem("error", reading.member.name, reading.error))
+                elif reading.document is not None:
+                    for message in jsonio.repeated_keys(reading.data, reading.document):
+                        problems.append(Problem("warning", reading.member.name, message))
         return problems
 
 

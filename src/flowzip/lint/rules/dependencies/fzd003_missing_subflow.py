@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from ....document.pipeline import stage_label
-from ....document.references import node_references
 from ...engine import Context, FlowDoc, Rule
 
 
@@ -22,8 +21,8 @@ class MissingSubflow(Rule):
 
     def check_flow(self, context: Context, flow: FlowDoc):
         available = context.asset_names.get("data_intg_subflow", set())
-        for _, node in flow.nodes():
-            for reference in node_references(node):
+        for node, references in flow.references:
+            for reference in references:
                 if reference.folder == "data_intg_subflow" and reference.name not in available:
                     yield self.finding(f"stage {stage_label(node)!r} uses subflow {reference.name!r}, which the "
                                        "archive does not hold", **flow.where, stage=stage_label(node),

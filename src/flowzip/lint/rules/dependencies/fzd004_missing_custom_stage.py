@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ....document.pipeline import stage_label
-from ....document.references import CUSTOM_KINDS, node_references
+from ....document.references import CUSTOM_KINDS
 from ...engine import Context, FlowDoc, Rule
 
 
@@ -21,8 +21,8 @@ class MissingCustomStage(Rule):
     severity = "warning"
 
     def check_flow(self, context: Context, flow: FlowDoc):
-        for _, node in flow.nodes():
-            for reference in node_references(node):
+        for node, references in flow.references:
+            for reference in references:
                 if reference.folder in CUSTOM_KINDS.values() and \
                         reference.name not in context.asset_names.get(reference.folder, set()):
                     kind = reference.folder.split("_", 2)[-1].replace("_", " ")

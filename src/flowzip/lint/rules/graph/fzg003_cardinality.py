@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ....document.catalog import StageType, catalog
-from ....document.pipeline import LinkCounts, stage_label, typed_link_counts
+from ....document.pipeline import LinkCounts, stage_label
 from ...engine import Context, FlowDoc, Rule
 
 
@@ -27,14 +27,12 @@ class Cardinality(Rule):
             return
         types = catalog()
         for pipeline in flow.document.get("pipelines") or []:
-            counts = typed_link_counts(pipeline)
+            counts = flow.link_counts(pipeline)
             for node in pipeline.get("nodes") or []:
                 stage_type = types.by_op(node.get("op")) if isinstance(node, dict) else None
                 if stage_type is None:
                     continue
                 mine = counts.get(node.get("id")) or LinkCounts()
-                label = stage_label(node)
-                where = {**flow.where, "stage": label, "stage_id": node.get("id")}
                 linked = mine.linked
                 checks = [
                     ("primary input", mine.primary_inputs, stage_type.inputs),
@@ -44,6 +42,11 @@ class Cardinality(Rule):
                     ("reject output", mine.reject_outputs, (stage_type.min_reject_outputs,
                                                             stage_type.max_reject_outputs)),
                 ]
+                if all((not linked or used >= low) and used <= StageType.limit(high)
+                       for _, used, (low, high) in checks):
+                    continue  # the usual case: nothing to say, nothing more to build
+                label = stage_label(node)
+                where = {**flow.where, "stage": label, "stage_id": node.get("id")}
                 for noun, used, (low, high) in checks:
                     if used > StageType.limit(high):
                         yield self.finding(f"{stage_type.type_name} {label!r} has {used} {noun} links; it takes "

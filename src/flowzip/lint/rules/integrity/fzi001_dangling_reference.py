@@ -10,9 +10,7 @@ DANGLING = {"dangling-node-ref", "dangling-port-ref", "dangling-source-of-link",
 
 def integrity(context: Context, flow: FlowDoc):
     """check_flow of the flow, computed once for the integrity rules."""
-    if "integrity" not in context.per_flow:
-        context.per_flow["integrity"] = check_flow(flow.document)
-    return context.per_flow["integrity"]
+    return flow.shared("integrity", lambda: check_flow(flow.document, flow.link_counts))
 
 
 def stage_of(flow: FlowDoc, node_id: str | None) -> dict:

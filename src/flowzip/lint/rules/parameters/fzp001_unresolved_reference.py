@@ -7,9 +7,7 @@ from ...engine import Context, FlowDoc, Rule
 
 def referenced_names(flow: FlowDoc, context: Context) -> set[str]:
     """Every name referenced as ``#...#`` in the flow, found in its bytes (no tree walk)."""
-    if "referenced" not in context.per_flow:
-        context.per_flow["referenced"] = names_in_bytes(flow.raw)
-    return context.per_flow["referenced"]
+    return flow.shared("referenced", lambda: names_in_bytes(flow.raw))
 
 
 def references(flow: FlowDoc, wanted: set[str] | None = None) -> list[tuple[str, str | None, str | None]]:

@@ -50,9 +50,8 @@ def known_deviation(error: Any, flow: FlowDoc) -> str | None:
 
 
 def schema_errors(context: Context, flow: FlowDoc) -> list[tuple[Any, str | None]]:
-    if "schema" not in context.per_flow:
-        context.per_flow["schema"] = [(e, known_deviation(e, flow)) for e in validator().iter_errors(flow.document)]
-    return context.per_flow["schema"]
+    return flow.shared("schema", lambda: [(e, known_deviation(e, flow))
+                                          for e in validator().iter_errors(flow.document)])
 
 
 def describe(error: Any) -> str:
