@@ -20,9 +20,9 @@ from typing import Any
 
 from .parameters import is_encrypted, is_reference
 
-__all__ = ["SECRET_KEY", "NOT_SECRETS", "ACCESS_KEY_ID", "ACCESS_KEY_PREFIX", "SECRET", "CHANGED_SECRET", "is_secret_key",
-           "is_plaintext_secret", "is_secret", "shown", "might_hold_secrets", "secret_paths", "redacted",
-           "redacted_pair", "redact_text", "encrypted_parameter_names"]
+__all__ = ["SECRET_KEY", "NOT_SECRETS", "ACCESS_KEY_ID", "ACCESS_KEY_PREFIX", "SECRET", "CHANGED_SECRET",
+           "is_secret_key", "is_plaintext_secret", "is_secret", "shown", "might_hold_secrets", "secret_paths",
+           "redacted", "redacted_pair", "redact_text", "encrypted_parameter_names"]
 
 SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|secret|api_?key|access_?token|auth_?token|private_?key|"
                         r"client_?secret|secret_?key|sas_?token|credentials?)$", re.IGNORECASE)
