@@ -2,6 +2,7 @@
 
     python bench/sdk_corpus.py sdk OUT.zip [--flows 2000] [--seed 3]
     python bench/sdk_corpus.py real OUT.zip [--flows 2000]
+    python bench/sdk_corpus.py dag OUT.zip [--flows 99]
 
 ``sdk``: every flow is built with the official SDK (ibm-watsonx-data-integration, in the test extra),
 offline, the way ``../shared/sdk-oracle/fidelity/build_sdk.py`` builds its flows: ``BatchFlow.add_stage``,
@@ -12,6 +13,9 @@ stages, median 20 (sources among the connectors, processing stages with joins, f
 each link carrying a schema of 3 to 12 columns; stage counts are drawn so that the sizes spread like the
 issue's measurement (median near 94 KB, the largest a few hundred KB). Written in the platform's
 Jackson style with a job per flow and a manifest (``generate.write_export``).
+
+``dag``: SDK-built random DAGs of 10 to 200 stages with fan-out and fan-in, the flows the layout benchmark
+compares with Graphviz dot and the SDK's own layout on.
 
 ``real``: the flows of the real exports in ``../shared/fixtures/real`` (read from there at run time,
 never copied into the repository), taken round-robin until there are ``--flows`` of them, each under a
@@ -129,6 +133,65 @@ def sdk_flow(BatchFlow: Any, rng: random.Random, name: str, stages: int) -> dict
     return {key: value for key, value in document.items() if value is not None}
 
 
+DAG_SOURCES = ["Row Generator", "Sequential file", "IBM Db2", "PostgreSQL"]
+DAG_MIDDLE = ["Transformer", "Copy", "Filter", "Sort", "Funnel", "Join", "Remove Duplicates", "Aggregator", "Peek"]
+DAG_OUTPUTS = {"Transformer": 4, "Copy": 4, "Filter": 3, "Sort": 1, "Funnel": 1, "Join": 1, "Remove Duplicates": 1,
+               "Aggregator": 1, "Peek": 0}
+
+
+def sdk_dag(BatchFlow: Any, rng: random.Random, name: str, stages: int) -> dict[str, Any]:
+    """A flow of *stages* stages wired as a random DAG (fan-out from Transformer, Copy and Filter, fan-in into
+    Join and Funnel, links to any of the 40 stages made last), built with the SDK: the shapes layouts find
+    hard, for the layout benchmark."""
+    flow = BatchFlow(project=None, name=name, description=f"SDK-built layout benchmark flow {name}")
+    made: list[tuple[Any, str]] = []
+    outputs: dict[int, int] = {}
+    for index in range(stages):
+        if index == 0 or rng.random() < 0.12:
+            kind = rng.choice(DAG_SOURCES)
+            made.append((flow.add_stage(kind, f"src_{index}"), kind))
+            continue
+        kind = rng.choice(DAG_MIDDLE)
+        stage = flow.add_stage(kind, f"s_{index}")
+        wanted = 2 if kind in ("Funnel", "Join") else 1
+        candidates = made[-40:]
+        rng.shuffle(candidates)
+        for source, source_kind in candidates:
+            if wanted == 0:
+                break
+            if outputs.get(id(source), 0) >= DAG_OUTPUTS.get(source_kind, 1):
+                continue
+            _schema(source.connect_output_to(stage), rng)  # the SDK cannot save a Transformer's link without one
+            outputs[id(source)] = outputs.get(id(source), 0) + 1
+            wanted -= 1
+        made.append((stage, kind))
+    for stage, kind in list(made):  # a stage left without output ends in a Peek, as flows do
+        if kind != "Peek" and not outputs.get(id(stage)):
+            _schema(stage.connect_output_to(flow.add_stage("Peek", f"end_{len(made)}")), rng)
+            made.append((stage, "Peek"))
+    document = json.loads(flow._dag_to_json())
+    return {key: value for key, value in document.items() if value is not None}
+
+
+def sdk_dags(flows: int, seed: int, sizes: tuple[int, int] = (10, 200)) -> Iterator[tuple[str, dict[str, Any]]]:
+    """*flows* SDK-built random DAG flows of sizes spread over *sizes* (deterministic for a seed)."""
+    extractor, BatchFlow = _quiet_sdk()
+    rng = random.Random(seed)
+    extractor.generate_uuid = lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    for number in range(flows):
+        stages = sizes[0] + (sizes[1] - sizes[0]) * number // max(flows - 1, 1)
+        for _ in range(20):
+            try:
+                with light_stack():
+                    document = sdk_dag(BatchFlow, rng, f"sdk_dag_{number:03d}", stages)
+                break
+            except Exception:  # noqa: BLE001 - a shape the SDK cannot save offline: draw another
+                continue
+        else:
+            sys.exit(f"the SDK could not save a flow of {stages} stages")
+        yield f"sdk_dag_{number:03d}", document
+
+
 def sdk_flows(flows: int, seed: int) -> Iterator[tuple[str, dict[str, Any]]]:
     extractor, BatchFlow = _quiet_sdk()
     rng = random.Random(seed)
@@ -168,13 +231,14 @@ def real_flows(flows: int) -> Iterator[tuple[str, bytes]]:
 
 
 def build(kind: str, flows: int, seed: int = 3) -> bytes:
-    source = sdk_flows(flows, seed) if kind == "sdk" else real_flows(flows)
+    source = {"sdk": lambda: sdk_flows(flows, seed), "dag": lambda: sdk_dags(flows, seed),
+              "real": lambda: real_flows(flows)}[kind]()
     return write_export(source, random.Random(seed))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["sdk", "real"])
+    parser.add_argument("kind", choices=["sdk", "dag", "real"])
     parser.add_argument("out")
     parser.add_argument("--flows", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=3)

@@ -62,7 +62,11 @@ COMPONENT_GAP = 144.0  # between columns of separate pieces
 PIECE_GAP = 96.0  # between pieces in a column: room for the labels under the stages
 ORIGIN = (48.0, 48.0)
 SWEEPS = 24  # ordering sweeps at most, stopping after STALE without progress
-STALE = 4
+STALE = 8
+FULL_EFFORT = 400  # nodes (stages and the points long links pass through) up to which four starts are tried
+HALF_EFFORT = 2500  # up to which two, each with sifting; larger flows get one start without it
+CANDIDATES = 3  # the orders with the fewest crossings between layers, whose drawings are compared
+SIFT_WIDTH = 150  # sifting a layer costs its width squared: wider layers are left to the transpositions
 RESTART_SIZE = 900  # flows smaller than this get restarts: more the smaller they are
 MAX_RESTARTS = 12
 _ROOT = "\0root"
@@ -151,7 +155,10 @@ def _layers(dag: nx.DiGraph) -> dict[str, int]:
     path potentials of the residual graph.  Fewer long links mean fewer dummy nodes and
     fewer crossings than longest-path layering.
     """
-    layer: dict[str, int] = {}
+    layer = _tight_layers(dag)
+    if layer is not None:
+        return layer
+    layer = {}
     if dag.number_of_edges():
         flow_graph = nx.DiGraph()
         for node in dag.nodes:
@@ -180,6 +187,23 @@ def _layers(dag: nx.DiGraph) -> dict[str, int]:
     return {node: value - base for node, value in layer.items()}
 
 
+def _tight_layers(dag: nx.DiGraph) -> dict[str, int] | None:
+    """Layers in which every link spans one column, when there are such: then no layering has a shorter
+    total (each link spans at least one), and network simplex is not needed. Most flows are chains and
+    trees with sources joined in: stages go one column right of their furthest input, then each stage
+    without inputs moves right to sit one column left of its nearest output."""
+    layer: dict[str, int] = {}
+    for node in nx.topological_sort(dag):
+        layer[node] = max((layer[p] + 1 for p in dag.predecessors(node)), default=0)
+    for node in dag.nodes:
+        if dag.in_degree(node) == 0 and dag.out_degree(node):
+            layer[node] = min(layer[s] for s in dag.successors(node)) - 1
+    if any(layer[b] - layer[a] != 1 for a, b in dag.edges):
+        return None
+    base = min(layer.values(), default=0)
+    return {node: value - base for node, value in layer.items()}
+
+
 def _crossings_between(upper: list[str], lower: list[str], edges: list[tuple[str, str]]) -> int:
     """Crossings of the links between two adjacent layers: inversions of the targets' positions."""
     position = {node: i for i, node in enumerate(lower)}
@@ -194,9 +218,10 @@ def _crossings_between(upper: list[str], lower: list[str], edges: list[tuple[str
     return count
 
 
-def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[str]]:
-    """Order every layer to reduce crossings: barycentre sweeps down and up, each followed by
-    adjacent transpositions that lower the crossings, keeping the best order seen."""
+def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[list[str]]]:
+    """Orders of every layer that reduce crossings, the fewest first: from several starts, barycentre or
+    median sweeps down and up, each followed by adjacent transpositions and sifting, keeping the best order
+    seen of each start."""
     up: dict[str, list[str]] = {}
     down: dict[str, list[str]] = {}
     for a, b in edges:
@@ -216,7 +241,7 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
         for index, node in enumerate(layer):
             position[node] = index
 
-    def sweep(order: list[list[str]], forward: bool) -> None:
+    def sweep(order: list[list[str]], forward: bool, median: bool) -> None:
         indices = range(1, len(order)) if forward else range(len(order) - 2, -1, -1)
         neighbours = up if forward else down
         for i in indices:
@@ -224,8 +249,15 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
             keys = {}
             for node in layer:
                 found = [position[n] for n in neighbours.get(node, ())]
-                # Nodes without neighbours on that side stay where they are.
-                keys[node] = (sum(found) / len(found) if found else position[node], position[node])
+                if not found:  # nodes without neighbours on that side stay where they are
+                    keys[node] = (position[node], position[node])
+                elif median:
+                    found.sort()
+                    middle = len(found) // 2
+                    keys[node] = (found[middle] if len(found) % 2 else (found[middle - 1] + found[middle]) / 2,
+                                  position[node])
+                else:
+                    keys[node] = (sum(found) / len(found), position[node])
             layer.sort(key=keys.__getitem__)
             renumber(layer)
 
@@ -238,7 +270,15 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
                        theirs: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[int, int]:
         """Crossings among the links of two nodes of a layer: with the first left, and with it right."""
         left = right = 0
-        for own, other in zip(mine, theirs):
+        for own, other in ((mine[0], theirs[0]), (mine[1], theirs[1])):
+            if not own or not other:
+                continue
+            if len(own) == 1 and len(other) == 1:  # the usual case: one link each way
+                if own[0] > other[0]:
+                    left += 1
+                elif own[0] < other[0]:
+                    right += 1
+                continue
             for a in own:
                 for b in other:
                     if a > b:
@@ -247,8 +287,9 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
                         right += 1
         return left, right
 
-    def transpose(order: list[list[str]]) -> None:
-        """Swap neighbours in a layer while that lowers crossings; revisit only layers next to a change."""
+    def transpose(order: list[list[str]], equal: bool = False) -> None:
+        """Swap neighbours in a layer while that lowers crossings (with *equal*, also when it keeps them, as
+        dot does every other pass to leave a plateau); revisit only layers next to a change."""
         dirty = set(range(len(order)))
         for _ in range(8):
             changed: set[int] = set()
@@ -259,8 +300,16 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
                 known = neighbour_positions(layer)
                 for j in range(len(layer) - 1):
                     u, v = layer[j], layer[j + 1]
-                    uv, vu = pair_crossings(known[u], known[v])
-                    if vu < uv:
+                    (u_up, u_down), (v_up, v_down) = mine, theirs = known[u], known[v]
+                    if len(u_up) <= 1 and len(u_down) <= 1 and len(v_up) <= 1 and len(v_down) <= 1:
+                        # inline: most nodes have one link each way
+                        uv = ((u_up[0] > v_up[0]) if u_up and v_up else 0) + \
+                            ((u_down[0] > v_down[0]) if u_down and v_down else 0)
+                        vu = ((u_up[0] < v_up[0]) if u_up and v_up else 0) + \
+                            ((u_down[0] < v_down[0]) if u_down and v_down else 0)
+                    else:
+                        uv, vu = pair_crossings(mine, theirs)
+                    if vu < uv or (equal and uv and vu == uv):
                         layer[j], layer[j + 1] = v, u
                         position[u], position[v] = j + 1, j
                         changed.add(index)
@@ -271,18 +320,28 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
     def sift(order: list[list[str]]) -> None:
         """Move each node, one at a time, to the place in its layer where its links cross least."""
         for layer in order:
-            if len(layer) < 3:
+            if not 3 <= len(layer) <= SIFT_WIDTH:
                 continue
             known = neighbour_positions(layer)
             for node in list(layer):
                 start = layer.index(node)
                 rest = layer[:start] + layer[start + 1:]
                 mine = known[node]
+                mine_up, mine_down = mine
+                single = len(mine_up) <= 1 and len(mine_down) <= 1
                 cost = best_cost = 0
                 best_place = 0
                 for place, other in enumerate(rest, start=1):
-                    node_left, other_left = pair_crossings(mine, known[other])
-                    cost += other_left - node_left
+                    theirs = known[other]
+                    other_up, other_down = theirs
+                    if single and len(other_up) <= 1 and len(other_down) <= 1:  # inline: most nodes have one link
+                        if mine_up and other_up:
+                            cost += (mine_up[0] < other_up[0]) - (mine_up[0] > other_up[0])
+                        if mine_down and other_down:
+                            cost += (mine_down[0] < other_down[0]) - (mine_down[0] > other_down[0])
+                    else:
+                        node_left, other_left = pair_crossings(mine, theirs)
+                        cost += other_left - node_left
                     if cost < best_cost or (cost == best_cost and abs(place - start) < abs(best_place - start)):
                         best_cost, best_place = cost, place
                 if best_place != start:
@@ -290,7 +349,8 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
                     layer[:] = rest
                     renumber(layer)
 
-    def improve(start: list[list[str]]) -> tuple[list[list[str]], int]:
+    def improve(start: list[list[str]], median: bool = False, sift_layers: bool = True
+                ) -> tuple[list[list[str]], int]:
         current = [list(layer) for layer in start]
         for layer in current:
             renumber(layer)
@@ -299,10 +359,11 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
         for iteration in range(SWEEPS):
             if best_count == 0:
                 break
-            sweep(current, forward=iteration % 2 == 0)
-            transpose(current)
-            sift(current)
-            transpose(current)
+            sweep(current, forward=iteration % 2 == 0, median=median)
+            transpose(current, equal=iteration % 4 < 2)
+            if sift_layers:
+                sift(current)
+                transpose(current)
             count = total(current)
             if count < best_count:
                 best, best_count, stale = [list(layer) for layer in current], count, 0
@@ -312,8 +373,23 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
                     break
         return best, best_count
 
-    best, best_count = improve(layers)
     size = sum(len(layer) for layer in layers)
+    # Several starts, the best kept: no start wins on every flow (dot, too, tries more than one). The
+    # flow's own order (stages as they were added), with barycentres and with medians, then each layer in
+    # the order a depth-first walk reaches it; large flows try fewer.
+    walk = _depth_first(layers, down)
+    starts = [(layers, False), (walk, True), (layers, True), (walk, False)][:4 if size <= FULL_EFFORT else
+                                                                           2 if size <= HALF_EFFORT else 1]
+    found: list[tuple[int, int, list[list[str]]]] = []
+    best, best_count = improve(*starts[0], sift_layers=size <= HALF_EFFORT)
+    found.append((best_count, 0, best))
+    for start, median in starts[1:]:
+        if best_count == 0:
+            break
+        candidate, count = improve(start, median, sift_layers=size <= HALF_EFFORT)
+        found.append((count, len(found), candidate))
+        if count < best_count:
+            best, best_count = candidate, count
     # Small flows can afford restarts from shuffled orders (seeded: the same flow, the same layout).
     rng = random.Random(0)
     for _ in range(min(MAX_RESTARTS, RESTART_SIZE // max(size, 1) - 1)):
@@ -321,9 +397,33 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[s
             break
         start = [rng.sample(layer, len(layer)) for layer in layers]
         candidate, count = improve(start)
+        found.append((count, len(found), candidate))
         if count < best_count:
             best, best_count = candidate, count
-    return best
+    return [order for _, _, order in sorted(found, key=lambda item: item[:2])[:CANDIDATES]]
+
+
+def _depth_first(layers: list[list[str]], down: dict[str, list[str]]) -> list[list[str]]:
+    """Each layer in the order a depth-first walk down the links first reaches its nodes, from the nodes
+    without links in, in their order (as dot's initial order): a node comes right after the branch that
+    leads to it, and links of a branch stay together."""
+    layer_of = {node: i for i, layer in enumerate(layers) for node in layer}
+    has_up = {b for targets in down.values() for b in targets}
+    placed: set[str] = set()
+    ordered: list[list[str]] = [[] for _ in layers]
+    for root in [node for layer in layers for node in layer if node not in has_up] + \
+            [node for layer in layers for node in layer]:
+        if root in placed:
+            continue
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node in placed:
+                continue
+            placed.add(node)
+            ordered[layer_of[node]].append(node)
+            stack.extend(reversed([n for n in down.get(node, ()) if n not in placed]))
+    return ordered
 
 
 def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
@@ -367,8 +467,30 @@ def _component_layout(graph: nx.MultiDiGraph, component: list[str], order: dict[
     # Dummies in the order of the stages they join, not of their ids: ids are random, positions must not be.
     for dummy in sorted(dummies, key=lambda d: (order[d.split("\0")[1]], order[d.split("\0")[2]], dummies[d])):
         layers[dummies[dummy]].append(dummy)
-    layers = _order(layers, edges)
-    return _coordinates(layers, edges, sizes)
+    # The orders' crossings count links between neighbouring layers through the points long links pass
+    # through; a link is drawn straight from end to end, which can cross more: of the best orders, the one
+    # whose drawing crosses least is kept.
+    best: tuple[int, dict[str, tuple[float, float]]] | None = None
+    for candidate in _order(layers, edges):
+        positions = _coordinates(candidate, edges, sizes)
+        drawn = _drawn_crossings(positions, dag.edges, sizes)
+        if best is None or drawn < best[0]:
+            best = (drawn, positions)
+        if drawn == 0:
+            break
+    return best[1] if best else {}
+
+
+def _drawn_crossings(positions: dict[str, tuple[float, float]], links: Iterable[tuple[str, str]],
+                     sizes: dict[str, tuple[float, float]]) -> int:
+    """Crossings of the links drawn straight from the right edge of their source to the left edge of their
+    target (as :func:`metrics` counts them)."""
+    segments = []
+    for a, b in links:
+        (ax, ay), (bx, by) = positions[a], positions[b]
+        (aw, ah), bh = sizes.get(a, (STAGE_SIZE, STAGE_SIZE)), sizes.get(b, (STAGE_SIZE, STAGE_SIZE))[1]
+        segments.append(((ax + aw, ay + ah / 2), (bx, by + bh / 2), True))
+    return count_crossings(segments)
 
 
 def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
@@ -383,9 +505,10 @@ def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
               for layer in layers for node in layer}
     linked: dict[str, list[tuple[str, float]]] = {}
     for a, b in edges:
-        weight = (1.0, 2.0, 8.0)[is_dummy(a) + is_dummy(b)]
-        linked.setdefault(a, []).append((b, weight))
-        linked.setdefault(b, []).append((a, weight))
+        # A point a long link passes through is pulled by both its neighbours alike, so that it settles on the
+        # straight line between the link's ends (the link is drawn straight); a stage feels the link less.
+        linked.setdefault(a, []).append((b, 8.0 if is_dummy(a) else (1.0, 2.0)[is_dummy(b)]))
+        linked.setdefault(b, []).append((a, 8.0 if is_dummy(b) else (1.0, 2.0)[is_dummy(a)]))
     # Work on centres: in a layer, centre[i + 1] - centre[i] >= half heights + gap, i.e. the centres
     # minus fixed offsets must not decrease.
     centre: dict[str, float] = {}
