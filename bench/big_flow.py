@@ -57,14 +57,11 @@ def best(func: Callable[[], object], repeat: int = 2) -> float:
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="commands on one flow of thousands of stages")
-    parser.add_argument("--stages", type=int, default=5000)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+def measure(stages: int = 5000, repeat: int = 2) -> dict[str, float]:
+    """Best of *repeat* seconds of each command on one flow of *stages* stages."""
     out = HERE / "out"
     out.mkdir(exist_ok=True)
-    path, changed = build(args.stages, out)
+    path, changed = build(stages, out)
 
     def flow() -> flowzip.Flow:
         return flowzip.open(path).flows.get(name="big")
@@ -86,7 +83,15 @@ def main() -> None:
         "render (SVG)": lambda: flow_svg(flow()),
         "diff, one stage renamed": lambda: flowzip.diff(path, changed),
     }
-    results = {name: best(func) for name, func in measures.items()}
+    return {name: best(func, repeat) for name, func in measures.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="commands on one flow of thousands of stages")
+    parser.add_argument("--stages", type=int, default=5000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = measure(args.stages)
     if args.json:
         print(json.dumps({"stages": args.stages, "seconds": results, "target": TARGET}, indent=2))
         return

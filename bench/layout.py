@@ -17,12 +17,14 @@ import json
 import logging
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+from dot_layout import dot_layout  # noqa: E402
 from layout_flows import layout_flow, primary, sdk_layout  # noqa: E402
 
 from flowzip.document.layout import arrange_flow, metrics  # noqa: E402
@@ -49,6 +51,59 @@ def best_time(size: int, repeat: int = 3) -> float:
         doc = layout_flow(size)
         start = time.perf_counter()
         arrange_flow(doc)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def quality(corpus: Path) -> dict[str, object]:
+    """flowzip's arrange against Graphviz dot and the SDK's LayeredLayout on every flow of *corpus*, measured
+    alike (straight links from a stage's right edge to the next one's left edge), plus stability and speed."""
+    from flowzip import jsonio
+
+    rows = []
+    with zipfile.ZipFile(corpus) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("data_intg_flow/"))
+        docs = [unwrap_flow_document(jsonio.loads(archive.read(n))) for n in names]
+    seconds = 0.0
+    for doc in docs:
+        ours = copy.deepcopy(doc)
+        start = time.perf_counter()
+        arrange_flow(ours)
+        seconds += time.perf_counter() - start
+        again = copy.deepcopy(doc)
+        arrange_flow(again)
+        theirs, sdk = dot_layout(doc, primary), sdk_layout(copy.deepcopy(doc))
+        rows.append((metrics(primary(ours)), metrics(primary(theirs)) if theirs else None,
+                     metrics(primary(sdk)) if sdk else None, ours == again))
+    with_dot = [r for r in rows if r[1] is not None]
+    with_sdk = [r for r in rows if r[2] is not None]
+    big = [layout_flow(500, seed) for seed in (7, 8, 9)]
+    big_seconds = max(best_time_of(doc) for doc in big)
+    return {
+        "flows": len(rows), "dot_flows": len(with_dot), "sdk_flows": len(with_sdk),
+        "crossings": sum(r[0].crossings for r in rows),
+        "crossings_on_dot_flows": sum(r[0].crossings for r in with_dot),
+        "dot_crossings": sum(r[1].crossings for r in with_dot),
+        "crossings_on_sdk_flows": sum(r[0].crossings for r in with_sdk),
+        "sdk_crossings": sum(r[2].crossings for r in with_sdk),
+        "share_at_most_dot": sum(r[0].crossings <= r[1].crossings for r in with_dot) / max(len(with_dot), 1),
+        "overlaps": sum(r[0].overlaps for r in rows),
+        "dot_overlaps": sum(r[1].overlaps for r in with_dot),
+        "acyclic_flows_all_left_to_right": sum(r[0].left_to_right == 1.0 for r in rows) / max(len(rows), 1),
+        "area_vs_dot": sum(r[0].area for r in with_dot) / max(sum(r[1].area for r in with_dot), 1.0),
+        "share_area_at_most_dot": sum(r[0].area <= r[1].area for r in with_dot) / max(len(with_dot), 1),
+        "stable": all(r[3] for r in rows),
+        "seconds": seconds,
+        "seconds_500_stages": big_seconds,
+    }
+
+
+def best_time_of(doc: dict, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        laid = copy.deepcopy(doc)
+        start = time.perf_counter()
+        arrange_flow(laid)
         times.append(time.perf_counter() - start)
     return min(times)
 

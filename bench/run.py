@@ -1,21 +1,24 @@
-"""flowzip benchmarks, measured against the physical floor in the same run.
+"""flowzip benchmarks: every figure of issue 17 against its floor, measured in the same run, with its target.
 
-    python bench/run.py [--flows 2000] [--repeat 5] [--json]
+    python bench/run.py [--repeat 3] [--json] [--skip-layout] [--skip-big]
 
-Generates (once, deterministically) a large export in ``bench/out/``, then
-prints for each operation the best of ``--repeat`` runs, the floor it is
-compared with, and the ratio:
+Archives (built once into ``bench/out/``, deterministic):
 
-* open + parse every flow  ÷  read + inflate + ``orjson.loads`` of every member
-* no-op save of an opened archive  ÷  raw file copy (``shutil.copyfile`` + fsync);
-  open + save is printed too
-* import of the archive into itself (replace, rename) + save  ÷  two reads + a raw copy of the result
-* split into one archive per flow  ÷  writing each flow's and job's stored bytes to a file, with fsync
-* diff (and diff with patches) against a copy where a recipe changed most flows  ÷  reading both archives
-* column propagation over every flow (every link out of a stage with a rule)  ÷  the read floor
-* peak memory of open + parse + save (tracemalloc, measured in a separate pass)
+* ``sdk-2000.zip``: 2,000 flows built with the official SDK (``bench/sdk_corpus.py sdk``): every property
+  default of every stage, 4 to 80 stages, median ~86 KB a flow, 193 MB of flow JSON, in the platform's style;
+* ``real-2000.zip``: the flows of the real exports in ``../shared/fixtures/real`` taken round-robin to 2,000
+  (real-export sizes, median ~16 KB, their own files' styles; not built when ``../shared`` is missing);
+* ``sdk-dag-99.zip``: 99 SDK-built random DAGs of 10 to 200 stages, for the layout comparison;
+* ``flow-5000.zip``: one flow of 5,000 stages (``bench/big_flow.py``).
 
-Timings are never asserted in tests; this script is where they are watched.
+Floors, measured in the same run: *read* = read the file + inflate every member + ``orjson.loads`` of every JSON
+member; *recipe* = read + inflate + parse every member + ``orjson.dumps(OPT_INDENT_2)`` + deflate of the
+members the recipe changes; *copy* = ``shutil.copyfile`` + fsync. Each figure is the best of ``--repeat``
+rounds, the measures interleaved within a round. Peak memory is the resident size of the command run alone
+(``flowzip`` in a child process) less that of ``flowzip --version`` (the interpreter and modules), against what
+the command must hold: the archive's bytes and its largest member (check, lint), and the uncompressed flows it
+changes (apply, arrange). Timings are never
+asserted in tests; this script is where they are watched.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ import io
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
-import tracemalloc
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,9 +43,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+import big_flow  # noqa: E402
+import layout  # noqa: E402
+import sdk_corpus  # noqa: E402
 
 import flowzip  # noqa: E402
+from flowzip.ops.transform import apply_recipe, parse_recipe  # noqa: E402
+
+OUT = HERE / "out"
+RECIPE = [{"stages": {"type": "Transformer"}, "set": {"buf_free_run": 40}}]
 
 
 def interleaved(repeat: int, **measures: Callable[[], object]) -> dict[str, float]:
@@ -73,21 +83,6 @@ def open_and_parse_flows(path: Path) -> None:
         _ = flow.document
 
 
-def open_and_parse_everything(path: Path) -> None:
-    archive = flowzip.open(path)
-    for member in archive.members:
-        if member.is_json:
-            member.json()
-        else:
-            member.read()
-
-
-def open_parse_and_walk_stages(path: Path) -> None:
-    archive = flowzip.open(path)
-    for flow in archive.flows:
-        _ = flow.links
-
-
 def propagate_every_flow(path: Path) -> None:
     """Column propagation over every flow (every link out of a stage with a rule recomputed)."""
     archive = flowzip.open(path)
@@ -95,20 +90,10 @@ def propagate_every_flow(path: Path) -> None:
         flow.propagate_columns(every_link=True)
 
 
-def lint_default(path: Path) -> None:
-    from flowzip.lint import lint
-
-    lint(path)
-
-
 def raw_copy(src: Path, dest: Path) -> None:
     shutil.copyfile(src, dest)
     with open(dest, "rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def open_and_save(src: Path, dest: Path) -> None:
-    flowzip.open(src).save(dest)
 
 
 def import_into_itself(path: Path, dest: Path, resolution: str) -> None:
@@ -156,161 +141,257 @@ def make_changed_copy(path: Path, dest: Path) -> int:
     return len(result.flows)
 
 
-def peak_memory(func: Callable[[], object]) -> int:
-    tracemalloc.start()
-    try:
-        func()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+def check(path: Path) -> None:
+    flowzip.open(path).check()
 
 
-def largest_real_lint(repeat: int) -> dict[str, object] | None:
-    """Lint time of the largest archive or tree of ../shared/fixtures/real, when it is there."""
-    real = HERE.parent.parent / "shared" / "fixtures" / "real"
-    if not real.is_dir():
-        return None
-    candidates = [p for p in real.iterdir() if p.is_dir()] + list(real.rglob("*.zip"))
+def lint_jobs(path: Path, jobs: int | None) -> None:
+    from flowzip.lint import lint
 
-    def size(path: Path) -> int:
-        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
-
-    largest = max(candidates, key=size)
-    seconds = interleaved(repeat, lint=lambda: lint_default(largest))["lint"]
-    return {"archive": largest.name, "members": len(flowzip.open(largest).members), "seconds": seconds}
+    lint(path, jobs=jobs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="flowzip benchmarks against the physical floor")
-    parser.add_argument("--flows", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args()
+def recipe(path: Path, dest: Path) -> int:
+    archive = flowzip.open(path)
+    changed = len(apply_recipe(archive, parse_recipe(RECIPE)).flows)
+    archive.save(dest)
+    return changed
 
-    out = HERE / "out"
-    out.mkdir(exist_ok=True)
-    archive_path = out / f"generated-{args.flows}.zip"
-    if not archive_path.exists():
-        archive_path.write_bytes(generate(args.flows))
-    size = archive_path.stat().st_size
-    members = len(flowzip.open(archive_path).members)
-    copy_dest, save_dest = out / "copy.zip", out / "saved.zip"
 
-    opened = flowzip.open(archive_path)
+def changed_members(path: Path, dest: Path) -> set[str]:
+    """The members whose bytes differ between two archives."""
+    with zipfile.ZipFile(path) as a, zipfile.ZipFile(dest) as b:
+        crc = {i.filename: i.CRC for i in a.infolist()}
+        return {i.filename for i in b.infolist() if crc.get(i.filename) != i.CRC}
+
+
+def floor_recipe(path: Path, changed: set[str]) -> None:
+    """Read, inflate and parse every member, then orjson's indented text and deflate of the changed ones."""
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            payload = archive.read(info)
+            if info.filename.endswith(".json"):
+                doc = orjson.loads(payload)
+                if info.filename in changed:
+                    deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
+                    deflater.compress(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+                    deflater.flush()
+
+
+def arrange_all(path: Path, dest: Path) -> None:
+    archive = flowzip.open(path)
+    for flow in archive.flows:
+        flow.auto_arrange()
+        archive.update_flow(flow, settle=True)
+    archive.save(dest)
+
+
+#: Runs a command and prints its peak resident size: a small process of its own, so that the command's child
+#: starts from it and not from this process's pages (a child forked or spawned from here counts them).
+_LAUNCHER = ("import os, subprocess, sys; child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, "
+             "stderr=subprocess.DEVNULL); print(os.wait4(child.pid, 0)[2].ru_maxrss)")
+
+
+def peak_rss(args: list[str]) -> int:
+    """Peak resident bytes of ``flowzip ARGS`` run alone."""
+    done = subprocess.run([sys.executable, "-c", _LAUNCHER, sys.executable, "-m", "flowzip", *args],
+                          capture_output=True, check=True, env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")})
+    return int(done.stdout) * 1024
+
+
+def flow_bytes(path: Path, names: set[str] | None = None) -> int:
+    with zipfile.ZipFile(path) as archive:
+        return sum(i.file_size for i in archive.infolist() if i.filename.startswith("data_intg_flow/")
+                   and (names is None or i.filename in names))
+
+
+def largest_member(path: Path) -> int:
+    with zipfile.ZipFile(path) as archive:
+        return max(i.file_size for i in archive.infolist())
+
+
+def corpus(name: str, kind: str, flows: int) -> Path | None:
+    path = OUT / name
+    if not path.exists():
+        print(f"building {name} (once) ...", file=sys.stderr)
+        try:
+            data = sdk_corpus.build(kind, flows)
+        except SystemExit as exc:  # the SDK or ../shared missing: say so, measure the rest
+            print(f"  skipped: {exc}", file=sys.stderr)
+            return None
+        path.write_bytes(data)
+    return path
+
+
+Row = tuple[str, float, float | None, str]  # label, value, floor (None: absolute), target
+
+
+def archive_rows(path: Path, repeat: int, full: bool) -> list[Row]:
+    """Reading, checking, linting, a recipe, arranging and saving *path*, each against its floor."""
+    dest, copy_dest = OUT / "bench-out.zip", OUT / "bench-copy.zip"
+    opened = flowzip.open(path)
+    flows = len(opened.flows)
+    recipe(path, dest)
+    changed = changed_members(path, dest)
     times = interleaved(
-        args.repeat,
-        floor=lambda: floor_read(archive_path),
-        parse_flows=lambda: open_and_parse_flows(archive_path),
-        parse_all=lambda: open_and_parse_everything(archive_path),
-        walk=lambda: open_parse_and_walk_stages(archive_path),
-        copy=lambda: raw_copy(archive_path, copy_dest),
-        save=lambda: opened.save(save_dest),
-        open_save=lambda: open_and_save(archive_path, save_dest),
-        lint=lambda: lint_default(archive_path),
-        propagate=lambda: propagate_every_flow(archive_path),
+        repeat,
+        floor=lambda: floor_read(path),
+        parse_flows=lambda: open_and_parse_flows(path),
+        check=lambda: check(path),
+        lint2=lambda: lint_jobs(path, None),
+        lint1=lambda: lint_jobs(path, 1),
+        recipe_floor=lambda: floor_recipe(path, changed),
+        recipe=lambda: recipe(path, dest),
+        copy=lambda: raw_copy(path, copy_dest),
+        save=lambda: opened.save(copy_dest),
+        arrange=lambda: arrange_all(path, dest),
     )
-    floor, parse_flows, parse_all, walk = times["floor"], times["parse_flows"], times["parse_all"], times["walk"]
-    copy, save, open_save, lint_time = times["copy"], times["save"], times["open_save"], times["lint"]
-    real_lint = largest_real_lint(args.repeat)
-    replaced_dest, renamed_dest = out / "replaced.zip", out / "renamed.zip"
-    split_dest, floor_split_dest = out / "split", out / "floor-split"
-    transfer = interleaved(
-        min(args.repeat, 3),
-        floor=lambda: floor_read(archive_path),
-        replace=lambda: import_into_itself(archive_path, replaced_dest, "replace"),
-        rename=lambda: import_into_itself(archive_path, renamed_dest, "rename"),
-        copy_renamed=lambda: raw_copy(renamed_dest, copy_dest) if renamed_dest.exists() else None,
-        split=lambda: split(archive_path, split_dest),
-        floor_split=lambda: floor_split(archive_path, floor_split_dest),
-    )
-    assert replaced_dest.read_bytes() == archive_path.read_bytes(), "replacing with the same flows changes nothing"
-    changed_path = out / "changed.zip"
-    changed_flows = make_changed_copy(archive_path, changed_path)
-    compare = interleaved(
-        min(args.repeat, 3),
-        floor=lambda: (floor_read(archive_path), floor_read(changed_path)),
-        diff=lambda: flowzip.diff(archive_path, changed_path),
-        patch=lambda: flowzip.diff(archive_path, changed_path, patches=True),
-    )
-    # Importing reads both archives and writes the result: its floor is two reads and a copy of the result.
-    import_floor = {"replace": 2 * transfer["floor"] + copy, "rename": 2 * transfer["floor"] + transfer["copy_renamed"]}
-    assert save_dest.read_bytes() == archive_path.read_bytes(), "a no-op save must reproduce the archive"
-
-    def whole_job() -> None:
-        archive = flowzip.open(archive_path)
-        for flow in archive.flows:
-            _ = flow.document
-        archive.save(save_dest)
-
-    peak = peak_memory(whole_job)
-    results = {
-        "archive": {"path": str(archive_path), "bytes": size, "members": members, "flows": args.flows},
-        "floor_read_inflate_orjson_s": floor,
-        "open_parse_flows_s": parse_flows,
-        "open_parse_flows_ratio": parse_flows / floor,
-        "open_parse_all_members_s": parse_all,
-        "open_parse_all_members_ratio": parse_all / floor,
-        "open_parse_flows_and_links_s": walk,
-        "open_parse_flows_and_links_ratio": walk / floor,
-        "raw_copy_s": copy,
-        "no_op_save_s": save,
-        "no_op_save_ratio": save / copy,
-        "open_and_save_s": open_save,
-        "open_and_save_ratio": open_save / copy,
-        "lint_default_rules_s": lint_time,
-        "lint_default_rules_ratio": lint_time / floor,
-        "lint_largest_real_archive": real_lint,
-        "propagate_columns_every_flow_s": times["propagate"],
-        "propagate_columns_every_flow_ratio": times["propagate"] / floor,
-        "import_into_itself_replace_s": transfer["replace"],
-        "import_into_itself_replace_ratio": transfer["replace"] / import_floor["replace"],
-        "import_into_itself_rename_s": transfer["rename"],
-        "import_into_itself_rename_ratio": transfer["rename"] / import_floor["rename"],
-        "diff_s": compare["diff"],
-        "diff_ratio": compare["diff"] / compare["floor"],
-        "diff_with_patches_s": compare["patch"],
-        "diff_with_patches_ratio": compare["patch"] / compare["floor"],
-        "split_s": transfer["split"],
-        "split_ratio": transfer["split"] / transfer["floor_split"],
-        "peak_memory_bytes": peak,
-        "peak_memory_per_archive_byte": peak / size,
-    }
-    for leftover in (copy_dest, save_dest, replaced_dest, renamed_dest, changed_path):
-        leftover.unlink(missing_ok=True)
-    for folder in (split_dest, floor_split_dest):
-        shutil.rmtree(folder, ignore_errors=True)
-    if args.json:
-        print(json.dumps(results, indent=2))
-        return
-    print(f"archive: {archive_path.name}, {size / 2**20:.1f} MiB, {members} members, best of {args.repeat}")
-    print(f"{'measure':44} {'seconds':>9} {'floor':>9} {'ratio':>7} target")
-    rows = [
-        ("open + parse every flow", parse_flows, floor, "<= 1.5"),
-        ("open + parse every member", parse_all, floor, ""),
-        ("open + parse every flow + walk its links", walk, floor, ""),
-        ("lint, default rules", lint_time, floor, "<= 2.5"),
-        ("column propagation over every flow", times["propagate"], floor, ""),
-        ("no-op save of an open archive", save, copy, "<= 3"),
-        ("open + no-op save", open_save, copy, ""),
+    floor = times["floor"]
+    rows: list[Row] = [
+        ("open + parse every flow", times["parse_flows"], floor, "<= 1.5"),
+        ("check (every member read and checked)", times["check"], floor, "<= 1.5"),
+        ("lint, default rules, both cores", times["lint2"], floor, "<= 2.5"),
+        ("lint, default rules, one core", times["lint1"], floor, "<= 4"),
+        (f"recipe: one property, {len(changed)} flows changed + save", times["recipe"], times["recipe_floor"],
+         "<= 3"),
+        ("no-op save of an open archive", times["save"], times["copy"], "<= 3"),
+        (f"arrange all {flows} flows + save", times["arrange"], None, "<= 5 s"),
     ]
-    rows += [
-        ("import into itself, replace + save", transfer["replace"], import_floor["replace"], ""),
-        ("import into itself, rename + save", transfer["rename"], import_floor["rename"], ""),
-        (f"split into {args.flows} archives", transfer["split"], transfer["floor_split"], ""),
+    if full:
+        rows += transfer_rows(path, repeat)
+    size = flow_bytes(path)
+    members = largest_member(path)
+    must = {"check": path.stat().st_size + members, "lint": path.stat().st_size + members,
+            "apply": path.stat().st_size + flow_bytes(path, changed), "arrange": path.stat().st_size + size}
+    recipe_file = OUT / "bench-recipe.json"
+    recipe_file.write_text(json.dumps({"steps": RECIPE}))
+    commands = {"check": ["check", str(path)], "lint": ["lint", "--jobs", "1", str(path)],
+                "apply": ["apply", str(path), str(recipe_file), "-o", str(dest)],
+                "arrange": ["arrange", str(path), "-o", str(dest)]}
+    baseline = peak_rss(["--version"])  # the interpreter and flowzip's modules
+    for name, args in commands.items():
+        dest.unlink(missing_ok=True)
+        peak = peak_rss(args)
+        rows.append((f"peak memory of {name} ({peak / 2**20:.0f} MiB), x what it holds", (peak - baseline) / must[name],
+                     None, "<= 2"))
+    for leftover in (dest, copy_dest, recipe_file):
+        leftover.unlink(missing_ok=True)
+    return rows
+
+
+def transfer_rows(path: Path, repeat: int) -> list[Row]:
+    """Import, split, diff and column propagation (no targets: watched for regressions)."""
+    replaced, renamed, copy_dest = OUT / "replaced.zip", OUT / "renamed.zip", OUT / "bench-copy.zip"
+    split_dest, floor_split_dest, changed_path = OUT / "split", OUT / "floor-split", OUT / "changed.zip"
+    transfer = interleaved(
+        min(repeat, 3),
+        floor=lambda: floor_read(path),
+        replace=lambda: import_into_itself(path, replaced, "replace"),
+        rename=lambda: import_into_itself(path, renamed, "rename"),
+        copy_renamed=lambda: raw_copy(renamed, copy_dest) if renamed.exists() else None,
+        copy=lambda: raw_copy(path, copy_dest),
+        split=lambda: split(path, split_dest),
+        floor_split=lambda: floor_split(path, floor_split_dest),
+        propagate=lambda: propagate_every_flow(path),
+    )
+    assert replaced.read_bytes() == path.read_bytes(), "replacing with the same flows changes nothing"
+    changed_flows = make_changed_copy(path, changed_path)
+    compare = interleaved(
+        min(repeat, 3),
+        floor=lambda: (floor_read(path), floor_read(changed_path)),
+        diff=lambda: flowzip.diff(path, changed_path),
+        patch=lambda: flowzip.diff(path, changed_path, patches=True),
+    )
+    two_reads = 2 * transfer["floor"]
+    rows: list[Row] = [
+        ("column propagation over every flow", transfer["propagate"], transfer["floor"], ""),
+        ("import into itself, replace + save", transfer["replace"], two_reads + transfer["copy"], ""),
+        ("import into itself, rename + save", transfer["rename"], two_reads + transfer["copy_renamed"], ""),
+        ("split into one archive per flow", transfer["split"], transfer["floor_split"], ""),
         (f"diff, {changed_flows} flows changed", compare["diff"], compare["floor"], ""),
         ("diff --format patch (patches checked)", compare["patch"], compare["floor"], ""),
     ]
-    for label, value, base, target in rows:
-        print(f"{label:44} {value:9.3f} {base:9.3f} {value / base:7.2f} {target}")
-    print(f"floor for reads: read + inflate + orjson.loads of every member = {floor:.3f} s")
-    print(f"floor for save: raw file copy + fsync = {copy:.3f} s")
-    print("floor for import: two reads (target and source) + a raw copy of the result; for split: each flow's "
-          "and job's stored bytes written to a file of their own, with fsync; for diff: reading both archives")
-    if real_lint:
-        print(f"lint of the largest real archive ({real_lint['archive']}, {real_lint['members']} members): "
-              f"{real_lint['seconds']:.3f} s")
-    print(f"peak memory (open + parse flows + save): {peak / 2**20:.1f} MiB "
-          f"({peak / size:.1f}x the archive size)")
+    for leftover in (replaced, renamed, copy_dest, changed_path):
+        leftover.unlink(missing_ok=True)
+    for folder in (split_dest, floor_split_dest):
+        shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+def holds(value: float, floor: float | None, target: str) -> str:
+    if not target:
+        return ""
+    limit = float(target.split()[1])
+    figure = value / floor if floor else value
+    return "ok" if figure <= limit else "OVER"
+
+
+def print_rows(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(f"  {'measure':52} {'value':>9} {'floor':>9} {'ratio':>7}  {'target':8}")
+    for label, value, floor, target in rows:
+        if floor:
+            verdict = holds(value, floor, target)
+            print(f"  {label:52} {value:9.3f} {floor:9.3f} {value / floor:7.2f}  {target:8} {verdict}")
+        elif target.endswith(" s"):
+            print(f"  {label:52} {value:9.3f} {'':9} {'':7}  {target:8} {holds(value, None, target)}")
+        else:
+            print(f"  {label:52} {value:9.2f} {'':9} {'':7}  {target:8} {holds(value, None, target)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="flowzip benchmarks against the floor, with issue 17's targets")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--skip-layout", action="store_true", help="leave out the layout comparison (~90 s)")
+    parser.add_argument("--skip-big", action="store_true", help="leave out the 5,000-stage flow (~60 s)")
+    parser.add_argument("--skip-real", action="store_true", help="leave out the real-export-sized archive")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    gc.collect()
+    results: dict[str, object] = {}
+    sdk = corpus("sdk-2000.zip", "sdk", 2000)
+    if sdk is not None:
+        results["sdk"] = archive_rows(sdk, args.repeat, full=True)
+    real = None if args.skip_real else corpus("real-2000.zip", "real", 2000)
+    if real is not None:
+        results["real"] = archive_rows(real, args.repeat, full=False)
+    if not args.skip_layout:
+        dags = corpus("sdk-dag-99.zip", "dag", 99)
+        if dags is not None:
+            results["layout"] = layout.quality(dags)
+    if not args.skip_big:
+        results["big"] = big_flow.measure(5000)
+    if args.json:
+        print(json.dumps(results, indent=2, default=list))
+        return
+    for key, title in (("sdk", "2,000 SDK-built flows (sdk-2000.zip)"),
+                       ("real", "2,000 flows of real-export sizes (real-2000.zip)")):
+        if key in results:
+            path = OUT / f"{key}-2000.zip"
+            print_rows(f"{title}: {path.stat().st_size / 2**20:.1f} MiB, {flow_bytes(path) / 2**20:.0f} MiB of flow "
+                       f"JSON; best of {args.repeat}", results[key])  # type: ignore[arg-type]
+    if "layout" in results:
+        q: dict = results["layout"]  # type: ignore[assignment]
+        print(f"\nlayout of {q['flows']} SDK-built DAGs (sdk-dag-99.zip), measured alike (straight links):")
+        print(f"  crossings: flowzip {q['crossings']}, Graphviz dot {q['dot_crossings']}, SDK LayeredLayout "
+              f"{q['sdk_crossings']} (on the {q['sdk_flows']} it lays out)   target: flowzip <= dot  "
+              f"{'ok' if q['crossings_on_dot_flows'] <= q['dot_crossings'] else 'OVER'}")
+        print(f"  flows where flowzip crosses no more than dot: {q['share_at_most_dot']:.0%}   target: >= 90%  "
+              f"{'ok' if q['share_at_most_dot'] >= 0.9 else 'OVER'}")
+        print(f"  overlapping stage pairs: flowzip {q['overlaps']}, dot {q['dot_overlaps']}   target: 0  "
+              f"{'ok' if q['overlaps'] == 0 else 'OVER'}")
+        print(f"  flows with every link left to right: {q['acyclic_flows_all_left_to_right']:.0%}   target: 100%")
+        print(f"  area: flowzip / dot {q['area_vs_dot']:.2f} in total; no larger on {q['share_area_at_most_dot']:.0%}"
+              f" of the flows   target: <= 1  {'ok' if q['area_vs_dot'] <= 1 else 'OVER'}")
+        print(f"  laid out twice, the same positions: {'yes' if q['stable'] else 'NO'}")
+        print(f"  500 stages: {q['seconds_500_stages']:.2f} s   target: <= 0.5 s  "
+              f"{'ok' if q['seconds_500_stages'] <= 0.5 else 'OVER'}")
+    if "big" in results:
+        print("\none flow of 5,000 stages (flow-5000.zip), best of 2; target 2 s each")
+        for name, seconds in results["big"].items():  # type: ignore[union-attr]
+            print(f"  {name:28} {seconds:7.2f} s  {'ok' if seconds <= 2 else 'OVER'}")
 
 
 if __name__ == "__main__":

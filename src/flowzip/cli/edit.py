@@ -685,8 +685,8 @@ def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool) -> di
     lines, results = [], {}
     for flow in chosen:
         flow.auto_arrange(keep_existing=keep_existing)
-        archive.update_flow(flow)
         quality = metrics(flow.primary_pipeline)
+        archive.update_flow(flow, settle=True)  # every flow of a large archive: hold bytes, not documents
         results[flow.name] = quality.__dict__
         lines.append(f"flow {flow.name!r}: {counted(quality.stages, 'stage')} arranged, "
                      f"{counted(quality.crossings, 'crossing')}, {counted(quality.overlaps, 'overlap')}")

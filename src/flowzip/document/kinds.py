@@ -95,7 +95,10 @@ def _text(value: Any) -> bool:
 
 
 def _list_of_objects(value: Any) -> bool:
-    return value is None or (type(value) is list and all(type(item) is dict for item in value))
+    return value is None or (type(value) is list and (not value or set(map(type, value)) == _ONLY_OBJECTS))
+
+
+_ONLY_OBJECTS = {dict}
 
 
 def _shape_ok(doc: dict[str, Any]) -> bool:

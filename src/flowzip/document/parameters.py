@@ -8,7 +8,7 @@ that is a whole reference fits any type.  These are the rules the SDK applies.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..errors import SettingsError
@@ -135,22 +135,33 @@ def set_names_in(text: str) -> set[str]:
 
 def reference_strings(doc: Any) -> Iterator[tuple[str, str | None, str | None, str]]:
     """``(JSON pointer, stage label, stage id, text)`` for every string of *doc* that holds a ``#``."""
+    if isinstance(doc, str):
+        if "#" in doc:
+            yield "", None, None, doc
+        return
+    # Pointers are built for containers and for the strings that hold a '#', not for every value: a flow holds
+    # many thousands of strings, and few name a parameter.
     stack: list[tuple[Any, str, str | None, str | None]] = [(doc, "", None, None)]
     while stack:
         value, path, label, node_id = stack.pop()
-        if isinstance(value, str):
-            if "#" in value:
-                yield path, label, node_id, value
-        elif isinstance(value, dict):
+        if isinstance(value, dict):
             if value.get("type") in NODE_TYPES and "id" in value:
                 label, node_id = stage_label(value) or label, value.get("id")
-            for key, item in value.items():
-                if isinstance(item, (str, dict, list)):
-                    stack.append((item, f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}", label, node_id))
+            items: Iterable[tuple[Any, Any]] = value.items()
         elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, (str, dict, list)):
-                    stack.append((item, f"{path}/{index}", label, node_id))
+            items = enumerate(value)
+        else:
+            continue
+        for key, item in items:
+            if isinstance(item, str):
+                if "#" in item:
+                    yield f"{path}/{_pointer_part(key)}", label, node_id, item
+            elif isinstance(item, (dict, list)):
+                stack.append((item, f"{path}/{_pointer_part(key)}", label, node_id))
+
+
+def _pointer_part(key: Any) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
 
 
 def unresolved_reason(name: str, *, used_sets: Mapping[str, set[str] | None], archive_sets: Any,

@@ -138,12 +138,19 @@ class Archive(Store):
             flow.configuration.environment = environment
         return flow
 
-    def update_flow(self, flow: Flow) -> Flow:
-        """Store the flow's edited document in the archive (the SDK's ``update_flow``)."""
+    def update_flow(self, flow: Flow, *, settle: bool = False) -> Flow:
+        """Store the flow's edited document in the archive (the SDK's ``update_flow``).
+
+        With *settle*, the document is written out now and let go, the view's too (the view parses the flow
+        again when next used): batch edits over thousands of flows then hold their bytes, not their documents.
+        """
         self._check_own(flow)
         if flow.flow_document.get("id") in self.created:
             flow.propagate_columns()  # as the SDK computes the columns of a flow it saves
-        self.write_json(flow.member.name, flow.document)
+        member = self.write_json(flow.member.name, flow.document)
+        if settle:
+            member.settle()
+            flow.release()
         return flow
 
     def delete_flow(self, flow: Flow | str, *, delete_jobs: bool = False) -> None:

@@ -148,6 +148,11 @@ class EditableAsset(Asset):
             self._doc = doc
         return self._doc
 
+    def release(self) -> None:
+        """Let go of the view's parsed document: the next use parses the member again (what the archive
+        holds then, edits stored with ``update_*`` included)."""
+        self._doc = None
+
 
 class ParameterSet(EditableAsset):
     """A parameter set (``parameter_set/<name>.json``, format.md §1.4), editable.

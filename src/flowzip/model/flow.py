@@ -732,6 +732,10 @@ class Flow(EditableAsset):
         pipeline = self.primary_pipeline
         return StageList(Stage(self, node, pipeline) for node in self._nodes())
 
+    def release(self) -> None:
+        super().release()
+        self.__dict__.pop("_by_id", None)
+
     def _stage_by_id(self) -> dict[str, Stage]:
         """Stage id -> stage, kept while the pipeline's node list is the same list of the same length (a link's
         source is looked up for every link: rebuilding the map each time made listing links quadratic)."""

@@ -73,10 +73,18 @@ class StageSelector:
 
 def select_flows(archive: Any, flows: str = "*", stages: StageSelector | None = None) -> list[Any]:
     """The batch flows whose name matches the *flows* glob and which have a stage *stages* picks."""
-    chosen = [f for f in archive.flows if fnmatch.fnmatchcase(f.name, flows)]
-    if stages is not None and not stages.empty:
-        chosen = [f for f in chosen if stages.stages(f)]
-    return chosen
+    return list(_picked(archive, flows, stages))
+
+
+def _picked(archive: Any, flows: str, stages: StageSelector | None) -> Iterator[Any]:
+    """:func:`select_flows` one flow at a time; a flow not picked lets its document go at once."""
+    for flow in archive.flows:
+        if not fnmatch.fnmatchcase(flow.name, flows):
+            continue
+        if stages is not None and not stages.empty and not stages.stages(flow):
+            flow.release()
+            continue
+        yield flow
 
 
 # --------------------------------------------------------------------------- operations on one flow
@@ -400,14 +408,10 @@ def _apply_steps(archive: Any, steps: list[Step], progress: Callable[[str], None
     result = RecipeResult()
     for number, step in enumerate(steps, 1):
         action = ACTIONS[step.action]
-        chosen = select_flows(archive, step.flows, step.stages)
-        if not chosen:
-            if not (step.optional or allow_no_match):
-                raise _matched_nothing(archive, number, step)
-            result.unmatched_steps.append(number)
-            continue
-        changed = False
-        for flow in chosen:
+        # One flow at a time, each let go once done: a step over thousands of flows holds one document, not all.
+        picked = changed = False
+        for flow in _picked(archive, step.flows, step.stages):
+            picked = True
             if progress:
                 progress(flow.name)
             try:
@@ -419,8 +423,15 @@ def _apply_steps(archive: Any, steps: list[Step], progress: Callable[[str], None
                 raise
             if changes:
                 changed = True
-                archive.update_flow(flow)
+                archive.update_flow(flow, settle=True)  # its bytes stand for it until the save
                 result.flows.setdefault(flow.name, []).extend(changes)
+            else:
+                flow.release()
+        if not picked:
+            if not (step.optional or allow_no_match):
+                raise _matched_nothing(archive, number, step)
+            result.unmatched_steps.append(number)
+            continue
         if not changed:
             result.unchanged_steps.append(number)
     result.members = [m.name for m in archive.members if m.changed]

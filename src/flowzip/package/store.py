@@ -178,6 +178,18 @@ class Member:
         """What :meth:`Archive.save` writes for this member (serialised once per save)."""
         return self.read()
 
+    def settle(self) -> None:
+        """Write a stored document out now and let it go: the bytes stand for it (it is parsed again when
+        asked). A batch of edits then holds each edited flow's bytes, not its parsed document, until the save
+        (parsed JSON takes about five times the memory of its text). Edits to that document after this need
+        :meth:`set_json` again to count."""
+        if self._pinned is None:
+            return
+        self._serialise()
+        self._pinned = None
+        self._doc_ref = None
+        self._orig = None  # its style and spellings are spent; read again if the save compares
+
     def _serialise(self) -> None:
         """Serialise a stored document anew: it may have been edited in place since it was stored."""
         if self._pinned is not None:
