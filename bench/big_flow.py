@@ -2,8 +2,8 @@
 
     python bench/big_flow.py [--stages 5000] [--json]
 
-Builds (once, deterministically) an archive holding one flow of that many stages (``layout_flows.layout_flow``)
-and a copy with one stage renamed, then times, best of two: show, stage ls, stage links, link ls, lint,
+Builds (once, deterministically) an archive holding one flow of that many stages (``layout_flows.layout_flow``,
+stored with positions, as the platform exports a flow drawn on its canvas) and a copy with one stage renamed, then times, best of two: show, stage ls, stage links, link ls, lint,
 check, arrange (with its quality metrics), render (SVG) and diff against the copy.  Timings are never asserted
 in tests; this script is where they are watched.
 """
@@ -40,6 +40,7 @@ def build(stages: int, out: Path) -> tuple[Path, Path]:
         flow = archive.create_flow("big")
         flow.flow_document["pipelines"] = document["pipelines"]
         flow.flow_document["primary_pipeline"] = document["primary_pipeline"]
+        flow.auto_arrange()  # stored with positions, as the platform exports a flow drawn on its canvas
         archive.update_flow(flow)
         archive.save(path)
         flow.stages[len(flow.stages) // 2].label = "renamed"

@@ -207,8 +207,8 @@ class Router:
         or None when every way is blocked."""
         first = (start[0] + self.stub, start[1])
         last = (end[0] - self.stub, end[1])
-        simple = self._dogleg(first, last)
-        if simple is not None:  # one bend on the way is clear: no search
+        simple = self._dogleg(first, last) or self._channel(first, last)
+        if simple is not None:  # a route with few bends is clear: no search
             return _simplify([start, *simple, end])
         margin = 160.0
         while True:
@@ -239,6 +239,57 @@ class Router:
             points = [first, (x, first[1]), (x, last[1]), last]
             if all(self._clear(a, b, (first, last)) for a, b in zip(points, points[1:])):
                 return points
+        return None
+
+    def _channel(self, first: Point, last: Point) -> list[Point] | None:
+        """A route along a free row: up or down at the start's column, across at the free height nearest the
+        two ends (a gap between the obstacles of the columns the link passes), down or up at the end's column.
+        A long link of a laid-out flow finds one where the layout kept room for it; the rows are searched in
+        a band around the ends that widens as needed, so a large flow costs what the link's columns cost."""
+        if first[0] >= last[0]:
+            return None
+        wanted = (first[1] + last[1]) / 2
+        low_end, high_end = min(first[1], last[1]), max(first[1], last[1])
+        margin = 160.0
+        while True:
+            band = Box(first[0], low_end - margin, last[0] - first[0], high_end - low_end + 2 * margin)
+            taken = sorted((b.y, b.bottom) for b, _ in self.index.near(band)
+                           if b.x < last[0] and b.right > first[0] and b.meets(band)
+                           and not b.holds(first) and not b.holds(last))
+            gaps, top = [], band.y
+            for low, high in taken:
+                if low > top:
+                    gaps.append((top, low))
+                top = max(top, high)
+            if top < band.bottom:
+                gaps.append((top, band.bottom))
+            for low, high in sorted(gaps, key=lambda gap: abs(min(max(wanted, gap[0]), gap[1]) - wanted))[:3]:
+                y = min(max(wanted, low), high)
+                # Up or down beside the labels under the stages of the ends' columns, not through them.
+                x1 = self._free_column(first, y, last[0], rightward=True)
+                x2 = None if x1 is None else self._free_column(last, y, x1, rightward=False)
+                if x2 is None:
+                    continue
+                points = [first, (x1, first[1]), (x1, y), (x2, y), (x2, last[1]), last]
+                if all(self._clear(a, b, (first, last)) for a, b in zip(points, points[1:])):
+                    return points
+            if band.y <= self.extent.y and band.bottom >= self.extent.bottom:
+                return None
+            margin *= 3
+
+    def _free_column(self, end: Point, y: float, limit: float, *, rightward: bool) -> float | None:
+        """The x nearest *end* (moving right of it, or left) where a vertical run from the end's row to *y*
+        meets no obstacle, not past *limit*; None when there is none within a few steps."""
+        x = end[0]
+        for _ in range(6):
+            run = Box(x, min(end[1], y), 0, abs(end[1] - y))
+            blocking = [b for b, _ in self.index.near(run) if _segment_meets((x, end[1]), (x, y), b)
+                        and not b.holds(end)]
+            if not blocking:
+                return x
+            x = max(b.right for b in blocking) if rightward else min(b.x for b in blocking)
+            if (x > limit) if rightward else (x < limit):
+                return None
         return None
 
     def _search(self, first: Point, last: Point, window: Box, blocking: list[Box]) -> list[Point] | None:
