@@ -3,9 +3,10 @@
     python bench/big_flow.py [--stages 5000] [--json]
 
 Builds (once, deterministically) an archive holding one flow of that many stages (``layout_flows.layout_flow``,
-stored with positions, as the platform exports a flow drawn on its canvas) and a copy with one stage renamed, then times, best of two: show, stage ls, stage links, link ls, lint,
-check, arrange (with its quality metrics), render (SVG) and diff against the copy.  Timings are never asserted
-in tests; this script is where they are watched.
+stored with positions, as the platform exports a flow drawn on its canvas) and a copy with one stage renamed,
+then times, best of two: show, stage ls, stage links, link ls, lint, check, arrange (with its quality metrics),
+render (SVG) and diff against the copy.  Timings are never asserted in tests; this script is where they are
+watched.
 """
 
 from __future__ import annotations
