@@ -121,7 +121,7 @@ def link_graph(pipeline: dict[str, Any]) -> nx.MultiDiGraph:
 # --------------------------------------------------------------------------- the layered layout
 
 
-def _acyclic(graph: nx.DiGraph, order: dict[str, int]) -> nx.DiGraph:
+def _acyclic(graph: nx.MultiDiGraph, order: dict[str, int]) -> nx.DiGraph:
     """The graph with back edges of a deterministic depth-first search reversed."""
     dag = nx.DiGraph()
     dag.add_nodes_from(graph.nodes)
@@ -446,8 +446,8 @@ def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
 
 def _component_layout(graph: nx.MultiDiGraph, component: list[str], order: dict[str, int],
                       sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    sub = nx.DiGraph(graph.subgraph(component))
-    dag = _acyclic(sub, order)
+    # The usual flow is one piece: its graph as it is (a subgraph view, or a copy, costs per access).
+    dag = _acyclic(graph if len(component) == graph.number_of_nodes() else graph.subgraph(component), order)
     layer = _layers(dag)
     # Dummy nodes on links spanning several layers keep long links out of the way of the ordering.
     edges: list[tuple[str, str]] = []
@@ -529,6 +529,12 @@ def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
             layer = layers[index]
             if not layer:
                 continue
+            if len(layer) == 1:  # nothing to keep apart: the node goes where its links pull it
+                node = layer[0]
+                weight = weight_of.get(node, 0.0)
+                if weight:
+                    centre[node] = sum(centre[n] * w for n, w in linked[node]) / weight
+                continue
             targets, weights = [], []
             for node, offset in zip(layer, offsets[index]):
                 weight = weight_of.get(node, 0.0)
@@ -556,9 +562,8 @@ def arrange_pipeline(pipeline: dict[str, Any], *, keep_existing: bool = False) -
     graph = link_graph(pipeline)
     stages = [n for n in nodes(pipeline) if n.get("id")]
     order = {node["id"]: index for index, node in enumerate(stages)}
-    undirected = nx.Graph(graph)
     sizes = _sizes(pipeline, graph)
-    components = sorted((sorted(c, key=order.get) for c in nx.connected_components(undirected)),
+    components = sorted((sorted(c, key=order.get) for c in nx.weakly_connected_components(graph)),
                         key=lambda c: (-len(c), order[c[0]]))
     laid = [_component_layout(graph, component, order, sizes) for component in components]
     positions = _pack(laid, sizes)
