@@ -63,12 +63,11 @@ PIECE_GAP = 96.0  # between pieces in a column: room for the labels under the st
 ORIGIN = (48.0, 48.0)
 SWEEPS = 24  # ordering sweeps at most, stopping after STALE without progress
 STALE = 8
-FULL_EFFORT = 400  # nodes (stages and the points long links pass through) up to which four starts are tried
-HALF_EFFORT = 2500  # up to which two, each with sifting; larger flows get one start without it
+EFFORT = 30000.0  # ordering runs a flow of N nodes (stages and points long links pass) gets: EFFORT / N ** 1.5
+MAX_RUNS = 20
+SIFT_SIZE = 2500  # nodes up to which runs sift; larger flows are left to the transpositions
 CANDIDATES = 3  # the orders with the fewest crossings between layers, whose drawings are compared
 SIFT_WIDTH = 150  # sifting a layer costs its width squared: wider layers are left to the transpositions
-RESTART_SIZE = 900  # flows smaller than this get restarts: more the smaller they are
-MAX_RESTARTS = 12
 _ROOT = "\0root"
 COORDINATE_SWEEPS = 16
 
@@ -369,37 +368,30 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                 best, best_count, stale = [list(layer) for layer in current], count, 0
             else:
                 stale += 1
-                if stale >= STALE:
+                if stale >= (STALE if sift_layers else STALE // 2):  # a large flow: fewer fruitless sweeps
                     break
         return best, best_count
 
     size = sum(len(layer) for layer in layers)
-    # Several starts, the best kept: no start wins on every flow (dot, too, tries more than one). The
-    # flow's own order (stages as they were added), with barycentres and with medians, then each layer in
-    # the order a depth-first walk reaches it; large flows try fewer.
+    # Several runs, the best kept: no start wins on every flow (dot, too, tries more than one). The flow's own
+    # order (stages as they were added) and the order a depth-first walk reaches them, each with barycentres
+    # and with medians, then shuffled orders (seeded: the same flow, the same layout). A run costs about the
+    # flow's size to the power 1.5: the runs are as many as fit one budget, so that a flow of any size is laid
+    # out in about the same time (a large flow gets one run, without sifting above SIFT_SIZE nodes).
+    runs = max(1, min(MAX_RUNS, int(EFFORT / size ** 1.5))) if size else 1
     walk = _depth_first(layers, down)
-    starts = [(layers, False), (walk, True), (layers, True), (walk, False)][:4 if size <= FULL_EFFORT else
-                                                                           2 if size <= HALF_EFFORT else 1]
-    found: list[tuple[int, int, list[list[str]]]] = []
-    best, best_count = improve(*starts[0], sift_layers=size <= HALF_EFFORT)
-    found.append((best_count, 0, best))
-    for start, median in starts[1:]:
-        if best_count == 0:
-            break
-        candidate, count = improve(start, median, sift_layers=size <= HALF_EFFORT)
-        found.append((count, len(found), candidate))
-        if count < best_count:
-            best, best_count = candidate, count
-    # Small flows can afford restarts from shuffled orders (seeded: the same flow, the same layout).
+    starts = [(layers, False), (walk, True), (layers, True), (walk, False)][:runs]
     rng = random.Random(0)
-    for _ in range(min(MAX_RESTARTS, RESTART_SIZE // max(size, 1) - 1)):
+    starts += [([rng.sample(layer, len(layer)) for layer in layers], False) for _ in range(runs - len(starts))]
+    found: list[tuple[int, int, list[list[str]]]] = []
+    best_count = None
+    for start, median in starts:
         if best_count == 0:
             break
-        start = [rng.sample(layer, len(layer)) for layer in layers]
-        candidate, count = improve(start)
+        candidate, count = improve(start, median, sift_layers=size <= SIFT_SIZE)
         found.append((count, len(found), candidate))
-        if count < best_count:
-            best, best_count = candidate, count
+        if best_count is None or count < best_count:
+            best_count = count
     return [order for _, _, order in sorted(found, key=lambda item: item[:2])[:CANDIDATES]]
 
 
