@@ -15,24 +15,10 @@ import shutil
 import subprocess
 from typing import Any
 
-from flowzip.document.layout import COLUMN_GAP, ROW_GAP, link_graph
-from flowzip.document.pipeline import STAGE_SIZE, is_resized, nodes, stage_size
+from flowzip.document.layout import COLUMN_GAP, ROW_GAP, link_graph, stage_sizes
+from flowzip.document.pipeline import STAGE_SIZE, nodes
 
 DOT = shutil.which("dot")
-
-
-def _sizes(pipeline: dict[str, Any], graph: Any) -> dict[str, tuple[float, float]]:
-    sizes = {}
-    for node in nodes(pipeline):
-        node_id = node.get("id")
-        if node_id not in graph:
-            continue
-        if is_resized(node):
-            sizes[node_id] = stage_size(node)
-        else:
-            relatives = max(len(set(graph.predecessors(node_id))), len(set(graph.successors(node_id))))
-            sizes[node_id] = (STAGE_SIZE, 58.0 * relatives if relatives >= 3 else STAGE_SIZE)
-    return sizes
 
 
 def dot_positions(pipeline: dict[str, Any], timeout: float = 120.0) -> dict[str, tuple[float, float]] | None:
@@ -40,7 +26,7 @@ def dot_positions(pipeline: dict[str, Any], timeout: float = 120.0) -> dict[str,
     if DOT is None:
         return None
     graph = link_graph(pipeline)
-    sizes = _sizes(pipeline, graph)
+    sizes = stage_sizes(pipeline, graph)
     names = {node: f"n{index}" for index, node in enumerate(graph.nodes)}
     lines = ["digraph G {", "  rankdir=LR;", f"  ranksep={COLUMN_GAP / 72:.4f};", f"  nodesep={ROW_GAP / 72:.4f};",
              "  node [shape=box, fixedsize=true, label=\"\"];"]

@@ -54,7 +54,7 @@ def _lazy(name: str) -> ModuleType:
 nx = _lazy("networkx")
 
 __all__ = ["Metrics", "arrange_flow", "arrange_pipeline", "metrics", "count_crossings", "count_overlaps", "flow_boxes",
-           "link_graph", "positions_only", "COLUMN_GAP", "ROW_GAP"]
+           "link_graph", "stage_sizes", "positions_only", "COLUMN_GAP", "ROW_GAP"]
 
 COLUMN_GAP = 200.0  # the platform layout's gap between columns (format.md §6)
 ROW_GAP = 72.0
@@ -90,7 +90,7 @@ def _height(relatives: int) -> float:
     return 58.0 * relatives if relatives >= 3 else STAGE_SIZE
 
 
-def _sizes(pipeline: dict[str, Any], graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+def stage_sizes(pipeline: dict[str, Any], graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """(width, height) of every stage as laid out: a resized stage keeps its size, a busy one is taller."""
     sizes = {}
     for node in nodes(pipeline):
@@ -554,7 +554,7 @@ def arrange_pipeline(pipeline: dict[str, Any], *, keep_existing: bool = False) -
     graph = link_graph(pipeline)
     stages = [n for n in nodes(pipeline) if n.get("id")]
     order = {node["id"]: index for index, node in enumerate(stages)}
-    sizes = _sizes(pipeline, graph)
+    sizes = stage_sizes(pipeline, graph)
     components = sorted((sorted(c, key=order.get) for c in nx.weakly_connected_components(graph)),
                         key=lambda c: (-len(c), order[c[0]]))
     laid = [_component_layout(graph, component, order, sizes) for component in components]
@@ -738,7 +738,7 @@ def flow_boxes(pipeline: dict[str, Any]) -> dict[str, tuple[float, float, float,
     """Stage boxes (x, y, width, height) by node id: a resized stage's own size, else the heights the canvas
     gives busy stages."""
     graph = link_graph(pipeline)
-    sizes = _sizes(pipeline, graph)
+    sizes = stage_sizes(pipeline, graph)
     boxes = {}
     for node in pipeline.get("nodes") or []:
         box = stage_box(node) if isinstance(node, dict) else None
