@@ -229,3 +229,27 @@ def test_the_text_summary_counts_in_words(demo: Path) -> None:
     errors, warnings = (sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning"))
     assert (errors, warnings) == (0, 1)  # the demo's one unresolved parameter reference
     assert summary.startswith("1 archive linted: 0 errors, 1 warning, "), summary
+
+
+def test_archives_linted_one_after_another_are_let_go_with_the_collector_paused(demo: Path, tmp_path: Path) -> None:
+    # The CLI pauses the cyclic collector for the whole command; an archive and its members point at each
+    # other, so each archive linted would otherwise stay in memory until the command ends.
+    import gc
+
+    from flowzip.package.store import Store
+
+    paths = []
+    for index in range(3):
+        copy = tmp_path / f"copy{index}.zip"
+        copy.write_bytes(demo.read_bytes())
+        paths.append(copy)
+    gc.collect()
+    before = sum(isinstance(o, Store) for o in gc.get_objects())
+    gc.disable()
+    try:
+        result = lint(paths, jobs=1)
+        alive = sum(isinstance(o, Store) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert len(result.archives) == 3
+    assert alive <= before

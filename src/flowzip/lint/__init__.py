@@ -11,6 +11,7 @@ per-stage ignores with their reasons) and a baseline, and returns a
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -149,7 +150,13 @@ def _lint_path(args: tuple[str, LintConfig, Limits]) -> list[Finding]:
         # nothing is never green.
         rules = [rule() for rule in all_rules() if rule.check_unopened is not Rule.check_unopened]
         return [finding for rule in rules for finding in rule.check_unopened(path, exc)]
-    return lint_archive(archive, config, label=path)
+    findings = lint_archive(archive, config, label=path)
+    del archive
+    if not gc.isenabled():
+        # An archive and its members point at each other: with the collector paused (a command holds its
+        # documents), each archive linted would stay in memory to the end. Few objects live here: cheap.
+        gc.collect()
+    return findings
 
 
 def lint(target: str | os.PathLike[str] | Archive | Iterable[str | os.PathLike[str] | Archive],
