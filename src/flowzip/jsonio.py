@@ -153,16 +153,21 @@ _ESCAPED_NON_ASCII = re.compile(rb"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])"
 #: How much of a document its layout is judged from: the first key lines tell it (a whole-document scan
 #: would cost as much as parsing, for every member read).
 _HEAD = 65536
+_TRAILING = frozenset(b" \t\r\n")
 
 
 def detect_style(raw: bytes) -> Style:
     """Guess the :class:`Style` a JSON file was written in, from its first lines (and, for the two facts the
     whole text decides, byte scans that cost next to nothing: CRLF line ends, escaped non-ASCII)."""
-    body = raw.rstrip(b" \t\r\n")
-    trailing = raw[len(body):].decode("ascii", "replace")
-    head = body[:_HEAD]
-    newline = "\r\n" if b"\r\n" in head else "\n"
-    ascii_only = b"\\u" in body and body.isascii() and _ESCAPED_NON_ASCII.search(body) is not None
+    end = len(raw)
+    while end and raw[end - 1] in _TRAILING:  # the text's end, without copying it
+        end -= 1
+    trailing = raw[end:].decode("ascii", "replace")
+    head = raw[:min(end, _HEAD)]
+    # One byte is found ten times faster than two: each two-byte search only where its first byte is.
+    newline = "\r\n" if b"\r" in head and b"\r\n" in head else "\n"
+    # Escaped non-ASCII says the file is ASCII only: a text with raw non-ASCII is not.
+    ascii_only = raw.isascii() and b"\\" in raw and b"\\u" in raw and _ESCAPED_NON_ASCII.search(raw) is not None
     if b"\n" not in head:
         match = _COMPACT_KEY.match(head)
         key_sep = match.group(1).decode() if match else ":"
@@ -170,7 +175,7 @@ def detect_style(raw: bytes) -> Style:
         return Style("compact", "", item_sep, key_sep, ascii_only, newline, trailing, "repr")
     first = _FIRST_INDENT.search(head)
     indent = first.group(1).decode() if first else "  "
-    if _JACKSON_KEY_LINE.search(head) or body.startswith((b"{ }", b"[ ")):
+    if _JACKSON_KEY_LINE.search(head) or head.startswith((b"{ }", b"[ ")):
         return Style("jackson", indent, ",", " : ", ascii_only, newline, trailing, "java")
     return Style("indent", indent, ",", ": ", ascii_only, newline, trailing, "repr")
 
