@@ -475,14 +475,23 @@ def _component_layout(graph: nx.MultiDiGraph, component: list[str], order: dict[
 
 def _drawn_crossings(positions: dict[str, tuple[float, float]], links: Iterable[tuple[str, str]],
                      sizes: dict[str, tuple[float, float]]) -> int:
-    """Crossings of the links drawn straight from the right edge of their source to the left edge of their
-    target (as :func:`metrics` counts them)."""
+    """Crossings of the links as :func:`metrics` counts them, for positions and sizes of a layout."""
+    square = (STAGE_SIZE, STAGE_SIZE)
+    boxes = {node: (*position, *sizes.get(node, square)) for node, position in positions.items()}
+    return count_crossings(_link_segments(boxes, links))
+
+
+def _link_segments(boxes: dict[str, tuple[float, float, float, float]], links: Iterable[tuple[str, str]]
+                   ) -> list[tuple[tuple[float, float], tuple[float, float], bool]]:
+    """Each link drawn straight from the middle of its source's right edge to the middle of its target's left
+    edge, and whether it runs left to right: how the metrics see a layout."""
     segments = []
     for a, b in links:
-        (ax, ay), (bx, by) = positions[a], positions[b]
-        (aw, ah), bh = sizes.get(a, (STAGE_SIZE, STAGE_SIZE)), sizes.get(b, (STAGE_SIZE, STAGE_SIZE))[1]
-        segments.append(((ax + aw, ay + ah / 2), (bx, by + bh / 2), True))
-    return count_crossings(segments)
+        if a in boxes and b in boxes:
+            ax, ay, aw, ah = boxes[a]
+            bx, by, _, bh = boxes[b]
+            segments.append(((ax + aw, ay + ah / 2), (bx, by + bh / 2), ax < bx))
+    return segments
 
 
 def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
@@ -791,12 +800,7 @@ def metrics(pipeline: dict[str, Any]) -> Metrics:
     """Crossings, overlapping stage pairs, left-to-right share, total link length and area of a pipeline."""
     boxes = flow_boxes(pipeline)
     graph = link_graph(pipeline)
-    segments = []
-    for a, b in graph.edges():
-        if a in boxes and b in boxes:
-            ax, ay, aw, ah = boxes[a]
-            bx, by, bw, bh = boxes[b]
-            segments.append(((ax + aw, ay + ah / 2), (bx, by + bh / 2), ax < bx))
+    segments = _link_segments(boxes, graph.edges())
     crossings = count_crossings(segments)
     items = list(boxes.values())
     overlaps = count_overlaps(items)
