@@ -68,7 +68,7 @@ class Member:
         self._orig: bytes | None = None  # the stored bytes, once read
         self._doc_ref: weakref.ref[Document] | None = None  # the parsed document, while anything holds it
         self._pinned: Document | None = None  # a document stored with set_json, held until saved
-        self._deflated: Deflated | None = None  # the new bytes, deflated, once settled
+        self._deflated: Deflated | None = None  # the new bytes, deflated, once settled (then no _data, no _pinned)
         self._changed = part is None
 
     def __repr__(self) -> str:
@@ -186,16 +186,14 @@ class Member:
 
     def record_payload(self) -> bytes | Deflated:
         """The payload as the ZIP writer takes it: deflated already when the member was settled."""
-        if self._changed and self._data is None and self._pinned is None and self._deflated is not None:
-            return self._deflated
-        return self.payload()
+        return self._deflated if self._deflated is not None else self.payload()
 
     def _same_as_stored(self) -> bool:
         """Whether the member's new bytes are its stored bytes (a CRC or size that differs says no at once)."""
         entry = self.part.entry if self.part else None
-        deflated = self._deflated if self._data is None and self._pinned is None else None
-        if deflated is not None and entry is not None and (deflated.crc != entry.crc
-                                                           or deflated.size != entry.file_size):
+        deflated = self._deflated
+        if deflated is not None and entry is not None and (deflated.crc, deflated.size) != (entry.crc,
+                                                                                              entry.file_size):
             return False
         return self.payload() == self._original()
 
