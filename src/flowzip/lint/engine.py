@@ -140,14 +140,7 @@ class FlowDoc:
 
     def link_counts(self, pipeline: dict[str, Any]) -> dict[Any, LinkCounts]:
         """Per node id of *pipeline*, its links by type (:func:`typed_link_counts`)."""
-        counts = self._counts.get(id(pipeline))
-        if counts is None:
-            counts = self._counts[id(pipeline)] = typed_link_counts(pipeline)
-        return counts
-
-    @cached_property
-    def _counts(self) -> dict[int, dict[Any, LinkCounts]]:
-        return {}
+        return self.shared(f"link counts {id(pipeline)}", lambda: typed_link_counts(pipeline))
 
     def shared(self, name: str, compute: Callable[[], T]) -> T:
         """What *compute* gives, computed once for this flow whichever rule asks first (the rules of a family
