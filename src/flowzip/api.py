@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .document.layout import Metrics
 from .model import archive as model
 from .model.flow import Flow
+from .ops.arrange import arrange_flows
 from .ops.transfer import ExportResult, ImportResponse, export_flows, import_flows
 from .package.limits import DEFAULT_LIMITS, Limits
 
@@ -58,6 +60,16 @@ class Archive(model.Archive):
                             on_failure=on_failure, import_only=import_only,
                             include_dependencies=include_dependencies, replace_mode=replace_mode,
                             import_binaries=import_binaries, asset_types=asset_types)
+
+
+    # ------------------------------------------------------------------ layout
+    def arrange_flows(self, flows: Any = None, *, keep_existing: bool = False,
+                      jobs: int | None = None) -> dict[str, Metrics]:
+        """Auto-arrange *flows* (views of this archive; default every batch flow) as ``flow.auto_arrange()``
+        does, on every core for a large archive (*jobs* worker processes). Each flow is stored at once, as
+        ``update_flow`` stores it; views taken before are stale. Returns each flow's layout measures
+        (crossings, overlaps, ...) by name."""
+        return arrange_flows(self, flows, keep_existing=keep_existing, jobs=jobs)
 
 
 def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Archive:

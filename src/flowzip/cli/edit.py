@@ -16,13 +16,13 @@ import click
 
 from ..display import counted
 from ..document.catalog import catalog
-from ..document.layout import metrics
 from ..document.secrets import shown
 from ..errors import NotFoundError
 from ..model.archive import Archive
 from ..model.flow import Flow, Stage
+from ..ops.arrange import PARALLEL_FLOWS, arrange_flows
 from ..suggest import closest
-from .common import find_flow
+from .common import find_flow, progress
 from .options import check_destination, json_option, output_options, save
 from .reporters import emit, reporter
 
@@ -672,8 +672,10 @@ __all__ = ["COMMANDS", "write_options"]
 @click.argument("archive", type=click.Path(exists=True))
 @click.option("--flow", "flows", multiple=True, help="Arrange only this flow (repeatable; default: every flow).")
 @click.option("--keep-existing", is_flag=True, help="Stages that already have a position keep it.")
+@click.option("--jobs", type=click.IntRange(1), default=None,
+              help=f"Worker processes (default: one per core for {PARALLEL_FLOWS} flows or more).")
 @write_options
-def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool) -> dict[str, Any]:
+def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool, jobs: int | None) -> dict[str, Any]:
     """Lay flows out left to right; only stage and comment positions change.
 
     \b
@@ -682,15 +684,12 @@ def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool) -> di
       flowzip arrange export.zip --flow nightly_load -o out.zip
     """
     chosen = [find_flow(archive, name) for name in flows] if flows else list(archive.flows)
-    lines, results = [], {}
-    for flow in chosen:
-        flow.auto_arrange(keep_existing=keep_existing)
-        quality = metrics(flow.primary_pipeline)
-        archive.update_flow(flow, settle=True)  # every flow of a large archive: hold bytes, not documents
-        results[flow.name] = quality.__dict__
-        lines.append(f"flow {flow.name!r}: {counted(quality.stages, 'stage')} arranged, "
-                     f"{counted(quality.crossings, 'crossing')}, {counted(quality.overlaps, 'overlap')}")
-    return _summary(*lines, flows=results)
+    with progress(len(chosen), "Arranging") as advance:
+        results = arrange_flows(archive, chosen, keep_existing=keep_existing, jobs=jobs, progress=advance)
+    lines = [f"flow {name!r}: {counted(quality.stages, 'stage')} arranged, "
+             f"{counted(quality.crossings, 'crossing')}, {counted(quality.overlaps, 'overlap')}"
+             for name, quality in results.items()]
+    return _summary(*lines, flows={name: quality.__dict__ for name, quality in results.items()})
 
 
 COMMANDS.append(arrange)

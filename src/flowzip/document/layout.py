@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import importlib.util
+import itertools
 import math
 import random
 import sys
@@ -380,12 +381,12 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
     # out in about the same time (a large flow gets one run, without sifting above SIFT_SIZE nodes).
     runs = max(1, min(MAX_RUNS, int(EFFORT / size ** 1.5))) if size else 1
     walk = _depth_first(layers, down)
-    starts = [(layers, False), (walk, True), (layers, True), (walk, False)][:runs]
     rng = random.Random(0)
-    starts += [([rng.sample(layer, len(layer)) for layer in layers], False) for _ in range(runs - len(starts))]
+    shuffled = (([rng.sample(layer, len(layer)) for layer in layers], False) for _ in range(runs - 4))
+    starts = itertools.chain([(layers, False), (walk, True), (layers, True), (walk, False)][:runs], shuffled)
     found: list[tuple[int, int, list[list[str]]]] = []
     best_count = None
-    for start, median in starts:
+    for start, median in starts:  # shuffled lazily: a flow laid out without crossings stops early
         if best_count == 0:
             break
         candidate, count = improve(start, median, sift_layers=size <= SIFT_SIZE)

@@ -205,9 +205,16 @@ class Member:
         if self._pinned is None:
             return
         self._serialise()
-        self._deflated = deflate(self.read())  # deflated now rather than at the save: a tenth of the memory
+        self.set_deflated(deflate(self.read()))  # deflated now rather than at the save: a tenth of the memory
+
+    def set_deflated(self, deflated: Deflated) -> None:
+        """Set the member's content to *deflated* (its new bytes, deflated as the writer deflates them: by
+        :meth:`settle`, or by another process); they are written as they are at the save."""
+        self._deflated = deflated
         self._pinned = self._doc_ref = self._data = None
         self._orig = None  # its style and spellings are spent; read again if the save compares
+        self._changed = True
+        self.archive._content_changed(self.type)
 
     def _serialise(self) -> None:
         """Serialise a stored document anew: it may have been edited in place since it was stored."""
