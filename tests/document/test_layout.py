@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 import re
 import sys
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 import flowzip
-from flowzip.document.layout import arrange_flow, flow_boxes, metrics, positions_only
+from flowzip.document.layout import arrange_flow, flow_boxes, metrics, positions_only, rank_layers
 from flowzip.document.pipeline import comment_size, stage_box
 from tests.conftest import REAL, require_shared
 
@@ -247,3 +249,23 @@ def test_the_crossing_and_overlap_sweeps_count_what_every_pair_counts() -> None:
         boxes = [(float(rng.randint(0, 30)), float(rng.randint(0, 30)), float(rng.randint(1, 8)),
                   float(rng.randint(1, 8))) for _ in range(rng.randint(0, 30))]
         assert count_overlaps(boxes) == sum(1 for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlap(a, b))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_layers_are_as_short_as_network_simplex_on_the_whole_graph(seed: int) -> None:
+    # The layering solves a smaller problem (branches and chains taken out); its total length must be the
+    # optimum of the whole one, solved here directly as the min-cost flow dual.
+    rng = random.Random(seed)
+    size = rng.randint(3, 60)
+    dag = nx.DiGraph()
+    for _ in range(rng.randint(size, size * 2)):
+        a, b = sorted(rng.sample(range(size), 2))
+        dag.add_edge(f"n{a}", f"n{b}")
+    layer = rank_layers(dag)
+    assert all(layer[b] - layer[a] >= 1 for a, b in dag.edges)
+    flow_graph = nx.DiGraph()
+    for node in dag.nodes:
+        flow_graph.add_node(node, demand=dag.in_degree(node) - dag.out_degree(node))
+    flow_graph.add_edges_from(dag.edges, weight=-1)
+    cost, _ = nx.network_simplex(flow_graph)
+    assert sum(layer[b] - layer[a] for a, b in dag.edges) == -cost  # strong duality: the primal optimum

@@ -55,7 +55,7 @@ def _lazy(name: str) -> ModuleType:
 nx = _lazy("networkx")
 
 __all__ = ["Metrics", "arrange_flow", "arrange_pipeline", "metrics", "count_crossings", "count_overlaps", "flow_boxes",
-           "link_graph", "stage_sizes", "positions_only", "COLUMN_GAP", "ROW_GAP"]
+           "link_graph", "rank_layers", "stage_sizes", "positions_only", "COLUMN_GAP", "ROW_GAP"]
 
 COLUMN_GAP = 200.0  # the platform layout's gap between columns (format.md §6)
 ROW_GAP = 72.0
@@ -147,44 +147,110 @@ def _acyclic(graph: nx.MultiDiGraph, order: dict[str, int]) -> nx.DiGraph:
     return dag
 
 
-def _layers(dag: nx.DiGraph) -> dict[str, int]:
+def rank_layers(dag: nx.DiGraph) -> dict[str, int]:
     """Layers with the least total link length (Gansner et al.'s network simplex layering).
 
     Minimising the sum of ``layer[b] - layer[a]`` under ``layer[b] - layer[a] >= 1`` is the
     dual of a min-cost flow: solve that with networkx, then read the layers off as shortest
     path potentials of the residual graph.  Fewer long links mean fewer dummy nodes and
-    fewer crossings than longest-path layering.
+    fewer crossings than longest-path layering.  The problem solved is first made smaller
+    without changing its optimum (:func:`_reduced`): most stages of a flow sit on chains and
+    branches, whose best layers follow from their neighbours'.
     """
     layer = _tight_layers(dag)
     if layer is not None:
         return layer
-    layer = {}
-    if dag.number_of_edges():
-        flow_graph = nx.DiGraph()
-        for node in dag.nodes:
-            flow_graph.add_node(node, demand=dag.in_degree(node) - dag.out_degree(node))
-        flow_graph.add_edges_from(dag.edges, weight=-1)
-        try:
-            _, flow = nx.network_simplex(flow_graph)
-        except nx.NetworkXException:  # pragma: no cover - a DAG always has an optimum
-            flow = None
-        if flow is not None:
-            residual = nx.DiGraph()
-            residual.add_node(_ROOT)
-            for node in dag.nodes:
-                residual.add_edge(_ROOT, node, weight=0)
-            for a, b in dag.edges:
-                residual.add_edge(a, b, weight=-1)
-                if flow[a][b] > 0:
-                    residual.add_edge(b, a, weight=1)
-            distance = nx.single_source_bellman_ford_path_length(residual, _ROOT)
-            layer = {node: -distance[node] for node in dag.nodes}
-    if not layer or any(layer[b] - layer[a] < 1 for a, b in dag.edges):  # pragma: no cover - fallback
+    # Edges (a, b) -> (weight, span): the span is the least layer difference, the weight its share of the total.
+    edges: dict[tuple[str, str], tuple[int, int]] = {edge: (1, 1) for edge in dag.edges}
+    core, placed = _reduced(list(dag.nodes), edges)
+    layer = _simplex_layers(core, edges)
+    for node, anchor, offset in reversed(placed):  # each relative to a node placed after it
+        layer[node] = layer[anchor] + offset
+    if any(layer[b] - layer[a] < 1 for a, b in dag.edges):  # pragma: no cover - fallback
         layer = {}
         for node in nx.topological_sort(dag):
             layer[node] = max((layer[p] + 1 for p in dag.predecessors(node)), default=0)
     base = min(layer.values(), default=0)
     return {node: value - base for node, value in layer.items()}
+
+
+def _reduced(nodes: list[str], edges: dict[tuple[str, str], tuple[int, int]]
+             ) -> tuple[list[str], list[tuple[str, str, int]]]:
+    """Shrink the layering problem to the nodes whose layers need the solver; *edges* are changed in place.
+
+    A node with one link (a branch's end) is best as close as its link allows: it is taken out, placed at its
+    neighbour's layer plus or minus the link's span. A node with one link in and one out of the same weight
+    (a chain) adds the same to the total wherever it sits between its ends: its two links become one of their
+    summed span. Links joining the same two nodes become one (weights add, the longer span holds). Returns
+    the nodes left and, in the order taken out, (node, the node it is placed from, the layer difference).
+    """
+    into: dict[str, dict[str, tuple[int, int]]] = {node: {} for node in nodes}
+    out: dict[str, dict[str, tuple[int, int]]] = {node: {} for node in nodes}
+    for (a, b), value in edges.items():
+        out[a][b] = into[b][a] = value
+    placed: list[tuple[str, str, int]] = []
+    alive = set(nodes)
+    work = list(nodes)
+    while work:
+        node = work.pop()
+        if node not in alive:
+            continue
+        ins, outs = into[node], out[node]
+        if len(ins) + len(outs) == 1:
+            if ins:
+                (other, (_, span)), = ins.items()
+                del out[other][node]
+                placed.append((node, other, span))
+            else:
+                (other, (_, span)), = outs.items()
+                del into[other][node]
+                placed.append((node, other, -span))
+            alive.discard(node)
+            work.append(other)
+        elif len(ins) == 1 and len(outs) == 1:
+            (source, (weight_in, span_in)), = ins.items()
+            (target, (weight_out, span_out)), = outs.items()
+            if weight_in != weight_out or source == target:
+                continue
+            del out[source][node], into[target][node]
+            weight, span = weight_in, span_in + span_out
+            if target in out[source]:  # a parallel link: one link of both weights, the longer span
+                old_weight, old_span = out[source][target]
+                weight, span = weight + old_weight, max(span, old_span)
+            out[source][target] = into[target][source] = (weight, span)
+            placed.append((node, source, span_in))
+            alive.discard(node)
+            work.extend((source, target))
+    edges.clear()
+    for node in nodes:
+        if node in alive:
+            for target, value in out[node].items():
+                edges[node, target] = value
+    return [node for node in nodes if node in alive], placed
+
+
+def _simplex_layers(nodes: list[str], edges: dict[tuple[str, str], tuple[int, int]]) -> dict[str, int]:
+    """Layers of *nodes* minimising the weighted sum of layer differences along *edges* under their spans."""
+    if not edges:
+        return {node: 0 for node in nodes}
+    flow_graph = nx.DiGraph()
+    for node in nodes:
+        flow_graph.add_node(node, demand=0)
+    for (a, b), (weight, span) in edges.items():
+        flow_graph.nodes[a]["demand"] -= weight
+        flow_graph.nodes[b]["demand"] += weight
+        flow_graph.add_edge(a, b, weight=-span)
+    _, flow = nx.network_simplex(flow_graph)
+    residual = nx.DiGraph()
+    residual.add_node(_ROOT)
+    for node in nodes:
+        residual.add_edge(_ROOT, node, weight=0)
+    for (a, b), (_, span) in edges.items():
+        residual.add_edge(a, b, weight=-span)
+        if flow[a][b] > 0:
+            residual.add_edge(b, a, weight=span)
+    distance = nx.single_source_bellman_ford_path_length(residual, _ROOT)
+    return {node: -distance[node] for node in nodes}
 
 
 def _tight_layers(dag: nx.DiGraph) -> dict[str, int] | None:
@@ -441,7 +507,7 @@ def _component_layout(graph: nx.MultiDiGraph, component: list[str], order: dict[
                       sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     # The usual flow is one piece: its graph as it is (a subgraph view, or a copy, costs per access).
     dag = _acyclic(graph if len(component) == graph.number_of_nodes() else graph.subgraph(component), order)
-    layer = _layers(dag)
+    layer = rank_layers(dag)
     # Dummy nodes on links spanning several layers keep long links out of the way of the ordering.
     edges: list[tuple[str, str]] = []
     dummies: dict[str, int] = {}

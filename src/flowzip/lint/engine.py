@@ -32,7 +32,7 @@ T = TypeVar("T")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem: which rule, how bad, where (archive, member, flow, stage) and what to do."""
 
