@@ -65,7 +65,7 @@ ORIGIN = (48.0, 48.0)
 SWEEPS = 24  # ordering sweeps at most, stopping after STALE without progress
 STALE = 8
 EFFORT = 30000.0  # ordering runs a flow of N nodes (stages and points long links pass) gets: EFFORT / N ** 1.5
-MAX_RUNS = 20
+MAX_RUNS = 40
 SIFT_SIZE = 2500  # nodes up to which runs sift; larger flows are left to the transpositions
 CANDIDATES = 3  # the orders with the fewest crossings between layers, whose drawings are compared
 SIFT_WIDTH = 150  # sifting a layer costs its width squared: wider layers are left to the transpositions
@@ -329,8 +329,8 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
 
     def neighbour_positions(layer: list[str]) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
         """Positions of each node's neighbours in the layers above and below (fixed while *layer* moves)."""
-        return {node: (tuple(position[n] for n in up.get(node, ())), tuple(position[n] for n in down.get(node, ())))
-                for node in layer}
+        at, above, below = position.__getitem__, up.get, down.get
+        return {node: (tuple(map(at, above(node, ()))), tuple(map(at, below(node, ())))) for node in layer}
 
     def pair_crossings(mine: tuple[tuple[int, ...], tuple[int, ...]],
                        theirs: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[int, int]:
@@ -353,17 +353,28 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                         right += 1
         return left, right
 
+    kept: dict[int, tuple[dict[str, tuple[tuple[int, ...], tuple[int, ...]]], list[str], list[str]]] = {}
+
     def transpose(order: list[list[str]], equal: bool = False) -> None:
         """Swap neighbours in a layer while that lowers crossings (with *equal*, also when it keeps them, as
         dot does every other pass to leave a plateau); revisit only layers next to a change."""
         dirty = set(range(len(order)))
+        last = len(order) - 1
         for _ in range(8):
             changed: set[int] = set()
+            improved = False
             for index in sorted(dirty):
                 layer = order[index]
                 if len(layer) < 2:
                     continue
-                known = neighbour_positions(layer)
+                # A layer's neighbour positions change only with the layers beside it: kept until then.
+                before, after = order[index - 1] if index else [], order[index + 1] if index < last else []
+                entry = kept.get(index)
+                if entry is not None and entry[1] == before and entry[2] == after:
+                    known = entry[0]
+                else:
+                    known = neighbour_positions(layer)
+                    kept[index] = (known, list(before), list(after))
                 for j in range(len(layer) - 1):
                     u, v = layer[j], layer[j + 1]
                     (u_up, u_down), (v_up, v_down) = mine, theirs = known[u], known[v]
@@ -379,7 +390,8 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                         layer[j], layer[j + 1] = v, u
                         position[u], position[v] = j + 1, j
                         changed.add(index)
-            if not changed:
+                        improved = improved or vu < uv
+            if not improved:  # as dot: swaps at equal crossings alone do not call for another round
                 return
             dirty = {i for index in changed for i in (index - 1, index, index + 1) if 0 <= i < len(order)}
 
