@@ -259,9 +259,11 @@ def cat_command(ctx: click.Context, archive: str, member: str, raw: bool) -> Non
 
 @cli.command("check")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=True))
+@click.option("--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes (default: one per core for 200 members or more).")
 @json_option
 @click.pass_context
-def check_command(ctx: click.Context, archive: str, as_json: bool) -> None:
+def check_command(ctx: click.Context, archive: str, jobs: int | None, as_json: bool) -> None:
     """Read everything in ARCHIVE and report the problems found while reading.
 
     Every member is inflated (checking sizes, compression ratios and CRCs) and
@@ -277,7 +279,7 @@ def check_command(ctx: click.Context, archive: str, as_json: bool) -> None:
     """
     opened = _open(ctx, archive)
     with progress(len(opened.members), "Reading") as advance:
-        report = check_archive(opened, progress=lambda _m: advance())
+        report = check_archive(opened, progress=lambda _m: advance(), jobs=jobs)
     emit("check", report, as_json)
     ctx.exit(check_exit_code(report))
 

@@ -20,7 +20,8 @@ from ..document.secrets import shown
 from ..errors import NotFoundError
 from ..model.archive import Archive
 from ..model.flow import Flow, Stage
-from ..ops.arrange import PARALLEL_FLOWS, arrange_flows
+from ..model.parallel import PARALLEL_MEMBERS
+from ..ops.arrange import arrange_flows
 from ..suggest import closest
 from .common import find_flow, progress
 from .options import check_destination, json_option, output_options, save
@@ -673,7 +674,7 @@ __all__ = ["COMMANDS", "write_options"]
 @click.option("--flow", "flows", multiple=True, help="Arrange only this flow (repeatable; default: every flow).")
 @click.option("--keep-existing", is_flag=True, help="Stages that already have a position keep it.")
 @click.option("--jobs", type=click.IntRange(1), default=None,
-              help=f"Worker processes (default: one per core for {PARALLEL_FLOWS} flows or more).")
+              help=f"Worker processes (default: one per core for {PARALLEL_MEMBERS} flows or more).")
 @write_options
 def arrange(archive: Archive, flows: tuple[str, ...], keep_existing: bool, jobs: int | None) -> dict[str, Any]:
     """Lay flows out left to right; only stage and comment positions change.

@@ -11,6 +11,7 @@ per-stage ignores with their reasons) and a baseline, and returns a
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from ..document.kinds import FLOW_KINDS
 from ..document.pipeline import unwrap_flow_document
 from ..errors import FlowzipError
 from ..model.archive import Archive, flow_files, open_archive
+from ..model.parallel import PARALLEL_MEMBERS, run_in_workers
 from ..model.reading import read_member
 from ..package.limits import DEFAULT_LIMITS, Limits
 from .baseline import Baseline
@@ -33,8 +35,6 @@ __all__ = ["lint", "lint_archive", "LintConfig", "LintResult", "Finding", "Rule"
            "Baseline"]
 
 FLOW_TYPES = tuple(FLOW_KINDS)
-#: A single archive with at least this many flows is checked by several processes.
-PARALLEL_FLOWS = 200
 
 
 def _open_large(path: str, limits: Limits) -> Archive | None:
@@ -43,7 +43,7 @@ def _open_large(path: str, limits: Limits) -> Archive | None:
         archive = open_archive(path, limits=limits)
     except FlowzipError:
         return None
-    return archive if sum(1 for m in archive.members if m.type in FLOW_TYPES) >= PARALLEL_FLOWS else None
+    return archive if sum(1 for m in archive.members if m.type in FLOW_TYPES) >= PARALLEL_MEMBERS else None
 
 
 def selected_rules(config: LintConfig) -> list[Rule]:
@@ -106,36 +106,29 @@ def _scan(context: Context, rules: list[Rule], members: list[Any], label: str) -
     return findings
 
 
-#: In a worker process: the archive, its context and the rules, opened once by the initializer.
-_WORKER: dict[str, Any] = {}
+def _lint_setup(archive: Archive, *, config: LintConfig, label: str) -> tuple[Context, list[Rule], str]:
+    """A worker's context and rules, made once from its archive (:func:`run_in_workers`)."""
+    return Context(archive, label), selected_rules(config), label
 
 
-def _worker_open(path: str, config: LintConfig, limits: Limits) -> None:
-    archive = open_archive(path, limits=limits)
-    _WORKER.update(archive=archive, context=Context(archive, path), rules=selected_rules(config), label=path)
-
-
-def _scan_flows(names: list[str]) -> list[Finding]:
-    archive, context = _WORKER["archive"], _WORKER["context"]
+def _scan_flows(archive: Archive, state: tuple[Context, list[Rule], str], names: list[str]) -> list[Finding]:
+    context, rules, label = state
     with jsonio.gc_paused():
-        found = _scan(context, _WORKER["rules"], [archive.member(n) for n in names], _WORKER["label"])
+        found = _scan(context, rules, [archive.member(n) for n in names], label)
     for finding in found:
         if not finding.archive:
-            object.__setattr__(finding, "archive", _WORKER["label"])
+            object.__setattr__(finding, "archive", label)
     return found
 
 
-def _lint_path_in_parallel(archive: Archive, path: str, config: LintConfig, limits: Limits,
-                           workers: int) -> list[Finding]:
+def _lint_path_in_parallel(archive: Archive, path: str, config: LintConfig, workers: int) -> list[Finding]:
     """One large archive: its flows checked by *workers* processes, the rest here."""
     names = [m.name for m in archive.members if m.type in FLOW_TYPES]
-    chunks = [names[i::workers * 4] for i in range(workers * 4)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_open,
-                             initargs=(path, config, limits)) as pool:
-        futures = [pool.submit(_scan_flows, chunk) for chunk in chunks if chunk]
-        findings = lint_archive(archive, config, label=path, flows_elsewhere=True)
-        for future in futures:
-            findings.extend(future.result())
+    results = run_in_workers(archive, names, _scan_flows, workers,
+                             setup=functools.partial(_lint_setup, config=config, label=path))
+    findings = lint_archive(archive, config, label=path, flows_elsewhere=True)  # meanwhile, the rest here
+    for _, found in results:
+        findings.extend(found)
     order = {name: index for index, name in enumerate(m.name for m in archive.members)}
     findings.sort(key=lambda f: order.get(f.member or "", len(order)))  # the same order as a serial run
     return findings
@@ -183,7 +176,7 @@ def lint(target: str | os.PathLike[str] | Archive | Iterable[str | os.PathLike[s
     jobs_args = [(path, config, limits) for path in paths]
     large = _open_large(paths[0], limits) if len(paths) == 1 and workers > 1 else None
     if large is not None:
-        findings.extend(_lint_path_in_parallel(large, paths[0], config, limits, workers))
+        findings.extend(_lint_path_in_parallel(large, paths[0], config, workers))
         result.archives.append(paths[0])
         if progress:
             progress(paths[0])

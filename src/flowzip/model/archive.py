@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from .. import jsonio
@@ -33,22 +32,10 @@ from ..package.source import (
 from ..package.store import Member, Store
 from .assets import AssetList, Connection, Job, Manifest, ParameterSet
 from .flow import Flow, FlowList, Subflow
-from .reading import read_members
+from .reading import Problem, member_problems
 from .relations import jobs_of_flow
 
 __all__ = ["Archive", "Problem", "open_source", "open_archive", "new_archive"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something found while reading: ``severity`` is ``error`` or ``warning``."""
-
-    severity: str
-    member: str | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.member}: {self.message}" if self.member else self.message
 
 
 class Archive(Store):
@@ -263,15 +250,7 @@ class Archive(Store):
         Returns the problems found, errors first within each member; never raises
         for a member-level problem.
         """
-        problems: list[Problem] = []
-        with jsonio.gc_paused():  # each document is freed when the next is read: nothing for the collector
-            for reading in read_members(self.members, progress=progress):
-                if reading.error is not None:
-                    problems.append(Problem("error", reading.member.name, reading.error))
-                elif reading.document is not None:
-                    for message in jsonio.repeated_keys(reading.data, reading.document):
-                        problems.append(Problem("warning", reading.member.name, message))
-        return problems
+        return member_problems(self.members, progress)
 
 
 # ---------------------------------------------------------------------- opening

@@ -16,7 +16,19 @@ from ..document.kinds import kind_problem
 from ..errors import FlowzipError
 from ..package.store import Member
 
-__all__ = ["Reading", "read_member", "read_members"]
+__all__ = ["Reading", "Problem", "read_member", "read_members", "member_problems"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something found while reading: ``severity`` is ``error`` or ``warning``."""
+
+    severity: str
+    member: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.message}" if self.member else self.message
 
 
 @dataclass
@@ -57,3 +69,16 @@ def read_members(members: Iterable[Member], *, progress: Callable[[Member], None
         if member.type == "directory":
             continue
         yield read_member(member)
+
+
+def member_problems(members: Iterable[Member], progress: Callable[[Member], None] | None = None) -> list[Problem]:
+    """What reading *members* finds (``Archive.check``): errors, and repeated keys as warnings, in order."""
+    problems: list[Problem] = []
+    with jsonio.gc_paused():  # each document is freed when the next is read: nothing for the collector
+        for reading in read_members(members, progress=progress):
+            if reading.error is not None:
+                problems.append(Problem("error", reading.member.name, reading.error))
+            elif reading.document is not None:
+                for message in jsonio.repeated_keys(reading.data, reading.document):
+                    problems.append(Problem("warning", reading.member.name, message))
+    return problems

@@ -21,12 +21,10 @@ from ..document.kinds import kind_problem
 from ..document.layout import Metrics, arrange_flow, metrics
 from ..document.pipeline import primary_pipeline, unwrap_flow_document
 from ..errors import FlowzipError, WrongDocumentError
+from ..model.parallel import PARALLEL_MEMBERS
 from ..package.zipformat import Deflated, deflate
 
-__all__ = ["arrange_flows", "arrange_text", "PARALLEL_FLOWS"]
-
-#: Work on at least this many flows is shared among worker processes (fewer: starting them costs more).
-PARALLEL_FLOWS = 200
+__all__ = ["arrange_flows", "arrange_text"]
 
 
 def arrange_text(name: str, kind: str, data: bytes, keep_existing: bool = False) -> tuple[Deflated, Metrics]:
@@ -55,14 +53,14 @@ def arrange_flows(archive: Any, flows: Iterable[Any] | None = None, *, keep_exis
     archive (in memory: save it to keep them). Returns each flow's layout measures by flow name.
 
     *jobs* is the number of worker processes (default: one per core when there are at least
-    :data:`PARALLEL_FLOWS` flows, else none). Views of these flows taken before are stale afterwards.
+    :data:`PARALLEL_MEMBERS` flows, else none). Views of these flows taken before are stale afterwards.
     """
     chosen = list(archive.flows if flows is None else flows)
     for flow in chosen:
         if flow.archive is not archive or flow.member.name not in archive:
             raise FlowzipError("the flow does not belong to this archive", flow=flow.name,
                                hint="get it from this archive's flows")
-    workers = jobs if jobs is not None else (os.cpu_count() or 1) if len(chosen) >= PARALLEL_FLOWS else 1
+    workers = jobs if jobs is not None else (os.cpu_count() or 1) if len(chosen) >= PARALLEL_MEMBERS else 1
     results: dict[str, Metrics] = {}
 
     def keep(flow: Any, done: tuple[Deflated, Metrics]) -> None:
