@@ -209,7 +209,8 @@ def _number_key(value: int | float) -> tuple[str, Any]:
     return ("i", value) if isinstance(value, int) else ("f", repr(value))
 
 
-_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)')
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NUMBER = re.compile(rb"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 # Where a Jackson file (Java's Double.toString spelling) may hold a number spelled otherwise, so that the printer
@@ -217,8 +218,11 @@ _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[e
 # fraction needs no check; what may be odd is: a fraction ending in 0 after its first digit (1.50), an exponent
 # (1E5, 1.5e3), 16 digits or more, 10 million or more (Java writes 1.0E7), below 0.001 (1.0E-4), and -0.
 # Each search starts at a literal (a dot, '" : ', '[ ', ', ') to run at C speed; text in strings that looks
-# like a number is a false alarm, which only sends the file to the full scan of Spellings.
-_ODD_FRACTION = re.compile(rb"\.(?:(?<=\d\.)(?:\d+0(?!\d)|\d+[eE]|\d{9})|(?<=\d{8}\.)|(?<=[^\d.]0\.)000)")
+# like a number is a false alarm, which only sends the file to the full scan of Spellings. A fraction of nine
+# digits or more is common (a stage's position: 47.519999999999996) and usually spelled as the printer spells
+# it: each one found is spelled again and compared, rather than sending the file to the full scan.
+_ODD_FRACTION = re.compile(rb"\.(?:(?<=\d\.)(?:\d+0(?!\d)|\d+[eE])|(?<=\d{8}\.)|(?<=[^\d.]0\.)000)")
+_LONG_FRACTION = re.compile(rb"(?<=\d)\.\d{9}")
 _ODD_VALUE = re.compile(rb'" : (?:-?\d+[eE]|-0(?![\d.eE]))')
 _ODD_FIRST_ITEM = re.compile(rb"\[ (?:-?\d+[eE]|-0(?![\d.eE]))")
 _ODD_NEXT_ITEM = re.compile(rb", (?:-?\d+[eE]|-0(?![\d.eE]))")
@@ -229,7 +233,22 @@ def _may_have_odd_numbers(raw: bytes, floats: str) -> bool:
     spelling is always scanned in full)."""
     if floats != "java":
         return True
-    return any(pattern.search(raw) for pattern in (_ODD_FRACTION, _ODD_VALUE, _ODD_FIRST_ITEM, _ODD_NEXT_ITEM))
+    if any(pattern.search(raw) for pattern in (_ODD_FRACTION, _ODD_VALUE, _ODD_FIRST_ITEM, _ODD_NEXT_ITEM)):
+        return True
+    for match in _LONG_FRACTION.finditer(raw):
+        start = match.start()
+        while start and raw[start - 1] in _DIGITS:
+            start -= 1
+        if start and raw[start - 1] == 0x2D:  # '-'
+            start -= 1
+        token = _NUMBER.match(raw, start)
+        text = token.group().decode("ascii") if token else ""
+        if not text or java_double(float(text)) != text:
+            return True
+    return False
+
+
+_DIGITS = frozenset(b"0123456789")
 
 
 class Spellings:
@@ -241,18 +260,24 @@ class Spellings:
     """
 
     def __init__(self, raw: bytes, floats: str) -> None:
-        seen: dict[tuple[str, Any], list[str]] = defaultdict(list)
+        # The numbers of the text in order, found at C speed: strings emptied first (a string may hold digits),
+        # then every number token. Each spelling is judged once; only the numbers of odd values are then gone
+        # through one by one.
+        numbers = _NUMBER.findall(_STRING.sub(b'""', raw))
+        keys: dict[bytes, tuple[str, Any]] = {}
         odd: set[tuple[str, Any]] = set()
-        for match in _TOKEN.finditer(raw):
-            token = match.group(1)
-            if token is None:
-                continue
+        for token in set(numbers):
             text = token.decode("ascii")
             value: int | float = float(text) if any(c in text for c in ".eE") else int(text)
-            key = _number_key(value)
-            seen[key].append(text)
+            keys[token] = key = _number_key(value)
             if _spell_number(value, floats) != text:
                 odd.add(key)
+        seen: dict[tuple[str, Any], list[str]] = defaultdict(list)
+        if odd:
+            for token in numbers:
+                key = keys[token]
+                if key in odd:
+                    seen[key].append(token.decode("ascii"))
         self._single: dict[tuple[str, Any], str] = {}
         self._queues: dict[tuple[str, Any], list[str]] = {}
         for key in odd:
