@@ -222,7 +222,7 @@ _NUMBER = re.compile(rb"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 # digits or more is common (a stage's position: 47.519999999999996) and usually spelled as the printer spells
 # it: each one found is spelled again and compared, rather than sending the file to the full scan.
 _ODD_FRACTION = re.compile(rb"\.(?:(?<=\d\.)(?:\d+0(?!\d)|\d+[eE])|(?<=\d{8}\.)|(?<=[^\d.]0\.)000)")
-_LONG_FRACTION = re.compile(rb"(?<=\d)\.\d{9}")
+_LONG_FRACTION = re.compile(rb"\.(?<=\d\.)\d{9}")
 _ODD_VALUE = re.compile(rb'" : (?:-?\d+[eE]|-0(?![\d.eE]))')
 _ODD_FIRST_ITEM = re.compile(rb"\[ (?:-?\d+[eE]|-0(?![\d.eE]))")
 _ODD_NEXT_ITEM = re.compile(rb", (?:-?\d+[eE]|-0(?![\d.eE]))")
