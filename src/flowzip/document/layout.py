@@ -67,7 +67,7 @@ STALE = 8
 EFFORT = 30000.0  # ordering runs a flow of N nodes (stages and points long links pass) gets: EFFORT / N ** 1.5
 MAX_RUNS = 40
 SIFT_SIZE = 2500  # nodes up to which runs sift; larger flows are left to the transpositions
-CANDIDATES = 3  # the orders with the fewest crossings between layers, whose drawings are compared
+CANDIDATES = 6  # the orders with the fewest crossings between layers, whose drawings are compared
 SIFT_WIDTH = 150  # sifting a layer costs its width squared: wider layers are left to the transpositions
 _ROOT = "\0root"
 COORDINATE_SWEEPS = 16
@@ -315,16 +315,20 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
             keys = {}
             for node in layer:
                 found = [position[n] for n in neighbours.get(node, ())]
-                if not found:  # nodes without neighbours on that side stay where they are
-                    keys[node] = (position[node], position[node])
-                elif median:
+                if not found:  # nodes without neighbours on that side stay in their places (as dot)
+                    continue
+                if median:
                     found.sort()
                     middle = len(found) // 2
                     keys[node] = (found[middle] if len(found) % 2 else (found[middle - 1] + found[middle]) / 2,
                                   position[node])
                 else:
                     keys[node] = (sum(found) / len(found), position[node])
-            layer.sort(key=keys.__getitem__)
+            if len(keys) == len(layer):
+                layer.sort(key=keys.__getitem__)
+            else:
+                moving = iter(sorted(keys, key=keys.__getitem__))
+                layer[:] = [next(moving) if node in keys else node for node in layer]
             renumber(layer)
 
     def neighbour_positions(layer: list[str]) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
