@@ -67,6 +67,8 @@ STALE = 8
 EFFORT = 30000.0  # ordering runs a flow of N nodes (stages and points long links pass) gets: EFFORT / N ** 1.5
 MAX_RUNS = 40
 SIFT_SIZE = 2500  # nodes up to which runs sift; larger flows are left to the transpositions
+STRAIGHTNESS = (16.0, 4.0, 64.0)  # how hard the points a long link passes through pull each other: drawings tried
+VARIANT_SIZE = 400  # nodes up to which every straightness is tried (each is a drawing of every candidate order)
 CANDIDATES = 6  # the orders with the fewest crossings between layers, whose drawings are compared
 SIFT_WIDTH = 150  # sifting a layer costs its width squared: wider layers are left to the transpositions
 _ROOT = "\0root"
@@ -546,12 +548,16 @@ def _component_layout(graph: nx.MultiDiGraph, component: list[str], order: dict[
     # through; a link is drawn straight from end to end, which can cross more: of the best orders, the one
     # whose drawing crosses least is kept.
     best: tuple[int, dict[str, tuple[float, float]]] | None = None
+    nodes = sum(map(len, layers))
     for candidate in _order(layers, edges):
-        positions = _coordinates(candidate, edges, sizes)
-        drawn = _drawn_crossings(positions, dag.edges, sizes)
-        if best is None or drawn < best[0]:
-            best = (drawn, positions)
-        if drawn == 0:
+        for straightness in STRAIGHTNESS if nodes <= VARIANT_SIZE else STRAIGHTNESS[:1]:
+            positions = _coordinates(candidate, edges, sizes, straightness)
+            drawn = _drawn_crossings(positions, dag.edges, sizes)
+            if best is None or drawn < best[0]:
+                best = (drawn, positions)
+            if drawn == 0:
+                break
+        if best and best[0] == 0:
             break
     return best[1] if best else {}
 
@@ -578,7 +584,7 @@ def _link_segments(boxes: dict[str, tuple[float, float, float, float]], links: I
 
 
 def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
-                 sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+                 sizes: dict[str, tuple[float, float]], straightness: float = 16.0) -> dict[str, tuple[float, float]]:
     """x by column; y by repeated sweeps that pull every node towards its neighbours (links through
     dummy nodes pulled hardest, so that long links run straight, as in Gansner et al.'s priority
     weights) while keeping each layer's order and gaps (a weighted isotonic fit per layer)."""
@@ -591,8 +597,8 @@ def _coordinates(layers: list[list[str]], edges: list[tuple[str, str]],
     for a, b in edges:
         # A point a long link passes through is pulled by both its neighbours alike, so that it settles on the
         # straight line between the link's ends (the link is drawn straight); a stage feels the link less.
-        linked.setdefault(a, []).append((b, 8.0 if is_dummy(a) else (1.0, 2.0)[is_dummy(b)]))
-        linked.setdefault(b, []).append((a, 8.0 if is_dummy(b) else (1.0, 2.0)[is_dummy(a)]))
+        linked.setdefault(a, []).append((b, straightness if is_dummy(a) else (1.0, 2.0)[is_dummy(b)]))
+        linked.setdefault(b, []).append((a, straightness if is_dummy(b) else (1.0, 2.0)[is_dummy(a)]))
     # Work on centres: in a layer, centre[i + 1] - centre[i] >= half heights + gap, i.e. the centres
     # minus fixed offsets must not decrease.
     centre: dict[str, float] = {}
