@@ -7,6 +7,7 @@ until shown otherwise).
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 from flowzip.lint import LintConfig, lint
@@ -72,3 +73,13 @@ def test_a_path_that_holds_no_export_is_an_error_finding_not_a_clean_result(tmp_
     result = lint([tmp_path], LintConfig(), jobs=1)
     assert [(f.code, f.severity) for f in result.findings] == [("FZA001", "error")]
     assert "holds no DataStage export" in result.findings[0].message
+
+
+def test_one_archive_linted_by_worker_processes_gives_the_serial_findings(monkeypatch) -> None:
+    require_shared()
+    path = str(REAL / "CPD_ocaso")  # 87 flows: workers take them when the threshold is lowered
+    serial = lint(path, LintConfig(select=["ALL"]), jobs=1).findings
+    monkeypatch.setattr(sys.modules["flowzip.lint"], "PARALLEL_MEMBERS", 10)
+    parallel = lint(path, LintConfig(select=["ALL"]), jobs=2).findings
+    assert len(serial) > 50
+    assert parallel == serial  # the same findings, in the same order, fields intact across processes

