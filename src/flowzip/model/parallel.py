@@ -22,6 +22,9 @@ __all__ = ["PARALLEL_MEMBERS", "workers_for", "run_in_workers"]
 PARALLEL_MEMBERS = 200
 
 _WORKER: dict[str, Any] = {}
+#: Archives handed to workers, by ``id``: a worker forked from this process finds its archive here, already open
+#: (its bytes shared with this process, not read again); a worker started afresh opens it from its path.
+_HANDED: dict[int, Archive] = {}
 
 
 def workers_for(archive: Archive, count: int, jobs: int | None = None) -> int:
@@ -36,8 +39,9 @@ def workers_for(archive: Archive, count: int, jobs: int | None = None) -> int:
     return jobs
 
 
-def _open(path: str, limits: Limits, setup: Callable[[Archive], Any] | None) -> None:
-    archive = open_archive(path, limits=limits)
+def _open(key: int, path: str, limits: Limits, setup: Callable[[Archive], Any] | None) -> None:
+    archive = _HANDED.get(key) or open_archive(path, limits=limits)
+    _HANDED.clear()
     _WORKER.update(archive=archive, state=setup(archive) if setup else None)
 
 
@@ -52,8 +56,13 @@ def run_in_workers(archive: Archive, names: list[str], task: Callable[[Archive, 
     iterate the results to the end."""
     size = max(1, -(-len(names) // (workers * 4)))  # four chunks a worker: the work stays balanced
     chunks = [names[start:start + size] for start in range(0, len(names), size)]
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_open, initargs=(archive.path, archive.limits, setup))
-    futures = [pool.submit(_run, task, chunk) for chunk in chunks]
+    _HANDED[id(archive)] = archive
+    try:  # forking workers start with the first task, and see the archive handed to them
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_open,
+                                   initargs=(id(archive), archive.path, archive.limits, setup))
+        futures = [pool.submit(_run, task, chunk) for chunk in chunks]
+    finally:
+        _HANDED.pop(id(archive), None)
     return _results(pool, chunks, futures)
 
 
