@@ -139,11 +139,11 @@ def reference_strings(doc: Any) -> Iterator[tuple[str, str | None, str | None, s
         if "#" in doc:
             yield "", None, None, doc
         return
-    # Pointers are built for containers and for the strings that hold a '#', not for every value: a flow holds
-    # many thousands of strings, and few name a parameter.
-    stack: list[tuple[Any, str, str | None, str | None]] = [(doc, "", None, None)]
+    # A pointer is built only for a string that holds a '#': a flow holds many thousands of values and few name a
+    # parameter, so each container carries the chain (parent's chain, key) it is reached by, not its pointer.
+    stack: list[tuple[Any, Any, str | None, str | None]] = [(doc, None, None, None)]
     while stack:
-        value, path, label, node_id = stack.pop()
+        value, chain, label, node_id = stack.pop()
         if isinstance(value, dict):
             if value.get("type") in NODE_TYPES and "id" in value:
                 label, node_id = stage_label(value) or label, value.get("id")
@@ -155,9 +155,17 @@ def reference_strings(doc: Any) -> Iterator[tuple[str, str | None, str | None, s
         for key, item in items:
             if isinstance(item, str):
                 if "#" in item:
-                    yield f"{path}/{_pointer_part(key)}", label, node_id, item
+                    yield _pointer((chain, key)), label, node_id, item
             elif isinstance(item, (dict, list)):
-                stack.append((item, f"{path}/{_pointer_part(key)}", label, node_id))
+                stack.append((item, (chain, key), label, node_id))
+
+
+def _pointer(chain: Any) -> str:
+    parts = []
+    while chain is not None:
+        chain, key = chain
+        parts.append(_pointer_part(key))
+    return "/" + "/".join(reversed(parts))
 
 
 def _pointer_part(key: Any) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import jsonio
+from ..document.catalog import catalog
 from ..document.kinds import FLOW_KINDS
 from ..document.pipeline import unwrap_flow_document
 from ..errors import FlowzipError
@@ -131,6 +132,10 @@ def _scan_flows(archive: Archive, state: tuple[Context, list[Rule], str], names:
 def _lint_path_in_parallel(archive: Archive, path: str, config: LintConfig, workers: int) -> list[Finding]:
     """One large archive: its flows checked by *workers* processes, the rest here meanwhile."""
     names = [m.name for m in archive.members if m.type in FLOW_TYPES]
+    # The rules' modules (networkx among them) and the stage catalog loaded once, here, before the workers fork:
+    # they inherit them rather than each loading them again.
+    selected_rules(config)
+    catalog()
     results = run_in_workers(archive, names, _scan_flows, workers,
                              setup=functools.partial(_lint_setup, config=config, label=path))
     return lint_archive(archive, config, label=path, flow_findings=results)
