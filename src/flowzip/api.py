@@ -67,8 +67,8 @@ class Archive(model.Archive):
                       jobs: int | None = None) -> dict[str, Metrics]:
         """Auto-arrange *flows* (views of this archive; default every batch flow) as ``flow.auto_arrange()``
         does, on every core for a large archive (*jobs* worker processes). Each flow is stored at once, as
-        ``update_flow`` stores it; views taken before are stale. Returns each flow's layout measures
-        (crossings, overlaps, ...) by name."""
+        ``update_flow`` stores it (edits in the views given are stored first); views of these flows are stale
+        afterwards. Returns each flow's layout measures (crossings, overlaps, ...) by name."""
         return arrange_flows(self, flows, keep_existing=keep_existing, jobs=jobs)
 
 

@@ -79,7 +79,12 @@ def test_one_archive_linted_by_worker_processes_gives_the_serial_findings(monkey
     require_shared()
     path = str(REAL / "CPD_ocaso")  # 87 flows: workers take them when the threshold is lowered
     serial = lint(path, LintConfig(select=["ALL"]), jobs=1).findings
-    monkeypatch.setattr(sys.modules["flowzip.lint"], "PARALLEL_MEMBERS", 10)
+    module = sys.modules["flowzip.lint"]
+    monkeypatch.setattr(module, "PARALLEL_MEMBERS", 10)
+    runs: list[int] = []
+    spread = module.run_in_workers
+    monkeypatch.setattr(module, "run_in_workers", lambda *args, **kw: runs.append(args[3]) or spread(*args, **kw))
     parallel = lint(path, LintConfig(select=["ALL"]), jobs=2).findings
+    assert runs == [2]  # the workers did lint the flows
     assert len(serial) > 50
     assert parallel == serial  # the same findings, in the same order, fields intact across processes

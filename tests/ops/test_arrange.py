@@ -70,3 +70,16 @@ def test_a_broken_flow_is_named_whichever_process_reads_it(jobs: int) -> None:
     with pytest.raises(FlowzipError) as caught:
         arrange_flows(archive, jobs=jobs)
     assert caught.value.member == broken
+
+
+def test_edits_in_the_views_given_are_kept_and_a_flow_named_twice_is_arranged_once(tmp_path: Path) -> None:
+    flowzip.open(_demo_tree()).save(tmp_path / "before.zip")
+    archive = flowzip.open(tmp_path / "before.zip")
+    flow = archive.flows[2]
+    flow.description = "edited before arranging"
+    results = arrange_flows(archive, [flow, flow])
+    assert list(results) == [flow.name]
+    archive.save(tmp_path / "after.zip")
+    again = flowzip.open(tmp_path / "after.zip").flows.get(name=flow.name)
+    assert again.description == "edited before arranging"
+    assert metrics(again.primary_pipeline) == results[flow.name]

@@ -110,11 +110,12 @@ def check_archive(archive: Archive, progress: Callable[[Member], None] | None = 
     workers = workers_for(archive, len(archive.members), jobs)
     if workers > 1:
         problems: list[Problem] = []
-        for chunk, found in run_in_workers(archive, [m.name for m in archive.members], _check_chunk, workers):
-            problems.extend(found)
-            if progress:
-                for name in chunk:
-                    progress(archive.member(name))
+        with run_in_workers(archive, [m.name for m in archive.members], _check_chunk, workers) as results:
+            for chunk, found in results:
+                problems.extend(found)
+                if progress:
+                    for name in chunk:
+                        progress(archive.member(name))
     else:
         problems = archive.check(progress)
     errors = sum(p.severity == "error" for p in problems)

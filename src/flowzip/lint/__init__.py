@@ -136,9 +136,9 @@ def _lint_path_in_parallel(archive: Archive, path: str, config: LintConfig, work
     # they inherit them rather than each loading them again.
     selected_rules(config)
     catalog()
-    results = run_in_workers(archive, names, _scan_flows, workers,
-                             setup=functools.partial(_lint_setup, config=config, label=path))
-    return lint_archive(archive, config, label=path, flow_findings=results)
+    with run_in_workers(archive, names, _scan_flows, workers,
+                        setup=functools.partial(_lint_setup, config=config, label=path)) as results:
+        return lint_archive(archive, config, label=path, flow_findings=results)
 
 
 def _lint_path(args: tuple[str, LintConfig, Limits]) -> list[Finding]:

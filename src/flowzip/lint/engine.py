@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
+import operator
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
@@ -48,10 +49,9 @@ class Finding:
     stage_id: str | None = None
 
     def __reduce__(self) -> tuple[type[Finding], tuple[str | None, ...]]:
-        # Findings come back from worker processes by the ten thousand: as their fields, four times faster than
-        # the generic pickling of a slotted dataclass.
-        return (Finding, (self.code, self.name, self.severity, self.message, self.archive, self.member,
-                          self.asset_type, self.flow, self.stage, self.stage_id))
+        # Findings come back from worker processes by the ten thousand: as their fields, faster than the generic
+        # pickling of a slotted dataclass.
+        return (Finding, _FINDING_FIELDS(self))
 
     def identity(self) -> tuple[str, ...]:
         """What identifies the finding across runs: rule, asset, flow, stage id and message; never a line."""
@@ -65,6 +65,9 @@ class Finding:
         data = asdict(self)
         data["fingerprint"] = self.fingerprint
         return data
+
+
+_FINDING_FIELDS = operator.attrgetter(*(f.name for f in fields(Finding)))
 
 
 class Rule:

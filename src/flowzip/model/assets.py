@@ -148,6 +148,11 @@ class EditableAsset(Asset):
             self._doc = doc
         return self._doc
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the view holds its parsed document now (edits in it count once stored with ``update_*``)."""
+        return self._doc is not None
+
     def release(self) -> None:
         """Let go of the view's parsed document: the next use parses the member again (what the archive
         holds then, edits stored with ``update_*`` included)."""

@@ -1,14 +1,20 @@
-"""Work on the members of a large archive shared among worker processes, each opening the archive itself.
+"""Work on the members of a large archive shared among worker processes.
 
 A task is a module-level function ``task(archive, state, names)`` (worker processes get it by name), run on
 chunks of member names; *setup*, when given, makes each worker's ``state`` once from its archive (the lint
 rules, say). Results come back in the order of the chunks, so that a parallel run reports what a serial one
 would, in the same order.
+
+Where processes fork (Linux), a worker takes the archive this process has open (its bytes shared, not read
+again, and the modules already imported); a worker started afresh opens the archive from its path, which is
+why work is shared only for an archive as it is stored on disk (:func:`workers_for`).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -16,27 +22,33 @@ from typing import Any
 from ..package.limits import Limits
 from .archive import Archive, open_archive
 
-__all__ = ["PARALLEL_MEMBERS", "workers_for", "run_in_workers"]
+__all__ = ["PARALLEL_MEMBERS", "default_workers", "workers_for", "run_in_workers", "WorkerResults"]
 
 #: Work on at least this many members is shared among worker processes (fewer: starting them costs more).
 PARALLEL_MEMBERS = 200
 
 _WORKER: dict[str, Any] = {}
-#: Archives handed to workers, by ``id``: a worker forked from this process finds its archive here, already open
-#: (its bytes shared with this process, not read again); a worker started afresh opens it from its path.
+#: Archives handed to workers, by ``id``: a worker forked from this process finds its archive here.
 _HANDED: dict[int, Archive] = {}
 
 
+def default_workers(count: int, jobs: int | None = None) -> int:
+    """Worker processes for work on *count* members: *jobs* when given, else one per core from
+    :data:`PARALLEL_MEMBERS` members on, else 1 (the work is done in this process)."""
+    if jobs is not None:
+        return jobs
+    return (os.cpu_count() or 1) if count >= PARALLEL_MEMBERS else 1
+
+
 def workers_for(archive: Archive, count: int, jobs: int | None = None) -> int:
-    """How many worker processes to share work on *count* members of *archive* among: *jobs* when given, else
-    one per core from :data:`PARALLEL_MEMBERS` members on; 1 (none) when the archive is not as stored on disk
-    (the workers read it from there) or the machine has one core."""
-    if jobs is None:
-        jobs = (os.cpu_count() or 1) if count >= PARALLEL_MEMBERS else 1
-    if jobs <= 1 or not archive.path or archive.kind not in ("zip", "tree") \
+    """:func:`default_workers` for *count* members of *archive*, or 1 when the archive is not as it is stored on
+    disk (a member changed, added, renamed or brought from elsewhere; or the file changed since it was read):
+    a worker may read it from there."""
+    workers = default_workers(count, jobs)
+    if workers <= 1 or not archive.path or archive.kind not in ("zip", "tree") or archive.changed_on_disk() \
             or not all(member.unchanged_in_output() for member in archive.members):
         return 1
-    return jobs
+    return workers
 
 
 def _open(key: int, path: str, limits: Limits, setup: Callable[[Archive], Any] | None) -> None:
@@ -49,27 +61,47 @@ def _run(task: Callable[[Archive, Any, list[str]], Any], names: list[str]) -> An
     return task(_WORKER["archive"], _WORKER["state"], names)
 
 
+class WorkerResults:
+    """``(chunk, task result)`` pairs in chunk order, as the workers finish them; the workers stop when the
+    results are all read, or when this is closed (a ``with`` block closes it, whatever happens in it)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, chunks: list[list[str]], futures: list[Future[Any]]) -> None:
+        self._pool, self._pending = pool, list(zip(chunks, futures))
+
+    def __iter__(self) -> Iterator[tuple[list[str], Any]]:
+        try:
+            while self._pending:
+                chunk, future = self._pending.pop(0)
+                yield chunk, future.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._pending = []
+        self._pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> WorkerResults:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def run_in_workers(archive: Archive, names: list[str], task: Callable[[Archive, Any, list[str]], Any], workers: int,
-                   *, setup: Callable[[Archive], Any] | None = None) -> Iterator[tuple[list[str], Any]]:
-    """``(chunk, task(archive, state, chunk))`` for chunks of *names*, in order, computed by *workers* processes
-    that each open *archive* from its path. The work starts at once (the caller may do its own meanwhile);
-    iterate the results to the end."""
+                   *, setup: Callable[[Archive], Any] | None = None) -> WorkerResults:
+    """``task(archive, state, chunk)`` for chunks of *names*, computed by *workers* processes; the work starts at
+    once (the caller may do its own meanwhile). Read the results, or close them, to stop the workers."""
     size = max(1, -(-len(names) // (workers * 4)))  # four chunks a worker: the work stays balanced
     chunks = [names[start:start + size] for start in range(0, len(names), size)]
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_open,
+                               initargs=(id(archive), archive.path, archive.limits, setup))
     _HANDED[id(archive)] = archive
-    try:  # forking workers start with the first task, and see the archive handed to them
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_open,
-                                   initargs=(id(archive), archive.path, archive.limits, setup))
+    try:  # forked workers start with the first task and see the archive handed to them
         futures = [pool.submit(_run, task, chunk) for chunk in chunks]
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
     finally:
         _HANDED.pop(id(archive), None)
-    return _results(pool, chunks, futures)
-
-
-def _results(pool: ProcessPoolExecutor, chunks: list[list[str]], futures: list[Future[Any]]
-             ) -> Iterator[tuple[list[str], Any]]:
-    try:
-        for chunk, future in zip(chunks, futures):
-            yield chunk, future.result()
-    finally:
-        pool.shutdown(cancel_futures=True)
+    return WorkerResults(pool, chunks, futures)

@@ -10,7 +10,6 @@ bytes back (:meth:`~flowzip.package.store.Member.set_deflated`) and writes them 
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,7 +20,7 @@ from ..document.kinds import kind_problem
 from ..document.layout import Metrics, arrange_flow, metrics
 from ..document.pipeline import primary_pipeline, unwrap_flow_document
 from ..errors import FlowzipError, WrongDocumentError
-from ..model.parallel import PARALLEL_MEMBERS
+from ..model.parallel import default_workers
 from ..package.zipformat import Deflated, deflate
 
 __all__ = ["arrange_flows", "arrange_text"]
@@ -52,15 +51,17 @@ def arrange_flows(archive: Any, flows: Iterable[Any] | None = None, *, keep_exis
     """Lay out *flows* (flow views of *archive*; default every batch flow) and store the new positions in the
     archive (in memory: save it to keep them). Returns each flow's layout measures by flow name.
 
-    *jobs* is the number of worker processes (default: one per core when there are at least
-    :data:`PARALLEL_MEMBERS` flows, else none). Views of these flows taken before are stale afterwards.
+    *jobs* is the number of worker processes (default: one per core from 200 flows on, else none). Edits in
+    the views given are stored first, as ``update_flow`` stores them; views of these flows are stale afterwards.
     """
-    chosen = list(archive.flows if flows is None else flows)
+    chosen = list({flow.member.name: flow for flow in (archive.flows if flows is None else flows)}.values())
     for flow in chosen:
         if flow.archive is not archive or flow.member.name not in archive:
             raise FlowzipError("the flow does not belong to this archive", flow=flow.name,
                                hint="get it from this archive's flows")
-    workers = jobs if jobs is not None else (os.cpu_count() or 1) if len(chosen) >= PARALLEL_MEMBERS else 1
+        if flow.loaded:  # a view's edits not stored yet are stored first: arranging starts from the archive's text
+            archive.update_flow(flow)
+    workers = default_workers(len(chosen), jobs)
     results: dict[str, Metrics] = {}
 
     def keep(flow: Any, done: tuple[Deflated, Metrics]) -> None:

@@ -407,6 +407,10 @@ class Store:
         return groups
 
     # ------------------------------------------------------------------ writing
+    def changed_on_disk(self) -> bool:
+        """Whether the file or tree this archive was read from changed since (another program wrote it)."""
+        return self._source is not None and self._source.changed_on_disk()
+
     def save(self, path: str | os.PathLike[str], *, in_place: bool = False, inputs: Iterable[str] = ()) -> str:
         """Write the archive to *path*: a ZIP when it ends in ``.zip``, else a folder tree.
 
@@ -434,7 +438,7 @@ class Store:
             self._write(dest)
             return dest
         with exclusive(dest):
-            if self._source is not None and self._source.changed_on_disk():
+            if self.changed_on_disk():
                 raise DestinationError("changed on disk since flowzip read it; nothing was written",
                                        archive=dest, hint="another program wrote it: run the command again")
             if self.kind == "tree" and not self._removed and all(m.unchanged_in_output() for m in self):
