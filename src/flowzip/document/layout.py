@@ -381,9 +381,11 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                 else:
                     known = neighbour_positions(layer)
                     kept[index] = (known, list(before), list(after))
+                # The left node of each pair is the right one of the pair before, or the node that moved right.
+                mine = known[layer[0]]
                 for j in range(len(layer) - 1):
-                    u, v = layer[j], layer[j + 1]
-                    (u_up, u_down), (v_up, v_down) = mine, theirs = known[u], known[v]
+                    theirs = known[layer[j + 1]]
+                    (u_up, u_down), (v_up, v_down) = mine, theirs
                     if len(u_up) <= 1 and len(u_down) <= 1 and len(v_up) <= 1 and len(v_down) <= 1:
                         # inline: most nodes have one link each way
                         uv = ((u_up[0] > v_up[0]) if u_up and v_up else 0) + \
@@ -393,10 +395,13 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                     else:
                         uv, vu = pair_crossings(mine, theirs)
                     if vu < uv or (equal and uv and vu == uv):
+                        u, v = layer[j], layer[j + 1]
                         layer[j], layer[j + 1] = v, u
                         position[u], position[v] = j + 1, j
                         changed.add(index)
                         improved = improved or vu < uv
+                    else:
+                        mine = theirs
             if not improved:  # as dot: swaps at equal crossings alone do not call for another round
                 return
             dirty = {i for index in changed for i in (index - 1, index, index + 1) if 0 <= i < len(order)}
