@@ -15,7 +15,6 @@ import functools
 import gc
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from ..document.kinds import FLOW_KINDS
 from ..document.pipeline import unwrap_flow_document
 from ..errors import FlowzipError
 from ..model.archive import Archive, flow_files, open_archive
-from ..model.parallel import PARALLEL_MEMBERS, run_in_workers
+from ..model.parallel import PARALLEL_MEMBERS, run_in_workers, worker_pool
 from ..model.reading import read_member
 from ..package.limits import DEFAULT_LIMITS, Limits
 from .baseline import Baseline
@@ -188,7 +187,7 @@ def lint(target: str | os.PathLike[str] | Archive | Iterable[str | os.PathLike[s
         if progress:
             progress(paths[0])
     elif workers > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             for path, found in zip(paths, pool.map(_lint_path, jobs_args)):
                 findings.extend(found)
                 result.archives.append(path)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -22,7 +25,7 @@ from typing import Any
 from ..package.limits import Limits
 from .archive import Archive, open_archive
 
-__all__ = ["PARALLEL_MEMBERS", "default_workers", "workers_for", "run_in_workers", "WorkerResults"]
+__all__ = ["PARALLEL_MEMBERS", "default_workers", "workers_for", "worker_pool", "run_in_workers", "WorkerResults"]
 
 #: Work on at least this many members is shared among worker processes (fewer: starting them costs more).
 PARALLEL_MEMBERS = 200
@@ -49,6 +52,34 @@ def workers_for(archive: Archive, count: int, jobs: int | None = None) -> int:
             or not all(member.unchanged_in_output() for member in archive.members):
         return 1
     return workers
+
+
+def _guard(parent: int) -> None:
+    """In a worker: leave Ctrl-C to the command (it stops the workers; a worker's own traceback would only
+    clutter the terminal), and end when the command is gone (killed, its workers would work on forever)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.25)
+    os._exit(1)
+
+
+def worker_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+                ) -> ProcessPoolExecutor:
+    """Worker processes as every command starts them: forked where processes fork (Linux), ignoring Ctrl-C,
+    ending with the command (:func:`_guard`), each running *initializer* once."""
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
+                               initargs=(os.getpid(), initializer, initargs))
+
+
+def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    _guard(parent)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _open(key: int, path: str, limits: Limits, setup: Callable[[Archive], Any] | None) -> None:
@@ -93,9 +124,7 @@ def run_in_workers(archive: Archive, names: list[str], task: Callable[[Archive, 
     once (the caller may do its own meanwhile). Read the results, or close them, to stop the workers."""
     size = max(1, -(-len(names) // (workers * 4)))  # four chunks a worker: the work stays balanced
     chunks = [names[start:start + size] for start in range(0, len(names), size)]
-    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_open,
-                               initargs=(id(archive), archive.path, archive.limits, setup))
+    pool = worker_pool(workers, _open, (id(archive), archive.path, archive.limits, setup))
     _HANDED[id(archive)] = archive
     try:  # forked workers start with the first task and see the archive handed to them
         futures = [pool.submit(_run, task, chunk) for chunk in chunks]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 from .. import jsonio
@@ -20,7 +20,7 @@ from ..document.kinds import kind_problem
 from ..document.layout import Metrics, arrange_flow, metrics
 from ..document.pipeline import primary_pipeline, unwrap_flow_document
 from ..errors import FlowzipError, WrongDocumentError
-from ..model.parallel import default_workers
+from ..model.parallel import default_workers, worker_pool
 from ..package.zipformat import Deflated, deflate
 
 __all__ = ["arrange_flows", "arrange_text"]
@@ -80,7 +80,7 @@ def arrange_flows(archive: Any, flows: Iterable[Any] | None = None, *, keep_exis
     size = max(1, min(16, len(chosen) // (workers * 8)))
     chunks = [chosen[start:start + size] for start in range(0, len(chosen), size)]
     waiting: deque[tuple[list[Any], Future[list[tuple[Deflated, Metrics]]]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:
         for chunk in chunks:
             texts = [(flow.member.name, flow.member.type, flow.member.read()) for flow in chunk]
             waiting.append((chunk, pool.submit(_arrange_chunk, texts, keep_existing)))
