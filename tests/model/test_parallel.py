@@ -47,7 +47,8 @@ import flowzip
 from flowzip.model.parallel import run_in_workers
 
 def task(archive, state, names):
-    print(os.getpid(), flush=True)
+    sys.stdout.write(f"{os.getpid()}\\n")  # one write: two workers' lines never interleave
+    sys.stdout.flush()
     time.sleep(60)
     return []
 
