@@ -120,12 +120,8 @@ def _lint_setup(archive: Archive, *, config: LintConfig, label: str) -> tuple[Co
 
 def _scan_flows(archive: Archive, state: tuple[Context, list[Rule], str], names: list[str]) -> list[Finding]:
     context, rules, label = state
-    with jsonio.gc_paused():
-        found = _scan(context, rules, [archive.member(n) for n in names], label)
-    for finding in found:
-        if not finding.archive:
-            object.__setattr__(finding, "archive", label)
-    return found
+    with jsonio.gc_paused():  # the archive label is set by lint_archive, where the findings go
+        return _scan(context, rules, [archive.member(n) for n in names], label)
 
 
 def _lint_path_in_parallel(archive: Archive, path: str, config: LintConfig, workers: int) -> list[Finding]:

@@ -568,11 +568,12 @@ class ZipWriter:
             nlen, elen, clen = tpl[10], tpl[11], tpl[12]
             central_extra = _strip_zip64(template.central[_CENTRAL.size + nlen : _CENTRAL.size + nlen + elen])
             comment = template.central[_CENTRAL.size + nlen + elen : _CENTRAL.size + nlen + elen + clen]
+        if not isinstance(payload, Deflated) and method == DEFLATED:
+            payload = deflate(payload)  # its CRC and size with it: the text is read once more, not twice
         if isinstance(payload, Deflated):
             body, crc, size = payload.body if method == DEFLATED else payload.inflate(), payload.crc, payload.size
         else:
-            body = deflate(payload).body if method == DEFLATED else payload
-            crc, size = zlib.crc32(payload), len(payload)
+            body, crc, size = payload, zlib.crc32(payload), len(payload)
         self._record(name, body, versions=(create_version, extract_version), flags=flags, method=method,
                      stamp=(dos_time, dos_date), crc=crc, size=size,
                      attrs=(internal_attr, external_attr), extra=central_extra, comment=comment)
