@@ -272,13 +272,11 @@ def _tight_layers(dag: nx.DiGraph) -> dict[str, int] | None:
     return {node: value - base for node, value in layer.items()}
 
 
-def _crossings_between(upper: list[str], lower: list[str], edges: list[tuple[str, str]]) -> int:
-    """Crossings of the links between two adjacent layers: inversions of the targets' positions."""
-    position = {node: i for i, node in enumerate(lower)}
-    rank = {node: i for i, node in enumerate(upper)}
-    pairs = sorted((rank[a], position[b]) for a, b in edges if a in rank and b in position)
+def _crossings_between(edges: list[tuple[int, int]], position: list[float]) -> int:
+    """Crossings of *edges*, the links between two adjacent layers: inversions of the targets' positions."""
+    pairs = sorted([(position[a], position[b]) for a, b in edges])
     count = 0
-    seen: list[int] = []
+    seen: list[float] = []
     for _, target in pairs:
         index = bisect.bisect_right(seen, target)
         count += len(seen) - index
@@ -289,34 +287,50 @@ def _crossings_between(upper: list[str], lower: list[str], edges: list[tuple[str
 def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[list[str]]]:
     """Orders of every layer that reduce crossings, the fewest first: from several starts, barycentre or
     median sweeps down and up, each followed by adjacent transpositions and sifting, keeping the best order
-    seen of each start."""
-    up: dict[str, list[str]] = {}
-    down: dict[str, list[str]] = {}
+    seen of each start.
+
+    The work is done on numbers: node ``i`` is ``names[i]``, its place in its layer ``position[i]``. The
+    last place of *position* holds NaN, the place of a missing neighbour: compared with anything it is
+    neither left nor right, so a node without links on one side crosses nothing there."""
+    names = [node for layer in layers for node in layer]
+    number = {node: i for i, node in enumerate(names)}
+    count = len(names)
+    missing = count  # position[missing] is NaN
+    ups: list[list[int]] = [[] for _ in range(count)]
+    downs: list[list[int]] = [[] for _ in range(count)]
     for a, b in edges:
-        down.setdefault(a, []).append(b)
-        up.setdefault(b, []).append(a)
-    layer_of = {node: i for i, layer in enumerate(layers) for node in layer}
-    between = [[] for _ in range(max(len(layers) - 1, 0))]
+        downs[number[a]].append(number[b])
+        ups[number[b]].append(number[a])
+    # Most nodes have at most one link each way: their one neighbour (or the missing one) is read directly.
+    up_one = [found[0] if len(found) == 1 else missing for found in ups]
+    down_one = [found[0] if len(found) == 1 else missing for found in downs]
+    several = [len(u) > 1 or len(d) > 1 for u, d in zip(ups, downs)]
+    numbered = [[number[node] for node in layer] for layer in layers]
+    layer_of = [0] * count
+    for i, layer in enumerate(numbered):
+        for node in layer:
+            layer_of[node] = i
+    between: list[list[tuple[int, int]]] = [[] for _ in range(max(len(layers) - 1, 0))]
     for a, b in edges:
-        between[layer_of[a]].append((a, b))
+        between[layer_of[number[a]]].append((number[a], number[b]))
+    position: list[float] = [0] * count + [math.nan]
 
-    def total(order: list[list[str]]) -> int:
-        return sum(_crossings_between(order[i], order[i + 1], between[i]) for i in range(len(order) - 1))
+    def total() -> int:
+        """Crossings of the order the positions hold."""
+        return sum(_crossings_between(links, position) for links in between)
 
-    position: dict[str, int] = {}
-
-    def renumber(layer: list[str]) -> None:
+    def renumber(layer: list[int]) -> None:
         for index, node in enumerate(layer):
             position[node] = index
 
-    def sweep(order: list[list[str]], forward: bool, median: bool) -> None:
+    def sweep(order: list[list[int]], forward: bool, median: bool) -> None:
         indices = range(1, len(order)) if forward else range(len(order) - 2, -1, -1)
-        neighbours = up if forward else down
+        neighbours = ups if forward else downs
         for i in indices:
             layer = order[i]
             keys = {}
             for node in layer:
-                found = [position[n] for n in neighbours.get(node, ())]
+                found = [position[n] for n in neighbours[node]]
                 if not found:  # nodes without neighbours on that side stay in their places (as dot)
                     continue
                 if median:
@@ -333,39 +347,23 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                 layer[:] = [next(moving) if node in keys else node for node in layer]
             renumber(layer)
 
-    def neighbour_positions(layer: list[str]) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
-        """Positions of each node's neighbours in the layers above and below (fixed while *layer* moves)."""
-        at, above, below = position.__getitem__, up.get, down.get
-        return {node: (tuple(map(at, above(node, ()))), tuple(map(at, below(node, ())))) for node in layer}
-
-    def pair_crossings(mine: tuple[tuple[int, ...], tuple[int, ...]],
-                       theirs: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[int, int]:
-        """Crossings among the links of two nodes of a layer: with the first left, and with it right."""
+    def pair_crossings(u: int, v: int) -> tuple[int, int]:
+        """Crossings among the links of two nodes of a layer: with *u* left of *v*, and with it right."""
         left = right = 0
-        for own, other in ((mine[0], theirs[0]), (mine[1], theirs[1])):
-            if not own or not other:
-                continue
-            if len(own) == 1 and len(other) == 1:  # the usual case: one link each way
-                if own[0] > other[0]:
-                    left += 1
-                elif own[0] < other[0]:
-                    right += 1
-                continue
+        for own, other in ((ups[u], ups[v]), (downs[u], downs[v])):
             for a in own:
+                at = position[a]
                 for b in other:
-                    if a > b:
+                    if at > position[b]:
                         left += 1
-                    elif a < b:
+                    elif at < position[b]:
                         right += 1
         return left, right
 
-    kept: dict[int, tuple[dict[str, tuple[tuple[int, ...], tuple[int, ...]]], list[str], list[str]]] = {}
-
-    def transpose(order: list[list[str]], equal: bool = False) -> None:
+    def transpose(order: list[list[int]], equal: bool = False) -> None:
         """Swap neighbours in a layer while that lowers crossings (with *equal*, also when it keeps them, as
         dot does every other pass to leave a plateau); revisit only layers next to a change."""
         dirty = set(range(len(order)))
-        last = len(order) - 1
         for _ in range(8):
             changed: set[int] = set()
             improved = False
@@ -373,63 +371,49 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                 layer = order[index]
                 if len(layer) < 2:
                     continue
-                # A layer's neighbour positions change only with the layers beside it: kept until then.
-                before, after = order[index - 1] if index else [], order[index + 1] if index < last else []
-                entry = kept.get(index)
-                if entry is not None and entry[1] == before and entry[2] == after:
-                    known = entry[0]
-                else:
-                    known = neighbour_positions(layer)
-                    kept[index] = (known, list(before), list(after))
-                # The left node of each pair is the right one of the pair before, or the node that moved right.
-                mine = known[layer[0]]
+                # The neighbours' places stay while this layer moves: read once, moved along with a swap.
+                above = [position[up_one[node]] for node in layer]
+                below = [position[down_one[node]] for node in layer]
                 for j in range(len(layer) - 1):
-                    theirs = known[layer[j + 1]]
-                    (u_up, u_down), (v_up, v_down) = mine, theirs
-                    if len(u_up) <= 1 and len(u_down) <= 1 and len(v_up) <= 1 and len(v_down) <= 1:
-                        # inline: most nodes have one link each way
-                        uv = ((u_up[0] > v_up[0]) if u_up and v_up else 0) + \
-                            ((u_down[0] > v_down[0]) if u_down and v_down else 0)
-                        vu = ((u_up[0] < v_up[0]) if u_up and v_up else 0) + \
-                            ((u_down[0] < v_down[0]) if u_down and v_down else 0)
+                    u, v = layer[j], layer[j + 1]
+                    if several[u] or several[v]:
+                        uv, vu = pair_crossings(u, v)
                     else:
-                        uv, vu = pair_crossings(mine, theirs)
+                        a, b, c, d = above[j], above[j + 1], below[j], below[j + 1]
+                        uv = (a > b) + (c > d)
+                        vu = (a < b) + (c < d)
                     if vu < uv or (equal and uv and vu == uv):
-                        u, v = layer[j], layer[j + 1]
                         layer[j], layer[j + 1] = v, u
+                        above[j], above[j + 1] = above[j + 1], above[j]
+                        below[j], below[j + 1] = below[j + 1], below[j]
                         position[u], position[v] = j + 1, j
                         changed.add(index)
                         improved = improved or vu < uv
-                    else:
-                        mine = theirs
             if not improved:  # as dot: swaps at equal crossings alone do not call for another round
                 return
             dirty = {i for index in changed for i in (index - 1, index, index + 1) if 0 <= i < len(order)}
 
-    def sift(order: list[list[str]]) -> None:
+    def sift(order: list[list[int]]) -> None:
         """Move each node, one at a time, to the place in its layer where its links cross least."""
         for layer in order:
             if not 3 <= len(layer) <= SIFT_WIDTH:
                 continue
-            known = neighbour_positions(layer)
+            above = {node: position[up_one[node]] for node in layer}
+            below = {node: position[down_one[node]] for node in layer}
             for node in list(layer):
                 start = layer.index(node)
                 rest = layer[:start] + layer[start + 1:]
-                mine = known[node]
-                mine_up, mine_down = mine
-                single = len(mine_up) <= 1 and len(mine_down) <= 1
+                single = not several[node]
+                mine_up, mine_down = above[node], below[node]
                 cost = best_cost = 0
                 best_place = 0
                 for place, other in enumerate(rest, start=1):
-                    theirs = known[other]
-                    other_up, other_down = theirs
-                    if single and len(other_up) <= 1 and len(other_down) <= 1:  # inline: most nodes have one link
-                        if mine_up and other_up:
-                            cost += (mine_up[0] < other_up[0]) - (mine_up[0] > other_up[0])
-                        if mine_down and other_down:
-                            cost += (mine_down[0] < other_down[0]) - (mine_down[0] > other_down[0])
+                    if single and not several[other]:  # inline: most nodes have one link each way
+                        other_up, other_down = above[other], below[other]
+                        cost += (mine_up < other_up) - (mine_up > other_up) + \
+                            (mine_down < other_down) - (mine_down > other_down)
                     else:
-                        node_left, other_left = pair_crossings(mine, theirs)
+                        node_left, other_left = pair_crossings(node, other)
                         cost += other_left - node_left
                     if cost < best_cost or (cost == best_cost and abs(place - start) < abs(best_place - start)):
                         best_cost, best_place = cost, place
@@ -438,12 +422,12 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                     layer[:] = rest
                     renumber(layer)
 
-    def improve(start: list[list[str]], median: bool = False, sift_layers: bool = True
-                ) -> tuple[list[list[str]], int]:
+    def improve(start: list[list[int]], median: bool = False, sift_layers: bool = True
+                ) -> tuple[list[list[int]], int]:
         current = [list(layer) for layer in start]
         for layer in current:
             renumber(layer)
-        best, best_count = [list(layer) for layer in current], total(current)
+        best, best_count = [list(layer) for layer in current], total()
         stale = 0
         for iteration in range(SWEEPS):
             if best_count == 0:
@@ -453,7 +437,7 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
             if sift_layers:
                 sift(current)
                 transpose(current)
-            count = total(current)
+            count = total()
             if count < best_count:
                 best, best_count, stale = [list(layer) for layer in current], count, 0
             else:
@@ -462,37 +446,38 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                     break
         return best, best_count
 
-    size = sum(len(layer) for layer in layers)
+    size = count
     # Several runs, the best kept: no start wins on every flow (dot, too, tries more than one). The flow's own
     # order (stages as they were added) and the order a depth-first walk reaches them, each with barycentres
     # and with medians, then shuffled orders (seeded: the same flow, the same layout). A run costs about the
     # flow's size to the power 1.5: the runs are as many as fit one budget, so that a flow of any size is laid
     # out in about the same time (a large flow gets one run, without sifting above SIFT_SIZE nodes).
     runs = max(1, min(MAX_RUNS, int(EFFORT / size ** 1.5))) if size else 1
-    walk = _depth_first(layers, down)
+    walk = _depth_first(numbered, downs)
     rng = random.Random(0)
-    shuffled = (([rng.sample(layer, len(layer)) for layer in layers], False) for _ in range(runs - 4))
-    starts = itertools.chain([(layers, False), (walk, True), (layers, True), (walk, False)][:runs], shuffled)
-    found: list[tuple[int, int, list[list[str]]]] = []
+    shuffled = (([rng.sample(layer, len(layer)) for layer in numbered], False) for _ in range(runs - 4))
+    starts = itertools.chain([(numbered, False), (walk, True), (numbered, True), (walk, False)][:runs], shuffled)
+    found: list[tuple[int, int, list[list[int]]]] = []
     best_count = None
     for start, median in starts:  # shuffled lazily: a flow laid out without crossings stops early
         if best_count == 0:
             break
-        candidate, count = improve(start, median, sift_layers=size <= SIFT_SIZE)
-        found.append((count, len(found), candidate))
-        if best_count is None or count < best_count:
-            best_count = count
-    return [order for _, _, order in sorted(found, key=lambda item: item[:2])[:CANDIDATES]]
+        candidate, crossings = improve(start, median, sift_layers=size <= SIFT_SIZE)
+        found.append((crossings, len(found), candidate))
+        if best_count is None or crossings < best_count:
+            best_count = crossings
+    return [[[names[node] for node in layer] for layer in order]
+            for _, _, order in sorted(found, key=lambda item: item[:2])[:CANDIDATES]]
 
 
-def _depth_first(layers: list[list[str]], down: dict[str, list[str]]) -> list[list[str]]:
+def _depth_first(layers: list[list[int]], down: list[list[int]]) -> list[list[int]]:
     """Each layer in the order a depth-first walk down the links first reaches its nodes, from the nodes
     without links in, in their order (as dot's initial order): a node comes right after the branch that
     leads to it, and links of a branch stay together."""
     layer_of = {node: i for i, layer in enumerate(layers) for node in layer}
-    has_up = {b for targets in down.values() for b in targets}
-    placed: set[str] = set()
-    ordered: list[list[str]] = [[] for _ in layers]
+    has_up = {b for targets in down for b in targets}
+    placed: set[int] = set()
+    ordered: list[list[int]] = [[] for _ in layers]
     for root in [node for layer in layers for node in layer if node not in has_up] + \
             [node for layer in layers for node in layer]:
         if root in placed:
@@ -504,7 +489,7 @@ def _depth_first(layers: list[list[str]], down: dict[str, list[str]]) -> list[li
                 continue
             placed.add(node)
             ordered[layer_of[node]].append(node)
-            stack.extend(reversed([n for n in down.get(node, ()) if n not in placed]))
+            stack.extend(reversed([n for n in down[node] if n not in placed]))
     return ordered
 
 
