@@ -99,3 +99,35 @@ def test_routes_sharing_a_corridor_are_moved_apart() -> None:
         assert after[:2] == before[:2] and after[-2:] == before[-2:]  # still leaves and enters straight
         assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(after, after[1:]))
         assert not crosses(after[1:-1], boxes)
+
+
+def _enters_exactly(a: tuple[int, int], b: tuple[int, int], box: Box) -> bool:
+    """Whether segment a-b passes through the inside of *box*, in exact fractions: the stretch of t in [0, 1]
+    where the point a + t (b - a) lies within the box's four sides has a positive length."""
+    from fractions import Fraction
+
+    low, high = Fraction(0), Fraction(1)
+    for start, step, lower, upper in ((a[0], b[0] - a[0], box.x, box.x + box.width),
+                                      (a[1], b[1] - a[1], box.y, box.y + box.height)):
+        if step == 0:
+            if not lower < start < upper:
+                return False
+            continue
+        t1, t2 = Fraction(lower - start) / step, Fraction(upper - start) / step
+        low, high = max(low, min(t1, t2)), min(high, max(t1, t2))
+    return low < high
+
+
+coordinate = st.integers(-5, 25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(coordinate, coordinate), min_size=2, max_size=6),
+       st.lists(st.tuples(coordinate, coordinate, st.integers(1, 12), st.integers(1, 12)), max_size=4))
+def test_a_polyline_crosses_a_box_exactly_when_one_of_its_segments_enters_it(points: list[tuple[int, int]],
+                                                                            boxes: list[tuple[int, ...]]) -> None:
+    # Touching a side or running along it is not crossing; the quick test that skips a segment lying beyond
+    # one side must agree with the exact answer.
+    shapes = [Box(*map(float, box)) for box in boxes]
+    expected = any(_enters_exactly(a, b, box) for a, b in zip(points, points[1:]) for box in shapes)
+    assert crosses([(float(x), float(y)) for x, y in points], shapes) == expected

@@ -98,22 +98,35 @@ class BoxIndex:
         for box, item in entries:
             self.add(box, item)
 
-    def _keys(self, box: Box) -> Iterable[tuple[int, int]]:
-        for column in range(math.floor(box.x / self.cell), math.floor(box.right / self.cell) + 1):
-            for row in range(math.floor(box.y / self.cell), math.floor(box.bottom / self.cell) + 1):
-                yield column, row
+    def _cells(self, box: Box) -> tuple[range, range]:
+        """The columns and rows of the cells *box* spans."""
+        cell = self.cell
+        return (range(math.floor(box.x / cell), math.floor((box.x + box.width) / cell) + 1),
+                range(math.floor(box.y / cell), math.floor((box.y + box.height) / cell) + 1))
 
     def add(self, box: Box, item: object = None) -> None:
         entry = (box, item)
-        for key in self._keys(box):
-            self.cells.setdefault(key, []).append(entry)
+        cells = self.cells
+        columns, rows = self._cells(box)
+        for column in columns:
+            for row in rows:
+                found = cells.get((column, row))
+                if found is None:
+                    cells[column, row] = [entry]
+                else:
+                    found.append(entry)
 
     def near(self, area: Box) -> list[tuple[Box, object]]:
         """The entries whose box may meet *area* (each once)."""
+        columns, rows = self._cells(area)
+        cells = self.cells
+        if len(columns) == 1 and len(rows) == 1:  # the usual case: one cell, where each entry is once
+            return list(cells.get((columns[0], rows[0]), ()))
         found: dict[int, tuple[Box, object]] = {}
-        for key in self._keys(area):
-            for entry in self.cells.get(key, ()):
-                found.setdefault(id(entry), entry)
+        for column in columns:
+            for row in rows:
+                for entry in cells.get((column, row), ()):
+                    found.setdefault(id(entry), entry)
         return list(found.values())
 
 
@@ -155,8 +168,18 @@ def _segment_meets(a: Point, b: Point, box: Box) -> bool:
 
 def crosses(points: Sequence[Point], boxes: Iterable[Box]) -> bool:
     """The polyline passes through the inside of one of *boxes*."""
-    boxes = list(boxes)
-    return any(_segment_meets(a, b, box) for a, b in zip(points, points[1:]) for box in boxes)
+    segments = list(zip(points, points[1:]))
+    for box in boxes:
+        left, top = box.x, box.y
+        right, bottom = left + box.width, top + box.height
+        for a, b in segments:
+            (ax, ay), (bx, by) = a, b
+            if (ax <= left and bx <= left) or (ax >= right and bx >= right) or (ay <= top and by <= top) or \
+                    (ay >= bottom and by >= bottom):
+                continue  # both ends beyond one side: the segment cannot enter the box
+            if _segment_meets(a, b, box):
+                return True
+    return False
 
 
 def _simplify(points: list[Point]) -> list[Point]:

@@ -28,7 +28,7 @@ import itertools
 import math
 import random
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -347,18 +347,29 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                 layer[:] = [next(moving) if node in keys else node for node in layer]
             renumber(layer)
 
-    def pair_crossings(u: int, v: int) -> tuple[int, int]:
-        """Crossings among the links of two nodes of a layer: with *u* left of *v*, and with it right."""
+    def pair_crossings(mine: tuple[Sequence[float], Sequence[float]], theirs: tuple[Sequence[float], Sequence[float]]
+                       ) -> tuple[int, int]:
+        """Crossings among the links of two nodes of a layer, given their neighbours' places above and below:
+        with the first left, and with it right."""
         left = right = 0
-        for own, other in ((ups[u], ups[v]), (downs[u], downs[v])):
+        for own, other in ((mine[0], theirs[0]), (mine[1], theirs[1])):
             for a in own:
-                at = position[a]
                 for b in other:
-                    if at > position[b]:
+                    if a > b:
                         left += 1
-                    elif at < position[b]:
+                    elif a < b:
                         right += 1
         return left, right
+
+    def places(layer: list[int]) -> tuple[list[float], list[float], dict[int, tuple[list[float], list[float]]]]:
+        """The place of each node's one neighbour above and below (NaN if it has none, or several), and the
+        places of all the neighbours of the nodes with several: fixed while *layer* moves."""
+        at = position.__getitem__
+        above = [position[up_one[node]] for node in layer]
+        below = [position[down_one[node]] for node in layer]
+        many = {node: (list(map(at, ups[node])) or [math.nan], list(map(at, downs[node])) or [math.nan])
+                for node in layer if several[node]}
+        return above, below, many
 
     def transpose(order: list[list[int]], equal: bool = False) -> None:
         """Swap neighbours in a layer while that lowers crossings (with *equal*, also when it keeps them, as
@@ -371,14 +382,13 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                 layer = order[index]
                 if len(layer) < 2:
                     continue
-                # The neighbours' places stay while this layer moves: read once, moved along with a swap.
-                above = [position[up_one[node]] for node in layer]
-                below = [position[down_one[node]] for node in layer]
+                above, below, many = places(layer)  # moved along with each swap
                 for j in range(len(layer) - 1):
                     u, v = layer[j], layer[j + 1]
                     if several[u] or several[v]:
-                        uv, vu = pair_crossings(u, v)
-                    else:
+                        uv, vu = pair_crossings(many.get(u) or ((above[j],), (below[j],)),
+                                                many.get(v) or ((above[j + 1],), (below[j + 1],)))
+                    else:  # inline: most nodes have one link each way
                         a, b, c, d = above[j], above[j + 1], below[j], below[j + 1]
                         uv = (a > b) + (c > d)
                         vu = (a < b) + (c < d)
@@ -398,13 +408,14 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
         for layer in order:
             if not 3 <= len(layer) <= SIFT_WIDTH:
                 continue
-            above = {node: position[up_one[node]] for node in layer}
-            below = {node: position[down_one[node]] for node in layer}
+            above_list, below_list, many = places(layer)
+            above, below = dict(zip(layer, above_list)), dict(zip(layer, below_list))
             for node in list(layer):
                 start = layer.index(node)
                 rest = layer[:start] + layer[start + 1:]
                 single = not several[node]
                 mine_up, mine_down = above[node], below[node]
+                mine = many.get(node) or ((mine_up,), (mine_down,))
                 cost = best_cost = 0
                 best_place = 0
                 for place, other in enumerate(rest, start=1):
@@ -413,7 +424,8 @@ def _order(layers: list[list[str]], edges: list[tuple[str, str]]) -> list[list[l
                         cost += (mine_up < other_up) - (mine_up > other_up) + \
                             (mine_down < other_down) - (mine_down > other_down)
                     else:
-                        node_left, other_left = pair_crossings(node, other)
+                        node_left, other_left = pair_crossings(mine, many.get(other) or ((above[other],),
+                                                                                         (below[other],)))
                         cost += other_left - node_left
                     if cost < best_cost or (cost == best_cost and abs(place - start) < abs(best_place - start)):
                         best_cost, best_place = cost, place
@@ -825,7 +837,10 @@ def _place_comments(pipeline: dict[str, Any], stage_boxes: list[tuple[float, flo
 def flow_boxes(pipeline: dict[str, Any]) -> dict[str, tuple[float, float, float, float]]:
     """Stage boxes (x, y, width, height) by node id: a resized stage's own size, else the heights the canvas
     gives busy stages."""
-    graph = link_graph(pipeline)
+    return _boxes(pipeline, link_graph(pipeline))
+
+
+def _boxes(pipeline: dict[str, Any], graph: nx.MultiDiGraph) -> dict[str, tuple[float, float, float, float]]:
     sizes = stage_sizes(pipeline, graph)
     boxes = {}
     for node in pipeline.get("nodes") or []:
@@ -835,29 +850,26 @@ def flow_boxes(pipeline: dict[str, Any]) -> dict[str, tuple[float, float, float,
     return boxes
 
 
-def _segments_cross(p1: tuple[float, float], p2: tuple[float, float], q1: tuple[float, float],
-                    q2: tuple[float, float]) -> bool:
-    def orient(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-    if {p1, p2} & {q1, q2}:
-        return False  # links that share an end meet, they do not cross
-    d1, d2, d3, d4 = orient(q1, q2, p1), orient(q1, q2, p2), orient(p1, p2, q1), orient(p1, p2, q2)
-    return d1 * d2 < 0 and d3 * d4 < 0
-
-
 def count_crossings(segments: list[tuple[tuple[float, float], tuple[float, float], bool]]) -> int:
-    """Pairs of segments that cross; only pairs whose x ranges overlap are tested (a sweep over x), so a
-    laid-out flow, whose links span few columns, costs about what its links cost."""
-    spans = sorted(((min(p[0], q[0]), max(p[0], q[0]), p, q) for p, q, _ in segments), key=lambda s: s[0])
+    """Pairs of segments that cross properly (links that share an end meet, they do not cross); only pairs
+    whose x ranges overlap are tested (a sweep over x), so a laid-out flow, whose links span few columns,
+    costs about what its links cost."""
+    spans = sorted(((min(p[0], q[0]), max(p[0], q[0]), *p, *q) for p, q, _ in segments), key=lambda s: s[0])
     count = 0
-    for index, (_, high, p1, p2) in enumerate(spans):
+    for index, (_, high, ax, ay, bx, by) in enumerate(spans):
+        dx, dy = bx - ax, by - ay
         for other in range(index + 1, len(spans)):
-            other_low, _, q1, q2 = spans[other]
-            if other_low >= high:  # a crossing lies strictly inside both x ranges
+            low, _, cx, cy, ex, ey = spans[other]
+            if low >= high:  # a crossing lies strictly inside both x ranges
                 break
-            if _segments_cross(p1, p2, q1, q2):
-                count += 1
+            if (ax == cx and ay == cy) or (ax == ex and ay == ey) or (bx == cx and by == cy) or \
+                    (bx == ex and by == ey):
+                continue
+            # c and e on either side of the line through a and b, and a and b on either side of c-e's line
+            if (dx * (cy - ay) - dy * (cx - ax)) * (dx * (ey - ay) - dy * (ex - ax)) < 0:
+                fx, fy = ex - cx, ey - cy
+                if (fx * (ay - cy) - fy * (ax - cx)) * (fx * (by - cy) - fy * (bx - cx)) < 0:
+                    count += 1
     return count
 
 
@@ -877,8 +889,8 @@ def count_overlaps(items: list[tuple[float, float, float, float]]) -> int:
 
 def metrics(pipeline: dict[str, Any]) -> Metrics:
     """Crossings, overlapping stage pairs, left-to-right share, total link length and area of a pipeline."""
-    boxes = flow_boxes(pipeline)
     graph = link_graph(pipeline)
+    boxes = _boxes(pipeline, graph)
     segments = _link_segments(boxes, graph.edges())
     crossings = count_crossings(segments)
     items = list(boxes.values())
