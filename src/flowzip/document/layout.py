@@ -23,6 +23,7 @@ always gives the same positions.
 from __future__ import annotations
 
 import bisect
+import collections
 import importlib.util
 import itertools
 import math
@@ -123,15 +124,17 @@ def link_graph(pipeline: dict[str, Any]) -> nx.MultiDiGraph:
 # --------------------------------------------------------------------------- the layered layout
 
 
-def _acyclic(graph: nx.MultiDiGraph, order: dict[str, int]) -> nx.DiGraph:
-    """The graph with back edges of a deterministic depth-first search reversed."""
-    dag = nx.DiGraph()
-    dag.add_nodes_from(graph.nodes)
+def _acyclic(graph: nx.MultiDiGraph, component: list[str], order: dict[str, int]) -> nx.DiGraph:
+    """The piece *component* of the graph (all of whose links stay in it), with the back edges of a
+    deterministic depth-first search reversed."""
+    following = {node: sorted(graph.succ[node], key=order.__getitem__) for node in component}
+    has_input = {target for targets in following.values() for target in targets}
+    edges: list[tuple[str, str]] = []
     state: dict[str, int] = {}
-    for root in sorted(graph.nodes, key=lambda n: (graph.in_degree(n) > 0, order[n])):
+    for root in sorted(component, key=lambda n: (n in has_input, order[n])):
         if root in state:
             continue
-        stack = [(root, iter(sorted(graph.successors(root), key=order.get)))]
+        stack = [(root, iter(following[root]))]
         state[root] = 1
         while stack:
             node, children = stack[-1]
@@ -140,12 +143,15 @@ def _acyclic(graph: nx.MultiDiGraph, order: dict[str, int]) -> nx.DiGraph:
                 state[node] = 2
                 stack.pop()
             elif state.get(child) == 1:
-                dag.add_edge(child, node)  # a back edge: reversed
+                edges.append((child, node))  # a back edge: reversed
             else:
-                dag.add_edge(node, child)
+                edges.append((node, child))
                 if child not in state:
                     state[child] = 1
-                    stack.append((child, iter(sorted(graph.successors(child), key=order.get))))
+                    stack.append((child, iter(following[child])))
+    dag = nx.DiGraph()
+    dag.add_nodes_from(component)
+    dag.add_edges_from(edges)
     return dag
 
 
@@ -153,8 +159,8 @@ def rank_layers(dag: nx.DiGraph) -> dict[str, int]:
     """Layers with the least total link length (Gansner et al.'s network simplex layering).
 
     Minimising the sum of ``layer[b] - layer[a]`` under ``layer[b] - layer[a] >= 1`` is the
-    dual of a min-cost flow: solve that with networkx, then read the layers off as shortest
-    path potentials of the residual graph.  Fewer long links mean fewer dummy nodes and
+    dual of a min-cost flow: solve that with networkx, then read the layers off as the
+    optimum's potentials.  Fewer long links mean fewer dummy nodes and
     fewer crossings than longest-path layering.  The problem solved is first made smaller
     without changing its optimum (:func:`_reduced`): most stages of a flow sit on chains and
     branches, whose best layers follow from their neighbours'.
@@ -165,9 +171,9 @@ def rank_layers(dag: nx.DiGraph) -> dict[str, int]:
     # Edges (a, b) -> (weight, span): the span is the least layer difference, the weight its share of the total.
     edges: dict[tuple[str, str], tuple[int, int]] = {edge: (1, 1) for edge in dag.edges}
     core, placed = _reduced(list(dag.nodes), edges)
-    layer = _simplex_layers(core, edges)
+    layer = _simplex_layers(core, edges) or {}
     for node, anchor, offset in reversed(placed):  # each relative to a node placed after it
-        layer[node] = layer[anchor] + offset
+        layer[node] = layer.get(anchor, 0) + offset
     if any(layer[b] - layer[a] < 1 for a, b in dag.edges):  # pragma: no cover - fallback
         layer = {}
         for node in nx.topological_sort(dag):
@@ -231,8 +237,9 @@ def _reduced(nodes: list[str], edges: dict[tuple[str, str], tuple[int, int]]
     return [node for node in nodes if node in alive], placed
 
 
-def _simplex_layers(nodes: list[str], edges: dict[tuple[str, str], tuple[int, int]]) -> dict[str, int]:
-    """Layers of *nodes* minimising the weighted sum of layer differences along *edges* under their spans."""
+def _simplex_layers(nodes: list[str], edges: dict[tuple[str, str], tuple[int, int]]) -> dict[str, int] | None:
+    """Layers of *nodes* minimising the weighted sum of layer differences along *edges* under their spans
+    (None if the solver's answer is not an optimum)."""
     if not edges:
         return {node: 0 for node in nodes}
     flow_graph = nx.DiGraph()
@@ -243,16 +250,33 @@ def _simplex_layers(nodes: list[str], edges: dict[tuple[str, str], tuple[int, in
         flow_graph.nodes[b]["demand"] += weight
         flow_graph.add_edge(a, b, weight=-span)
     _, flow = nx.network_simplex(flow_graph)
-    residual = nx.DiGraph()
-    residual.add_node(_ROOT)
-    for node in nodes:
-        residual.add_edge(_ROOT, node, weight=0)
+    # The layers are the optimum's potentials: the least values >= 0 with layer[b] - layer[a] >= span on
+    # every link and == span on those that carry flow (complementary slackness). Longest paths over those
+    # constraints, found by relaxing from a queue (Bellman-Ford's order; the optimum leaves no positive cycle).
+    number = {node: i for i, node in enumerate(nodes)}
+    after: list[list[tuple[int, int]]] = [[] for _ in nodes]
     for (a, b), (_, span) in edges.items():
-        residual.add_edge(a, b, weight=-span)
+        after[number[a]].append((number[b], span))
         if flow[a][b] > 0:
-            residual.add_edge(b, a, weight=span)
-    distance = nx.single_source_bellman_ford_path_length(residual, _ROOT)
-    return {node: -distance[node] for node in nodes}
+            after[number[b]].append((number[a], -span))
+    layer = [0] * len(nodes)
+    waiting = collections.deque(range(len(nodes)))
+    queued = [True] * len(nodes)
+    budget = len(nodes) * (len(edges) + 1)  # Bellman-Ford's bound: more relaxations would mean a cycle
+    while waiting:
+        node = waiting.popleft()
+        queued[node] = False
+        base = layer[node]
+        for other, span in after[node]:
+            if base + span > layer[other]:
+                layer[other] = base + span
+                budget -= 1
+                if budget < 0:  # pragma: no cover - not an optimum: the caller falls back
+                    return None
+                if not queued[other]:
+                    queued[other] = True
+                    waiting.append(other)
+    return dict(zip(nodes, layer))
 
 
 def _tight_layers(dag: nx.DiGraph) -> dict[str, int] | None:
@@ -525,8 +549,7 @@ def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
 
 def _component_layout(graph: nx.MultiDiGraph, component: list[str], order: dict[str, int],
                       sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    # The usual flow is one piece: its graph as it is (a subgraph view, or a copy, costs per access).
-    dag = _acyclic(graph if len(component) == graph.number_of_nodes() else graph.subgraph(component), order)
+    dag = _acyclic(graph, component, order)
     layer = rank_layers(dag)
     # Dummy nodes on links spanning several layers keep long links out of the way of the ordering.
     edges: list[tuple[str, str]] = []
