@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+import timing  # noqa: E402
 from layout_flows import layout_flow  # noqa: E402
 
 import flowzip  # noqa: E402
@@ -50,15 +49,6 @@ def build(stages: int, out: Path) -> tuple[Path, Path]:
     return path, changed
 
 
-def best(func: Callable[[], object], repeat: int = 2) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def measure(stages: int = 5000, repeat: int = 2) -> dict[str, float]:
     """Best of *repeat* seconds of each command on one flow of *stages* stages."""
     out = HERE / "out"
@@ -85,7 +75,7 @@ def measure(stages: int = 5000, repeat: int = 2) -> dict[str, float]:
         "render (SVG)": lambda: flow_svg(flow()),
         "diff, one stage renamed": lambda: flowzip.diff(path, changed),
     }
-    return {name: best(func, repeat) for name, func in measures.items()}
+    return {name: timing.best(func, repeat) for name, func in measures.items()}
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ import copy
 import json
 import logging
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -24,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+import timing  # noqa: E402
 from dot_layout import dot_layout  # noqa: E402
 from layout_flows import layout_flow, primary, sdk_layout  # noqa: E402
 
@@ -46,13 +46,8 @@ def compare(name: str, doc: dict, rows: list) -> None:
 
 
 def best_time(size: int, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        doc = layout_flow(size)
-        start = time.perf_counter()
-        arrange_flow(doc)
-        times.append(time.perf_counter() - start)
-    return min(times)
+    docs = [layout_flow(size) for _ in range(repeat)]
+    return min(timing.seconds(lambda doc=doc: arrange_flow(doc)) for doc in docs)
 
 
 def quality(corpus: Path) -> dict[str, object]:
@@ -67,9 +62,7 @@ def quality(corpus: Path) -> dict[str, object]:
     seconds = 0.0
     for doc in docs:
         ours = copy.deepcopy(doc)
-        start = time.perf_counter()
-        arrange_flow(ours)
-        seconds += time.perf_counter() - start
+        seconds += timing.seconds(lambda ours=ours: arrange_flow(ours))
         again = copy.deepcopy(doc)
         arrange_flow(again)
         theirs, sdk = dot_layout(doc, primary), sdk_layout(copy.deepcopy(doc))
@@ -99,13 +92,8 @@ def quality(corpus: Path) -> dict[str, object]:
 
 
 def best_time_of(doc: dict, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        laid = copy.deepcopy(doc)
-        start = time.perf_counter()
-        arrange_flow(laid)
-        times.append(time.perf_counter() - start)
-    return min(times)
+    laid = [copy.deepcopy(doc) for _ in range(repeat)]
+    return min(timing.seconds(lambda copied=copied: arrange_flow(copied)) for copied in laid)
 
 
 def main() -> None:

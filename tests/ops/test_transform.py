@@ -12,7 +12,8 @@ import pytest
 import flowzip
 from flowzip import jsonio
 from flowzip.analysis.diff import diff
-from flowzip.errors import RecipeError
+from flowzip.errors import FlowzipError, RecipeError
+from flowzip.ops import transform
 from flowzip.ops.transform import apply_recipe, load_recipe, parse_recipe
 from tests.conftest import REAL, require_shared
 
@@ -182,3 +183,60 @@ def test_renaming_a_link_in_real_flows_rewrites_the_columns_that_name_it() -> No
     assert result.flows == {"FlowTestAllSample": ["link 'Link_15' renamed 'lnk_orders'"]}
     raw = archive.read_bytes("data_intg_flow/FlowTestAllSample.json")
     assert b'"Link_15' not in raw and raw.count(b'"lnk_orders.') == before["FlowTestAllSample"]
+
+
+# Recipes for the worker test: one step; steps on the same flows, each reading what the one before stored; a step
+# whose stage selector matches what an earlier step renamed.
+PARALLEL_RECIPES = {
+    "one step": [{"stages": {"type": "Transformer"}, "set": {"buf_free_run": 42}}],
+    "steps in turn": [{"stages": {"type": "Transformer"}, "set": {"buf_free_run": 7}},
+                      {"flows": "*a*", "arrange": True},
+                      {"stages": {"type": "Transformer"}, "set": {"buf_free_run": 8}}],
+    "a later step picks what an earlier one renamed": [
+        {"rename-stage": {"from": "(.*)", "to": r"\1_x", "regex": True}},
+        {"stages": {"label": "*_x", "type": "Copy"}, "set": {"buf_free_run": 9}}],
+}
+
+
+def _applied(source: Path, recipe: list, jobs: int, dest: Path) -> tuple[dict, bytes]:
+    archive = flowzip.open(source)
+    result = apply_recipe(archive, parse_recipe(recipe), jobs=jobs)
+    archive.save(dest)
+    return result.to_dict(), dest.read_bytes()
+
+
+@pytest.mark.parametrize("recipe", PARALLEL_RECIPES.values(), ids=PARALLEL_RECIPES.keys())
+def test_workers_apply_a_recipe_as_a_step_by_step_run_does(recipe: list, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    require_shared()
+    source = REAL / "lshort-mcix-cli-demo"  # 36 flows, a folder tree
+    expected = _applied(source, recipe, 1, tmp_path / "serial.zip")
+    assert expected[0]["flows"]
+    # The workers' run must stand on its own: here, the step-by-step run is not there to fall back on.
+    monkeypatch.setattr(transform, "_apply_steps", lambda *args: pytest.fail("ran step by step"))
+    assert _applied(source, recipe, 2, tmp_path / "workers.zip") == expected
+
+
+@pytest.mark.parametrize("recipe", [
+    [{"stages": {"type": "Copy"}, "set": {"buf_free_run": 5}}, {"flows": "no_such_flow*", "arrange": True}],
+    [{"stages": {"type": "Copy"}, "set": {"no_such_property": 1}}],
+], ids=["a step picks nothing", "a step raises"])
+def test_a_recipe_that_fails_in_workers_fails_as_it_fails_step_by_step(recipe: list) -> None:
+    require_shared()
+    source = REAL / "lshort-mcix-cli-demo"
+    errors = []
+    for jobs in (1, 2):
+        archive = flowzip.open(source)
+        with pytest.raises(FlowzipError) as caught:
+            apply_recipe(archive, parse_recipe(recipe), jobs=jobs)
+        errors.append((type(caught.value), str(caught.value)))
+    assert errors[0] == errors[1]
+
+
+def test_a_step_that_changes_a_job_runs_in_the_command_with_the_same_result(tmp_path: Path) -> None:
+    require_shared()
+    source = REAL / "lshort-mcix-cli-demo"
+    recipe = [{"stages": {"type": "Copy"}, "set": {"buf_free_run": 3}}, {"settings": {"warn_limit": 77}}]
+    serial = _applied(source, recipe, 1, tmp_path / "serial.zip")
+    assert any("job/" in name for name in serial[0]["members"])  # settings live in the flows' jobs
+    assert _applied(source, recipe, 2, tmp_path / "workers.zip") == serial

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ..analysis.diff import diff
+from ..model.parallel import PARALLEL_MEMBERS
 from ..ops.overlay import apply_overlays
 from ..ops.transform import apply_recipe, load_recipe
 from .common import progress
@@ -32,10 +33,12 @@ def _write_or_dry_run(ctx: click.Context, archive: Any, original_path: str, outp
 @click.argument("recipe", type=click.Path(exists=True, dir_okay=False))
 @click.option("--allow-no-match", is_flag=True,
               help="A step whose selectors pick no flow is reported, not an error (exit 2).")
+@click.option("--jobs", type=click.IntRange(1), default=None,
+              help=f"Worker processes (default: one per core for {PARALLEL_MEMBERS} flows or more).")
 @output_options()
 @click.pass_context
-def apply_command(ctx: click.Context, archive: str, recipe: str, allow_no_match: bool, output: str | None,
-                  in_place: bool, dry_run: bool, as_json: bool) -> None:
+def apply_command(ctx: click.Context, archive: str, recipe: str, allow_no_match: bool, jobs: int | None,
+                  output: str | None, in_place: bool, dry_run: bool, as_json: bool) -> None:
     """Run RECIPE (.toml or .json) over every flow of ARCHIVE its selectors pick.
 
     Each step names the flows (a name glob) and stages (type, op, label glob)
@@ -55,7 +58,7 @@ def apply_command(ctx: click.Context, archive: str, recipe: str, allow_no_match:
     steps = load_recipe(recipe)
     opened = ctx.obj["open"](archive)
     with progress(len(opened.flows) * len(steps), "applying", threshold=200) as step:
-        result = apply_recipe(opened, steps, progress=step, allow_no_match=allow_no_match)
+        result = apply_recipe(opened, steps, progress=step, allow_no_match=allow_no_match, jobs=jobs)
     _write_or_dry_run(ctx, opened, archive, output, in_place, dry_run, as_json, "applied", result.to_dict(),
                       [recipe])
 

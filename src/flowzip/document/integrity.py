@@ -45,83 +45,88 @@ def check_flow(document: Any, counts_of: Callable[[dict[str, Any]], dict[Any, Li
     if doc.get("primary_pipeline") not in pipeline_ids:
         add(IntegrityProblem("unknown-primary-pipeline",
                              f"primary_pipeline {doc.get('primary_pipeline')!r} names no pipeline"))
-    schema_ids = {s.get("id") for s in _dicts(doc.get("schemas"))}
+    schemas = _dicts(doc.get("schemas"))
+    schema_ids = {s.get("id") for s in schemas}
     all_ids: list[str] = [i for i in [doc.get("id")] if i]
-    boundary_ports: set[str] = set()
-    all_ids += [s.get("id") for s in _dicts(doc.get("schemas")) if s.get("id")]
+    all_ids += [s.get("id") for s in schemas if s.get("id")]
+    keep_id = all_ids.append
 
     for pipeline in pipelines:
-        all_ids += [pipeline["id"]] if pipeline.get("id") else []
+        if pipeline.get("id"):
+            keep_id(pipeline["id"])
         nodes = _dicts(pipeline.get("nodes"))
         by_id = {n.get("id"): n for n in nodes}
         link_ids: set[str] = set()
-        sources: dict[str, tuple[str, str]] = {}  # link id -> (source node id, source port id)
-        labels: Counter[str] = Counter()
-        link_names: Counter[str] = Counter()
+        labels: dict[str, int] = {}
+        link_names: dict[str, int] = {}
         counts = counts_of(pipeline)
         outputs_of: dict[int, dict[Any, dict[str, Any]]] = {}  # a source node's output ports by id, once
+        sides: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []  # each node's output ports, for below
         for node in nodes:
-            node_id = node.get("id")
-            all_ids += [node_id] if node_id else []
+            get = node.get
+            node_id = get("id")
+            if node_id:
+                keep_id(node_id)
             label = stage_label(node)
             if label:
-                labels[label] += 1
-            for side in ("inputs", "outputs"):
-                for port in _dicts(node.get(side)):
-                    if port.get("id"):
-                        if node.get("type") == "binding" and not node.get("op"):
-                            # Subflow entry/exit nodes share their port ids with the stage they feed
-                            # (platform-written, e.g. CPD_ocaso's SubflowTest): not a duplicate.
-                            boundary_ports.add(port["id"])
-                        else:
-                            all_ids.append(port["id"])
-                    ref = port.get("schema_ref")
-                    if ref and ref not in schema_ids:
-                        add(IntegrityProblem("dangling-schema-ref",
-                                             f"port {port.get('id')!r} of {label!r} names schema {ref!r}, "
-                                             "which the document does not define", node_id))
-                    for link in _dicts(port.get("links")):
-                        link_ids.add(link.get("id"))
-                        all_ids += [link["id"]] if link.get("id") else []
-                        if link.get("link_name"):
-                            link_names[link["link_name"]] += 1
-                        sources[link.get("id")] = (link.get("node_id_ref"), link.get("port_id_ref"))
-                        source = by_id.get(link.get("node_id_ref"))
-                        if source is None:
-                            add(IntegrityProblem("dangling-node-ref",
-                                                 f"link {link.get('link_name')!r} into {label!r} comes from node "
-                                                 f"{link.get('node_id_ref')!r}, which is not in its pipeline",
-                                                 node_id))
-                            continue
-                        out_ports = outputs_of.get(id(source))
-                        if out_ports is None:
-                            out_ports = outputs_of[id(source)] = {p.get("id"): p for p in _dicts(source.get("outputs"))}
-                        out_port = out_ports.get(link.get("port_id_ref"))
-                        if out_port is None:
-                            add(IntegrityProblem("dangling-port-ref",
-                                                 f"link {link.get('link_name')!r} into {label!r} names output port "
-                                                 f"{link.get('port_id_ref')!r}, which its source does not have",
-                                                 node_id))
-                        elif out_port.get("schema_ref") != port.get("schema_ref"):
-                            add(IntegrityProblem("schema-ref-mismatch",
-                                                 f"the two ends of link {link.get('link_name')!r} name different "
-                                                 "schemas", node_id))
-            for key, side in (("inputs_order", "inputs"), ("outputs_order", "outputs")):
-                order = ((node.get("app_data") or {}).get("datastage") or {}).get(key)
+                labels[label] = labels.get(label, 0) + 1
+            # Subflow entry/exit nodes share their port ids with the stage they feed (platform-written, e.g.
+            # CPD_ocaso's SubflowTest): not duplicates.
+            boundary = get("type") == "binding" and not get("op")
+            inputs, outputs = _dicts(get("inputs")), _dicts(get("outputs"))
+            sides.append((node, outputs))
+            for port in inputs + outputs:
+                port_get = port.get
+                if port_get("id") and not boundary:
+                    keep_id(port["id"])
+                ref = port_get("schema_ref")
+                if ref and ref not in schema_ids:
+                    add(IntegrityProblem("dangling-schema-ref",
+                                         f"port {port_get('id')!r} of {label!r} names schema {ref!r}, "
+                                         "which the document does not define", node_id))
+                for link in _dicts(port_get("links")):
+                    link_get = link.get
+                    link_ids.add(link_get("id"))
+                    if link_get("id"):
+                        keep_id(link["id"])
+                    name = link_get("link_name")
+                    if name:
+                        link_names[name] = link_names.get(name, 0) + 1
+                    source = by_id.get(link_get("node_id_ref"))
+                    if source is None:
+                        add(IntegrityProblem("dangling-node-ref",
+                                             f"link {name!r} into {label!r} comes from node "
+                                             f"{link_get('node_id_ref')!r}, which is not in its pipeline",
+                                             node_id))
+                        continue
+                    out_ports = outputs_of.get(id(source))
+                    if out_ports is None:
+                        out_ports = outputs_of[id(source)] = {p.get("id"): p for p in _dicts(source.get("outputs"))}
+                    out_port = out_ports.get(link_get("port_id_ref"))
+                    if out_port is None:
+                        add(IntegrityProblem("dangling-port-ref",
+                                             f"link {name!r} into {label!r} names output port "
+                                             f"{link_get('port_id_ref')!r}, which its source does not have",
+                                             node_id))
+                    elif out_port.get("schema_ref") != port_get("schema_ref"):
+                        add(IntegrityProblem("schema-ref-mismatch",
+                                             f"the two ends of link {name!r} name different schemas", node_id))
+            datastage = (get("app_data") or {}).get("datastage") or {}
+            for key, ports in (("inputs_order", inputs), ("outputs_order", outputs)):
+                order = datastage.get(key)
                 if isinstance(order, str) and order:
-                    port_ids = {p.get("id") for p in _dicts(node.get(side))}
+                    port_ids = {p.get("id") for p in ports}
                     missing = [p for p in order.split("|") if p and p not in port_ids]
                     if missing:
                         add(IntegrityProblem("dangling-order",
                                              f"{key} of {label!r} lists ports it does not have", node_id))
-            params = node.get("parameters")
-            if isinstance(params, dict) and node.get("type") != "super_node":
+            params = get("parameters")
+            if isinstance(params, dict) and get("type") != "super_node":
                 # The SDK counts primary+reference links in and primary+reject links out; the
                 # platform's canvas counts connected ports.  Either is consistent.
                 mine = counts.get(node_id)
                 by_links = (mine.inputs, mine.outputs) if mine is not None else (0, 0)
-                by_ports = tuple(sum(1 for p in _dicts(node.get(side)) if p.get("id"))
-                                 for side in ("inputs", "outputs"))
+                by_ports = tuple(sum(1 for p in ports if p.get("id")) for ports in (inputs, outputs))
                 for index, key in enumerate(("input_count", "output_count")):
                     value = params.get(key)
                     if isinstance(value, int) and not isinstance(value, bool) and value not in (
@@ -129,24 +134,25 @@ def check_flow(document: Any, counts_of: Callable[[dict[str, Any]], dict[Any, Li
                         add(IntegrityProblem("count-mismatch",
                                              f"{key} of {label!r} is {value} but its links make it "
                                              f"{by_links[index]}", node_id))
-            ref = (node.get("subflow_ref") or {}).get("pipeline_id_ref") if node.get("type") == "super_node" else None
-            if ref and not (node.get("subflow_ref") or {}).get("url") and ref not in pipeline_ids:
+            ref = (get("subflow_ref") or {}).get("pipeline_id_ref") if get("type") == "super_node" else None
+            if ref and not (get("subflow_ref") or {}).get("url") and ref not in pipeline_ids:
                 add(IntegrityProblem("dangling-pipeline-ref",
                                      f"local subflow {label!r} names pipeline {ref!r}, which is not in the document",
                                      node_id))
         # A Hierarchical Data stage's inner canvas (runtime "subcanvas_runtime") points its ports at
         # the links of the enclosing pipeline, so its is_source_of_link ids are not its own.
         inner_canvas = pipeline.get("runtime_ref") == "subcanvas_runtime"
-        for node in [] if inner_canvas else nodes:
+        for node, outputs in [] if inner_canvas else sides:
             label = stage_label(node)
-            for port in _dicts(node.get("outputs")):
+            for port in outputs:
                 target = ((port.get("app_data") or {}).get("datastage") or {}).get("is_source_of_link")
                 if target and target not in link_ids:
                     add(IntegrityProblem("dangling-source-of-link",
                                          f"output port {port.get('id')!r} of {label!r} is_source_of_link "
                                          f"{target!r}, which no link has", node.get("id")))
         for comment in _dicts(((pipeline.get("app_data") or {}).get("ui_data") or {}).get("comments")):
-            all_ids += [comment["id"]] if comment.get("id") else []
+            if comment.get("id"):
+                keep_id(comment["id"])
             for ref in _dicts(comment.get("associated_id_refs")):
                 if ref.get("node_ref") not in by_id:
                     add(IntegrityProblem("dangling-comment-ref",

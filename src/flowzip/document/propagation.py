@@ -1165,26 +1165,36 @@ def stale_columns(document: dict[str, Any], pipeline: dict[str, Any]) -> list[St
     links = pipeline_links(pipeline)
     into = _into(links)
     seen: dict[int, dict[str, set[Any]]] = {}  # stage -> its judged inputs' column names
+    known: dict[int, list[dict[str, Any]] | None] = {}  # a link's columns are read as it goes out and comes in
+
+    def columns_of(port: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+        key = id(port)
+        if key not in known:
+            known[key] = _columns_of(document, port)
+        return known[key]
+
     for ref in links:
         if ref.source is None or rule_for(ref.source) is None or ref.source.get("op") in LINEAGE_ELSEWHERE:
             continue
-        stored = _columns_of(document, ref.target_port)
+        stored = columns_of(ref.target_port)
         if stored is None:
-            stored = _columns_of(document, ref.source_port)
+            stored = columns_of(ref.source_port)
         if not stored:
             continue
         inputs = seen.get(id(ref.source))
         if inputs is None:
             # An input with runtime column propagation on brings columns its link does not list: not judged.
             inputs = seen[id(ref.source)] = {
-                r.name: {c.get("name") for c in _columns_of(document, r.target_port) or []}
+                r.name: {c.get("name") for c in columns_of(r.target_port) or []}
                 for r in into.get(id(ref.source), []) if not _params(r.target_port).get("runtime_column_propagation")}
         for column in stored:
-            lineage = _dict(column.get("metadata")).get("source_field_id")
+            metadata = column.get("metadata")
+            lineage = metadata.get("source_field_id") if isinstance(metadata, dict) else None
             if not isinstance(lineage, str) or "." not in lineage:
                 continue
             link_name, _, source_column = lineage.partition(".")
-            if inputs.get(link_name) and source_column not in inputs[link_name]:
+            names = inputs.get(link_name)
+            if names and source_column not in names:
                 label = _dict(_dict(ref.source.get("app_data")).get("ui_data")).get("label")
                 found.append(StaleColumn(ref.name, str(label), str(column.get("name")), link_name, source_column))
     return found

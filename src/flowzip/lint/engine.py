@@ -103,6 +103,12 @@ class Rule:
     def finding(self, message: str, *, severity: str | None = None, **where: Any) -> Finding:
         return Finding(self.code, self.name, severity or self.severity, message, **where)
 
+    def flow_finding(self, flow: FlowDoc, message: str, *, stage: str | None = None, stage_id: str | None = None,
+                     severity: str | None = None) -> Finding:
+        """A finding in *flow* (its archive, member, kind and name filled in), at *stage* when given."""
+        return Finding(self.code, self.name, severity or self.severity, message, flow.archive, flow.member.name,
+                       flow.kind, flow.name, stage, stage_id)
+
     @classmethod
     def summary(cls) -> str:
         """The docstring's first paragraph, on one line."""

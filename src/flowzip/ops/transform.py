@@ -22,6 +22,7 @@ A step whose selectors pick no flow is an error, unless it says ``optional = tru
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -34,6 +35,8 @@ from ..document.references import repoint, repoint_job
 from ..document.secrets import SECRET, shown
 from ..errors import FlowzipError, RecipeError
 from ..inputs import loads_toml, read_input
+from ..model.flow import Flow
+from ..model.parallel import run_in_workers, workers_for
 from ..suggest import closest
 
 __all__ = ["StageSelector", "RecipeError", "select_flows", "set_properties", "remove_properties", "rename_stage",
@@ -393,14 +396,108 @@ def parse_recipe(document: Any, source: str | None = None) -> list[Step]:
 
 
 def apply_recipe(archive: Any, steps: list[Step], *, progress: Callable[[str], None] | None = None,
-                 allow_no_match: bool = False) -> RecipeResult:
+                 allow_no_match: bool = False, jobs: int | None = None) -> RecipeResult:
     """Run *steps* over *archive* (changed in memory; save it to keep the result).
 
     A step whose selectors pick no flow raises :class:`RecipeError` (with a did-you-mean) unless the step is
     ``optional`` or *allow_no_match* is set; it is then listed in ``unmatched_steps``.
+
+    *jobs* is the number of worker processes (default: one per core from 200 flows on, for an archive as it
+    is stored on disk); each takes its share of the flows through every step, with the same result.
     """
     with jsonio.gc_paused():  # every flow a step changes stays parsed until the archive is saved
+        names = [member.name for member in archive.members_of_type("data_intg_flow")]
+        workers = workers_for(archive, len(names), jobs)
+        if workers > 1:
+            result = _apply_in_workers(archive, steps, names, workers, progress, allow_no_match)
+            if result is not None:
+                return result
         return _apply_steps(archive, steps, progress, allow_no_match)
+
+
+def _selector(step: Step) -> StageSelector:
+    """The stages *step*'s action is given (the flow-wide actions are given none)."""
+    return step.stages if step.action in STAGE_ACTIONS or step.action == "rename-link" else StageSelector()
+
+
+def _recipe_steps(archive: Any, steps: list[Step]) -> list[Step]:
+    return steps
+
+
+def _recipe_chunk(archive: Any, steps: list[Step], names: list[str]) -> list[tuple[str, str, list[Any], Any]] | None:
+    """In a worker: each flow of *names* through every step in turn, as ``(member, flow name, what each step
+    did: None when it did not pick the flow, else its change lines, the flow's new bytes deflated when a step
+    changed it)``; each step reads the flow as the one before stored it, as a step-by-step run does. None when a
+    step raises or changes another member (a job): the recipe then runs step by step in the command, which
+    raises or changes there what it raises and changes."""
+    done = []
+    before = {member.name for member in archive.members if member.changed}  # by this worker's earlier chunks
+    for name in names:
+        member = archive.member(name)
+        outcome: list[Any] = []
+        flow_name = ""
+        for step in steps:
+            flow = Flow(archive, member)
+            flow_name = flow.name
+            if not fnmatch.fnmatchcase(flow.name, step.flows) or (
+                    not step.stages.empty and not step.stages.stages(flow)):
+                flow.release()
+                outcome.append(None)
+                continue
+            try:
+                changes = ACTIONS[step.action](flow, _selector(step), step.argument)
+            except FlowzipError:
+                return None
+            outcome.append(changes)
+            if changes:
+                archive.update_flow(flow, settle=True)
+            else:
+                flow.release()
+        done.append((name, flow_name, outcome, member.record_payload() if member.changed else None))
+    mine = before | set(names)
+    if any(member.changed and member.name not in mine for member in archive.members):
+        return None
+    return done
+
+
+def _apply_in_workers(archive: Any, steps: list[Step], names: list[str], workers: int,
+                      progress: Callable[[str], None] | None, allow_no_match: bool) -> RecipeResult | None:
+    """:func:`_apply_steps` with the flows shared among *workers* processes: a step acts on one flow, so each
+    flow goes through every step in a worker and this process takes the new bytes back, building the result as
+    the steps, run one after the other over every flow, build it. None when the recipe must run here instead
+    (a step raised, picked no flow where that is an error, or changed a member other than its flow)."""
+    outcomes: dict[str, tuple[str, list[Any]]] = {}  # member -> (flow name, what each step did)
+    new_bytes: dict[str, Any] = {}
+    with run_in_workers(archive, names, _recipe_chunk, workers,
+                        setup=functools.partial(_recipe_steps, steps=steps)) as results:
+        for _, found in results:
+            if found is None:
+                return None
+            for name, flow_name, outcome, deflated in found:
+                outcomes[name] = (flow_name, outcome)
+                if deflated is not None:
+                    new_bytes[name] = deflated
+                if progress:
+                    for _ in filter(lambda changes: changes is not None, outcome):
+                        progress(flow_name)
+    result = RecipeResult()
+    for number, step in enumerate(steps, 1):
+        picked = [(flow_name, outcome[number - 1]) for flow_name, outcome in outcomes.values()
+                  if outcome[number - 1] is not None]
+        if not picked:
+            if not (step.optional or allow_no_match):
+                return None  # run here, to raise it as a step-by-step run raises it
+            result.unmatched_steps.append(number)
+            continue
+        if not any(changes for _, changes in picked):
+            result.unchanged_steps.append(number)
+        for flow_name, changes in picked:
+            if changes:
+                result.flows.setdefault(flow_name, []).extend(changes)
+    for name, deflated in new_bytes.items():
+        archive.member(name).set_deflated(deflated)
+    result.members = [m.name for m in archive.members if m.changed]
+    return result
 
 
 def _apply_steps(archive: Any, steps: list[Step], progress: Callable[[str], None] | None,
@@ -415,8 +512,7 @@ def _apply_steps(archive: Any, steps: list[Step], progress: Callable[[str], None
             if progress:
                 progress(flow.name)
             try:
-                changes = action(flow, step.stages if step.action in STAGE_ACTIONS or step.action == "rename-link"
-                                 else StageSelector(), step.argument)
+                changes = action(flow, _selector(step), step.argument)
             except FlowzipError as exc:
                 if exc.flow is None:
                     exc.flow = flow.name

@@ -37,5 +37,5 @@ class StaleBinaries(Rule):
             if missing:
                 shown = ", ".join(repr(m) for m in missing[:5])
                 noun = "stages" if len(missing) > 1 else "stage"
-                yield self.finding(f"the compiled binaries {member.name!r} do not mention {noun} {shown}: "
-                                   "the flow changed after it was compiled", **flow.where)
+                yield self.flow_finding(flow, f"the compiled binaries {member.name!r} do not mention {noun} {shown}: "
+                                        "the flow changed after it was compiled")

@@ -34,7 +34,7 @@ class StaleColumns(Rule):
             if not isinstance(pipeline, dict):
                 continue
             for stale in stale_columns(flow.document, pipeline):
-                yield self.finding(f"link {stale.link!r} carries column {stale.column!r} from "
-                                   f"{stale.source_link}.{stale.source_column}, which link "
-                                   f"{stale.source_link!r} no longer carries (dropped or renamed upstream)",
-                                   **flow.where, stage=stale.stage)
+                yield self.flow_finding(flow, f"link {stale.link!r} carries column {stale.column!r} from "
+                                        f"{stale.source_link}.{stale.source_column}, which link "
+                                        f"{stale.source_link!r} no longer carries (dropped or renamed upstream)",
+                                        stage=stale.stage)

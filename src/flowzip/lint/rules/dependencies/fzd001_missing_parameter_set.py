@@ -24,4 +24,4 @@ class MissingParameterSet(Rule):
         for entry in flow.document.get("external_paramsets") or []:
             name = entry.get("name") if isinstance(entry, dict) else None
             if name and name not in available and name != "PROJDEF":
-                yield self.finding(f"uses parameter set {name!r}, which the archive does not hold", **flow.where)
+                yield self.flow_finding(flow, f"uses parameter set {name!r}, which the archive does not hold")

@@ -26,6 +26,6 @@ class MissingConnection(Rule):
         for node, references in flow.references:
             for reference in references:
                 if reference.folder == "connection" and reference.name not in available:
-                    yield self.finding(f"stage {stage_label(node)!r} uses connection {reference.name!r}, which the "
-                                       "archive does not hold", **flow.where, stage=stage_label(node),
-                                       stage_id=node.get("id"))
+                    yield self.flow_finding(flow, f"stage {stage_label(node)!r} uses connection {reference.name!r}, "
+                                            "which the archive does not hold", stage=stage_label(node),
+                                            stage_id=node.get("id"))

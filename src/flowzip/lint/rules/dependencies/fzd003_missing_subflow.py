@@ -24,6 +24,6 @@ class MissingSubflow(Rule):
         for node, references in flow.references:
             for reference in references:
                 if reference.folder == "data_intg_subflow" and reference.name not in available:
-                    yield self.finding(f"stage {stage_label(node)!r} uses subflow {reference.name!r}, which the "
-                                       "archive does not hold", **flow.where, stage=stage_label(node),
-                                       stage_id=node.get("id"))
+                    yield self.flow_finding(flow, f"stage {stage_label(node)!r} uses subflow {reference.name!r}, "
+                                            "which the archive does not hold", stage=stage_label(node),
+                                            stage_id=node.get("id"))

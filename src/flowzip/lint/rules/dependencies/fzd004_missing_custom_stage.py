@@ -26,6 +26,6 @@ class MissingCustomStage(Rule):
                 if reference.folder in CUSTOM_KINDS.values() and \
                         reference.name not in context.asset_names.get(reference.folder, set()):
                     kind = reference.folder.split("_", 2)[-1].replace("_", " ")
-                    yield self.finding(f"stage {stage_label(node)!r} needs {kind} {reference.name!r}, which the "
-                                       "archive does not hold", **flow.where, stage=stage_label(node),
-                                       stage_id=node.get("id"))
+                    yield self.flow_finding(flow, f"stage {stage_label(node)!r} needs {kind} {reference.name!r}, "
+                                            "which the archive does not hold", stage=stage_label(node),
+                                            stage_id=node.get("id"))

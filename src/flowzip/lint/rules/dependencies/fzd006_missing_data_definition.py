@@ -30,5 +30,5 @@ class MissingDataDefinition(Rule):
                 if isinstance(name, str) and name and name not in available:
                     missing.add(name)
         for name in sorted(missing):
-            yield self.finding(f"copies columns from data definition {name!r}, which the archive does not hold",
-                               **flow.where)
+            yield self.flow_finding(flow, f"copies columns from data definition {name!r}, which the archive does "
+                                    "not hold")

@@ -73,5 +73,5 @@ class Cycle(Rule):
             except nx.NetworkXNoCycle:
                 continue
             labels = [graph.nodes[a].get("label") or a for a, _ in cycle]
-            yield self.finding("the links form a cycle: " + " -> ".join(labels + labels[:1]), **flow.where,
-                               stage=labels[0])
+            yield self.flow_finding(flow, "the links form a cycle: " + " -> ".join(labels + labels[:1]),
+                                    stage=labels[0])

@@ -30,5 +30,5 @@ class UnlinkedStage(Rule):
                             linked.update((node.get("id"), link.get("node_id_ref")))
             for node in nodes:
                 if node.get("id") not in linked and node.get("op") and len(nodes) > 1:
-                    yield self.finding(f"stage {stage_label(node)!r} has no link", **flow.where,
-                                       stage=stage_label(node), stage_id=node.get("id"))
+                    yield self.flow_finding(flow, f"stage {stage_label(node)!r} has no link",
+                                            stage=stage_label(node), stage_id=node.get("id"))

@@ -31,5 +31,5 @@ class UnknownOp(Rule):
             op = node.get("op")
             if op and types.by_op(op) is None and op not in custom and not (node.get("app_data") or {}).get(
                     "datastage", {}).get("custom_op_asset_id"):
-                yield self.finding(f"stage {stage_label(node)!r} uses op {op!r}, which the stage catalog does "
-                                   "not know", **flow.where, stage=stage_label(node), stage_id=node.get("id"))
+                yield self.flow_finding(flow, f"stage {stage_label(node)!r} uses op {op!r}, which the stage catalog "
+                                        "does not know", stage=stage_label(node), stage_id=node.get("id"))

@@ -45,5 +45,5 @@ class DanglingReference(Rule):
             return
         for problem in integrity(context, flow):
             if problem.code in DANGLING:
-                yield self.finding(f"{problem.message} ({problem.code})", **flow.where,
-                                   **stage_of(flow, problem.node_id))
+                yield self.flow_finding(flow, f"{problem.message} ({problem.code})",
+                                        **stage_of(flow, problem.node_id))

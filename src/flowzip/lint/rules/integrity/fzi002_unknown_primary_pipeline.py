@@ -22,4 +22,4 @@ class UnknownPrimaryPipeline(Rule):
             return
         for problem in integrity(context, flow):
             if problem.code == "unknown-primary-pipeline":
-                yield self.finding(problem.message, **flow.where)
+                yield self.flow_finding(flow, problem.message)

@@ -25,4 +25,4 @@ class DuplicateId(Rule):
             return
         for problem in integrity(context, flow):
             if problem.code == "duplicate-id":
-                yield self.finding(problem.message, **flow.where)
+                yield self.flow_finding(flow, problem.message)

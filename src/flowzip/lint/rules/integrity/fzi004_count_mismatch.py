@@ -26,4 +26,4 @@ class CountMismatch(Rule):
             return
         for problem in integrity(context, flow):
             if problem.code == "count-mismatch":
-                yield self.finding(problem.message, **flow.where, **stage_of(flow, problem.node_id))
+                yield self.flow_finding(flow, problem.message, **stage_of(flow, problem.node_id))

@@ -24,5 +24,5 @@ class DuplicateLabel(Rule):
             labels = Counter(stage_label(n) for n in pipeline.get("nodes") or [] if isinstance(n, dict))
             for label, count in labels.items():
                 if label and count > 1:
-                    yield self.finding(f"{count} stages are labelled {label!r}; give each a unique label",
-                                       **flow.where, stage=label)
+                    yield self.flow_finding(flow, f"{count} stages are labelled {label!r}; give each a unique label",
+                                            stage=label)

@@ -28,4 +28,4 @@ class DuplicateLinkName(Rule):
                             for link in port.get("links") or [] if isinstance(link, dict))
             for name, count in names.items():
                 if name and count > 1:
-                    yield self.finding(f"{count} links are named {name!r}; rename all but one", **flow.where)
+                    yield self.flow_finding(flow, f"{count} links are named {name!r}; rename all but one")

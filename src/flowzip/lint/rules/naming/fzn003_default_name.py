@@ -29,13 +29,14 @@ class DefaultName(Rule):
         types = catalog()
         for _, node in flow.nodes():
             label = stage_label(node)
-            stage_type = types.by_op(node.get("op"))
-            if label and stage_type and DEFAULT_LABEL.match(label) and label.rsplit("_", 1)[0].replace(
-                    "_", " ").lower() == stage_type.type_name.lower():
-                yield self.finding(f"stage {label!r} keeps its default name", **flow.where, stage=label,
-                                   stage_id=node.get("id"))
+            stage_id = node.get("id")
+            if label and DEFAULT_LABEL.match(label):
+                stage_type = types.by_op(node.get("op"))
+                if stage_type and label.rsplit("_", 1)[0].replace("_", " ").lower() == stage_type.type_name.lower():
+                    yield self.flow_finding(flow, f"stage {label!r} keeps its default name", stage=label,
+                                            stage_id=stage_id)
             for port in node.get("inputs") or []:
                 for link in (port.get("links") or []) if isinstance(port, dict) else []:
                     if isinstance(link, dict) and DEFAULT_LINK.match(str(link.get("link_name", ""))):
-                        yield self.finding(f"link {link.get('link_name')!r} into {label!r} keeps its default name",
-                                           **flow.where, stage=label, stage_id=node.get("id"))
+                        yield self.flow_finding(flow, f"link {link.get('link_name')!r} into {label!r} keeps its "
+                                                "default name", stage=label, stage_id=stage_id)

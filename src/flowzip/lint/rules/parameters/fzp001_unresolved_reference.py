@@ -64,9 +64,9 @@ class UnresolvedReference(Rule):
             if name not in reported:
                 reported.add(name)
                 why = unresolved[name]
-                yield self.finding(f"#{name}# does not resolve: {why}", **flow.where, stage=label, stage_id=node_id)
+                yield self.flow_finding(flow, f"#{name}# does not resolve: {why}", stage=label, stage_id=node_id)
         for name in sorted(set(unresolved) - reported):  # found in the bytes only (escaped text): no stage
-            yield self.finding(f"#{name}# does not resolve: {unresolved[name]}", **flow.where)
+            yield self.flow_finding(flow, f"#{name}# does not resolve: {unresolved[name]}")
 
 
 class _ArchiveSets:

@@ -24,4 +24,4 @@ class UnusedParameter(Rule):
         for parameter in (flow.document.get("parameters") or {}).get("local_parameters") or []:
             name = parameter.get("name") if isinstance(parameter, dict) else None
             if name and name not in used and not name.startswith("$"):
-                yield self.finding(f"local parameter {name!r} is never used", **flow.where)
+                yield self.flow_finding(flow, f"local parameter {name!r} is never used")

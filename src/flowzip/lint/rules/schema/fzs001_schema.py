@@ -85,4 +85,4 @@ class SchemaInvalid(Rule):
     def check_flow(self, context: Context, flow: FlowDoc):
         for error, deviation in schema_errors(context, flow):
             if deviation is None:
-                yield self.finding(describe(error), **flow.where)
+                yield self.flow_finding(flow, describe(error))

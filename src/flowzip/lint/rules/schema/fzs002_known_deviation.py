@@ -26,4 +26,4 @@ class SchemaKnownDeviation(Rule):
     def check_flow(self, context: Context, flow: FlowDoc):
         for error, deviation in schema_errors(context, flow):
             if deviation is not None:
-                yield self.finding(f"{deviation}: {describe(error)}", **flow.where)
+                yield self.flow_finding(flow, f"{deviation}: {describe(error)}")

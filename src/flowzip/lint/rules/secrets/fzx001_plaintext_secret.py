@@ -43,6 +43,6 @@ class PlaintextSecret(Rule):
             properties = connection.get("properties") if isinstance(connection, dict) else None
             for key, value in (properties or {}).items() if isinstance(properties, dict) else ():
                 if is_plaintext_secret(key, value):
-                    yield self.finding(f"stage {stage_label(node)!r}: connection property {key!r} holds a secret in "
-                                       "clear (value not shown)", **flow.where, stage=stage_label(node),
-                                       stage_id=node.get("id"))
+                    yield self.flow_finding(flow, f"stage {stage_label(node)!r}: connection property {key!r} holds a "
+                                            "secret in clear (value not shown)", stage=stage_label(node),
+                                            stage_id=node.get("id"))
