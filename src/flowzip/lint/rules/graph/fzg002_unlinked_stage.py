@@ -22,13 +22,11 @@ class UnlinkedStage(Rule):
             return
         for pipeline in flow.document.get("pipelines") or []:
             nodes = [n for n in pipeline.get("nodes") or [] if isinstance(n, dict)]
-            linked = set()
+            if len(nodes) < 2:
+                continue
+            counts = flow.link_counts(pipeline)  # every node's links in and out, shared with the other rules
             for node in nodes:
-                for port in node.get("inputs") or []:
-                    for link in (port.get("links") or []) if isinstance(port, dict) else []:
-                        if isinstance(link, dict):
-                            linked.update((node.get("id"), link.get("node_id_ref")))
-            for node in nodes:
-                if node.get("id") not in linked and node.get("op") and len(nodes) > 1:
+                mine = counts.get(node.get("id"))
+                if node.get("op") and not (mine is not None and mine.linked):
                     yield self.flow_finding(flow, f"stage {stage_label(node)!r} has no link",
                                             stage=stage_label(node), stage_id=node.get("id"))
