@@ -1,6 +1,6 @@
 """flowzip benchmarks: every figure of issue 17 against its floor, measured in the same run, with its target.
 
-    python bench/run.py [--repeat 3] [--json] [--skip-layout] [--skip-big]
+    python bench/run.py [--repeat 5] [--json] [--skip-layout] [--skip-big]
 
 Archives (built once into ``bench/out/``, deterministic):
 
@@ -354,7 +354,7 @@ def print_rows(title: str, rows: list[Row]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="flowzip benchmarks against the floor, with issue 17's targets")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of the archive measures (the best counts)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--skip-layout", action="store_true", help="leave out the layout comparison (~90 s)")
     parser.add_argument("--skip-big", action="store_true", help="leave out the 5,000-stage flow (~60 s)")

@@ -10,6 +10,7 @@ bytes back (:meth:`~flowzip.package.store.Member.set_deflated`) and writes them 
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -20,7 +21,7 @@ from ..document.kinds import kind_problem
 from ..document.layout import Metrics, arrange_flow, metrics
 from ..document.pipeline import primary_pipeline, unwrap_flow_document
 from ..errors import FlowzipError, WrongDocumentError
-from ..model.parallel import default_workers, worker_pool
+from ..model.parallel import default_workers, run_in_workers, worker_pool, workers_for
 from ..package.zipformat import Deflated, deflate
 
 __all__ = ["arrange_flows", "arrange_text"]
@@ -44,6 +45,16 @@ def arrange_text(name: str, kind: str, data: bytes, keep_existing: bool = False)
 
 def _arrange_chunk(tasks: list[tuple[str, str, bytes]], keep_existing: bool) -> list[tuple[Deflated, Metrics]]:
     return [arrange_text(name, kind, data, keep_existing) for name, kind, data in tasks]
+
+
+def _keep_existing(archive: Any, keep_existing: bool) -> bool:
+    return keep_existing
+
+
+def _arrange_members(archive: Any, keep_existing: bool, names: list[str]) -> list[tuple[Deflated, Metrics]]:
+    """In a worker holding the archive: the flow members *names*, each read there and arranged."""
+    return [arrange_text(name, archive.member(name).type, archive.member(name).read(), keep_existing)
+            for name in names]
 
 
 def arrange_flows(archive: Any, flows: Iterable[Any] | None = None, *, keep_existing: bool = False,
@@ -75,8 +86,18 @@ def arrange_flows(archive: Any, flows: Iterable[Any] | None = None, *, keep_exis
         for flow in chosen:
             keep(flow, arrange_text(flow.member.name, flow.member.type, flow.member.read(), keep_existing))
         return results
-    # Chunks of a few flows each (fewer round trips than a flow a task, still balanced), and only a few chunks
-    # on their way at a time: the texts sent wait in this process, so all of them at once would hold them all.
+    if workers_for(archive, len(chosen), jobs) > 1:
+        # An archive as stored on disk: each worker reads the flows itself (here nothing is inflated or sent).
+        by_name = {flow.member.name: flow for flow in chosen}
+        with run_in_workers(archive, list(by_name), _arrange_members, workers,
+                            setup=functools.partial(_keep_existing, keep_existing=keep_existing)) as done:
+            for chunk, arranged in done:
+                for name, result in zip(chunk, arranged):
+                    keep(by_name[name], result)
+        return results
+    # Else the texts are sent: chunks of a few flows each (fewer round trips than a flow a task, still balanced),
+    # and only a few chunks on their way at a time: the texts sent wait in this process, so all of them at once
+    # would hold them all.
     size = max(1, min(16, len(chosen) // (workers * 8)))
     chunks = [chosen[start:start + size] for start in range(0, len(chosen), size)]
     waiting: deque[tuple[list[Any], Future[list[tuple[Deflated, Metrics]]]]] = deque()
