@@ -67,14 +67,15 @@ def lint_archive(archive: Archive, config: LintConfig | None = None, *, label: s
     members = [m for m in archive.members if not (flow_findings is not None and m.type in FLOW_TYPES)]
     with jsonio.gc_paused():  # a flow's document is freed when the next is read: nothing for the collector
         findings = _scan(context, rules, members, label)
+    # The archive rules read the members scanned here, never the flows: while workers read the flows, they run now.
+    archive_findings = [finding for rule in rules for finding in rule.check(context)]
     if flow_findings is not None:
         for _, found in flow_findings:
             findings.extend(found)
         # Each member's findings come from one place, in order: in member order, they are a serial run's.
         order = {member.name: index for index, member in enumerate(archive.members)}
         findings.sort(key=lambda finding: order.get(finding.member or "", len(order)))
-    for rule in rules:
-        findings.extend(rule.check(context))
+    findings.extend(archive_findings)
     for finding in findings:
         if not finding.archive:
             object.__setattr__(finding, "archive", label)  # set once, on a finding no one else holds yet
