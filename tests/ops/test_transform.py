@@ -233,10 +233,18 @@ def test_a_recipe_that_fails_in_workers_fails_as_it_fails_step_by_step(recipe: l
     assert errors[0] == errors[1]
 
 
-def test_a_step_that_changes_a_job_runs_in_the_command_with_the_same_result(tmp_path: Path) -> None:
+@pytest.mark.parametrize("step", [
+    {"settings": {"warn_limit": 77}},
+    {"repoint-parameter-set": {"from": "psGlobal", "to": "psGlobal2"}},
+    {"add-parameter-set": "psGlobal"},
+], ids=["settings", "repoint-parameter-set", "add-parameter-set"])
+def test_a_step_that_depends_on_more_than_its_flow_runs_step_by_step(step: dict, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Settings and a parameter set's new name change the flows' jobs; a parameter set's reference is the one
+    # the other flows use: workers, each with its share of the flows, would each decide alone.
     require_shared()
     source = REAL / "lshort-mcix-cli-demo"
-    recipe = [{"stages": {"type": "Copy"}, "set": {"buf_free_run": 3}}, {"settings": {"warn_limit": 77}}]
+    recipe = [{"stages": {"type": "Copy"}, "set": {"buf_free_run": 3}}, step]
     serial = _applied(source, recipe, 1, tmp_path / "serial.zip")
-    assert any("job/" in name for name in serial[0]["members"])  # settings live in the flows' jobs
-    assert _applied(source, recipe, 2, tmp_path / "workers.zip") == serial
+    monkeypatch.setattr(transform, "_apply_in_workers", lambda *args: pytest.fail("ran in workers"))
+    assert _applied(source, recipe, 2, tmp_path / "jobs2.zip") == serial

@@ -171,10 +171,11 @@ def rank_layers(dag: nx.DiGraph) -> dict[str, int]:
     # Edges (a, b) -> (weight, span): the span is the least layer difference, the weight its share of the total.
     edges: dict[tuple[str, str], tuple[int, int]] = {edge: (1, 1) for edge in dag.edges}
     core, placed = _reduced(list(dag.nodes), edges)
-    layer = _simplex_layers(core, edges) or {}
+    solved = _simplex_layers(core, edges)
+    layer = solved if solved is not None else {node: 0 for node in dag.nodes}
     for node, anchor, offset in reversed(placed):  # each relative to a node placed after it
-        layer[node] = layer.get(anchor, 0) + offset
-    if any(layer[b] - layer[a] < 1 for a, b in dag.edges):  # pragma: no cover - fallback
+        layer[node] = layer[anchor] + offset
+    if solved is None or any(layer[b] - layer[a] < 1 for a, b in dag.edges):  # pragma: no cover - fallback
         layer = {}
         for node in nx.topological_sort(dag):
             layer[node] = max((layer[p] + 1 for p in dag.predecessors(node)), default=0)
@@ -262,7 +263,8 @@ def _simplex_layers(nodes: list[str], edges: dict[tuple[str, str], tuple[int, in
     layer = [0] * len(nodes)
     waiting = collections.deque(range(len(nodes)))
     queued = [True] * len(nodes)
-    budget = len(nodes) * (len(edges) + 1)  # Bellman-Ford's bound: more relaxations would mean a cycle
+    # Bellman-Ford's bound (each node relaxed at most once per pass over the constraints): more would mean a cycle.
+    budget = len(nodes) * (sum(map(len, after)) + 1)
     while waiting:
         node = waiting.popleft()
         queued[node] = False

@@ -288,6 +288,11 @@ ACTIONS: dict[str, Callable[[Any, StageSelector, Any], list[str]]] = {
     "remove-parameter-set": remove_parameter_set, "settings": set_settings, "arrange": arrange,
 }
 STAGE_ACTIONS = {"set", "remove", "rename-stage", "replace-text"}
+#: Actions whose change to a flow depends on that flow alone: a recipe of these runs in worker processes, each
+#: with its share of the flows. Not so: settings and repoint-parameter-set (they change jobs) and
+#: add-parameter-set (the reference it writes is the one other flows already use, or one it makes).
+FLOW_LOCAL_ACTIONS = {"set", "remove", "rename-stage", "rename-link", "replace-text", "repoint-connection",
+                      "remove-parameter-set", "arrange"}
 #: What each action takes, checked when the recipe is read (so a wrong shape never reaches an action).
 ARGUMENTS: dict[str, tuple[type, ...]] = {
     "set": (dict,), "remove": (list,), "rename-stage": (dict,), "rename-link": (dict,), "replace-text": (dict,),
@@ -408,7 +413,7 @@ def apply_recipe(archive: Any, steps: list[Step], *, progress: Callable[[str], N
     with jsonio.gc_paused():  # every flow a step changes stays parsed until the archive is saved
         names = [member.name for member in archive.members_of_type("data_intg_flow")]
         workers = workers_for(archive, len(names), jobs)
-        if workers > 1:
+        if workers > 1 and all(step.action in FLOW_LOCAL_ACTIONS for step in steps):
             result = _apply_in_workers(archive, steps, names, workers, progress, allow_no_match)
             if result is not None:
                 return result
@@ -432,28 +437,28 @@ def _recipe_chunk(archive: Any, steps: list[Step], names: list[str]) -> list[tup
     raises or changes there what it raises and changes."""
     done = []
     before = {member.name for member in archive.members if member.changed}  # by this worker's earlier chunks
-    for name in names:
-        member = archive.member(name)
-        outcome: list[Any] = []
-        flow_name = ""
-        for step in steps:
-            flow = Flow(archive, member)
-            flow_name = flow.name
-            if not fnmatch.fnmatchcase(flow.name, step.flows) or (
-                    not step.stages.empty and not step.stages.stages(flow)):
-                flow.release()
-                outcome.append(None)
-                continue
-            try:
+    try:
+        for name in names:
+            member = archive.member(name)
+            outcome: list[Any] = []
+            flow_name = ""
+            for step in steps:
+                flow = Flow(archive, member)
+                flow_name = flow.name
+                if not fnmatch.fnmatchcase(flow.name, step.flows) or (
+                        not step.stages.empty and not step.stages.stages(flow)):
+                    flow.release()
+                    outcome.append(None)
+                    continue
                 changes = ACTIONS[step.action](flow, _selector(step), step.argument)
-            except FlowzipError:
-                return None
-            outcome.append(changes)
-            if changes:
-                archive.update_flow(flow, settle=True)
-            else:
-                flow.release()
-        done.append((name, flow_name, outcome, member.record_payload() if member.changed else None))
+                outcome.append(changes)
+                if changes:
+                    archive.update_flow(flow, settle=True)
+                else:
+                    flow.release()
+            done.append((name, flow_name, outcome, member.record_payload() if member.changed else None))
+    except Exception:  # noqa: BLE001 - whatever it is, the step-by-step run meets it in its own order and says so
+        return None
     mine = before | set(names)
     if any(member.changed and member.name not in mine for member in archive.members):
         return None
