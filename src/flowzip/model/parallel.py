@@ -2,8 +2,8 @@
 
 A task is a module-level function ``task(archive, state, names)`` (worker processes get it by name), run on
 chunks of member names; *setup*, when given, makes each worker's ``state`` once from its archive (the lint
-rules, say). Results come back in the order of the chunks, so that a parallel run reports what a serial one
-would, in the same order.
+rules, say), else ``state`` is what the caller gives (a recipe's steps). Results come back in the order of the
+chunks, so that a parallel run reports what a serial one would, in the same order.
 
 Where processes fork (Linux), a worker takes the archive this process has open (its bytes shared, not read
 again, and the modules already imported); a worker started afresh opens the archive from its path, which is
@@ -82,10 +82,10 @@ def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple
         initializer(*initargs)
 
 
-def _open(key: int, path: str, limits: Limits, setup: Callable[[Archive], Any] | None) -> None:
+def _open(key: int, path: str, limits: Limits, setup: Callable[[Archive], Any] | None, state: Any) -> None:
     archive = _HANDED.get(key) or open_archive(path, limits=limits)
     _HANDED.clear()
-    _WORKER.update(archive=archive, state=setup(archive) if setup else None)
+    _WORKER.update(archive=archive, state=setup(archive) if setup else state)
 
 
 def _run(task: Callable[[Archive, Any, list[str]], Any], names: list[str]) -> Any:
@@ -119,12 +119,13 @@ class WorkerResults:
 
 
 def run_in_workers(archive: Archive, names: list[str], task: Callable[[Archive, Any, list[str]], Any], workers: int,
-                   *, setup: Callable[[Archive], Any] | None = None) -> WorkerResults:
-    """``task(archive, state, chunk)`` for chunks of *names*, computed by *workers* processes; the work starts at
-    once (the caller may do its own meanwhile). Read the results, or close them, to stop the workers."""
+                   *, setup: Callable[[Archive], Any] | None = None, state: Any = None) -> WorkerResults:
+    """``task(archive, state, chunk)`` for chunks of *names*, computed by *workers* processes; *state* is what
+    *setup* makes of each worker's archive, else the *state* given. The work starts at once (the caller may do its
+    own meanwhile). Read the results, or close them, to stop the workers."""
     size = max(1, -(-len(names) // (workers * 4)))  # four chunks a worker: the work stays balanced
     chunks = [names[start:start + size] for start in range(0, len(names), size)]
-    pool = worker_pool(workers, _open, (id(archive), archive.path, archive.limits, setup))
+    pool = worker_pool(workers, _open, (id(archive), archive.path, archive.limits, setup, state))
     _HANDED[id(archive)] = archive
     try:  # forked workers start with the first task and see the archive handed to them
         futures = [pool.submit(_run, task, chunk) for chunk in chunks]

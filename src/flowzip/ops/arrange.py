@@ -10,7 +10,6 @@ bytes back (:meth:`~flowzip.package.store.Member.set_deflated`) and writes them 
 
 from __future__ import annotations
 
-import functools
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -47,14 +46,10 @@ def _arrange_chunk(tasks: list[tuple[str, str, bytes]], keep_existing: bool) -> 
     return [arrange_text(name, kind, data, keep_existing) for name, kind, data in tasks]
 
 
-def _keep_existing(archive: Any, keep_existing: bool) -> bool:
-    return keep_existing
-
-
 def _arrange_members(archive: Any, keep_existing: bool, names: list[str]) -> list[tuple[Deflated, Metrics]]:
     """In a worker holding the archive: the flow members *names*, each read there and arranged."""
-    return [arrange_text(name, archive.member(name).type, archive.member(name).read(), keep_existing)
-            for name in names]
+    members = [archive.member(name) for name in names]
+    return [arrange_text(member.name, member.type, member.read(), keep_existing) for member in members]
 
 
 def arrange_flows(archive: Any, flows: Iterable[Any] | None = None, *, keep_existing: bool = False,
@@ -89,8 +84,7 @@ def arrange_flows(archive: Any, flows: Iterable[Any] | None = None, *, keep_exis
     if workers_for(archive, len(chosen), jobs) > 1:
         # An archive as stored on disk: each worker reads the flows itself (here nothing is inflated or sent).
         by_name = {flow.member.name: flow for flow in chosen}
-        with run_in_workers(archive, list(by_name), _arrange_members, workers,
-                            setup=functools.partial(_keep_existing, keep_existing=keep_existing)) as done:
+        with run_in_workers(archive, list(by_name), _arrange_members, workers, state=keep_existing) as done:
             for chunk, arranged in done:
                 for name, result in zip(chunk, arranged):
                     keep(by_name[name], result)

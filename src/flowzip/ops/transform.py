@@ -22,7 +22,6 @@ A step whose selectors pick no flow is an error, unless it says ``optional = tru
 from __future__ import annotations
 
 import fnmatch
-import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -82,12 +81,18 @@ def select_flows(archive: Any, flows: str = "*", stages: StageSelector | None = 
 def _picked(archive: Any, flows: str, stages: StageSelector | None) -> Iterator[Any]:
     """:func:`select_flows` one flow at a time; a flow not picked lets its document go at once."""
     for flow in archive.flows:
-        if not fnmatch.fnmatchcase(flow.name, flows):
-            continue
-        if stages is not None and not stages.empty and not stages.stages(flow):
-            flow.release()
-            continue
-        yield flow
+        if _picks(flow, flows, stages):
+            yield flow
+
+
+def _picks(flow: Any, flows: str, stages: StageSelector | None) -> bool:
+    """Whether the *flows* glob and the *stages* selector pick *flow* (a flow not picked lets its document go)."""
+    if not fnmatch.fnmatchcase(flow.name, flows):
+        return False
+    if stages is not None and not stages.empty and not stages.stages(flow):
+        flow.release()
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- operations on one flow
@@ -425,10 +430,6 @@ def _selector(step: Step) -> StageSelector:
     return step.stages if step.action in STAGE_ACTIONS or step.action == "rename-link" else StageSelector()
 
 
-def _recipe_steps(archive: Any, steps: list[Step]) -> list[Step]:
-    return steps
-
-
 def _recipe_chunk(archive: Any, steps: list[Step], names: list[str]) -> list[tuple[str, str, list[Any], Any]] | None:
     """In a worker: each flow of *names* through every step in turn, as ``(member, flow name, what each step
     did: None when it did not pick the flow, else its change lines, the flow's new bytes deflated when a step
@@ -445,9 +446,7 @@ def _recipe_chunk(archive: Any, steps: list[Step], names: list[str]) -> list[tup
             for step in steps:
                 flow = Flow(archive, member)
                 flow_name = flow.name
-                if not fnmatch.fnmatchcase(flow.name, step.flows) or (
-                        not step.stages.empty and not step.stages.stages(flow)):
-                    flow.release()
+                if not _picks(flow, step.flows, step.stages):
                     outcome.append(None)
                     continue
                 changes = ACTIONS[step.action](flow, _selector(step), step.argument)
@@ -473,8 +472,7 @@ def _apply_in_workers(archive: Any, steps: list[Step], names: list[str], workers
     (a step raised, picked no flow where that is an error, or changed a member other than its flow)."""
     outcomes: dict[str, tuple[str, list[Any]]] = {}  # member -> (flow name, what each step did)
     new_bytes: dict[str, Any] = {}
-    with run_in_workers(archive, names, _recipe_chunk, workers,
-                        setup=functools.partial(_recipe_steps, steps=steps)) as results:
+    with run_in_workers(archive, names, _recipe_chunk, workers, state=steps) as results:
         for _, found in results:
             if found is None:
                 return None
